@@ -1,0 +1,68 @@
+#pragma once
+// The torch-free face of the model layer: everything above it (runtime, eval, cli) talks to
+// reward models through this header only, so torch headers stay in src/model/ and src/runtime/.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rb::model {
+
+enum class DType { Float32, BFloat16, Float16 };
+
+// "float32"/"fp32", "bfloat16"/"bf16", "float16"/"fp16"/"half"; throws rb::InputError otherwise.
+DType parse_dtype(const std::string& name);
+std::string dtype_name(DType dtype);
+
+struct LoadOptions {
+  DType dtype = DType::Float32;
+  std::string device = "cpu";  // "cpu", "cuda", "cuda:1"
+};
+
+// Sequences laid end to end without padding. Attention never crosses a sequence boundary.
+struct PackedBatch {
+  std::vector<int32_t> token_ids;       // all sequences concatenated
+  std::vector<int64_t> offsets;         // size n+1; sequence i is token_ids[offsets[i], offsets[i+1])
+  std::vector<int64_t> position_start;  // size n; position id of each sequence's first token
+  std::vector<int64_t> pool_index;      // size n; index within sequence i whose hidden state is scored
+
+  size_t num_sequences() const { return pool_index.size(); }
+  size_t num_tokens() const { return token_ids.size(); }
+};
+
+// What the layers above need to know about a loaded model.
+struct ModelInfo {
+  std::string architecture;              // e.g. "LlamaForSequenceClassification"
+  std::string model_type;                // config.json model_type, e.g. "llama"
+  int64_t num_labels = 1;
+  int64_t vocab_size = 0;
+  int64_t num_parameters = 0;            // all weights loaded
+  int64_t num_non_embedding_parameters = 0;
+  std::optional<int64_t> pad_token_id;   // config.json pad_token_id (pooling uses this one)
+  std::vector<int64_t> eos_token_ids;    // config.json eos_token_id (int or list)
+  std::optional<int64_t> bos_token_id;
+  DType dtype = DType::Float32;
+  std::string device;
+};
+
+class RewardModel {
+ public:
+  virtual ~RewardModel() = default;
+  // Returns one row of num_labels float32 scores per sequence. The score head is applied in
+  // the model's compute dtype (as transformers does), then widened to float32.
+  virtual std::vector<std::vector<float>> score(const PackedBatch& batch) = 0;
+  virtual const ModelInfo& info() const = 0;
+};
+
+// Loads a Hugging Face folder (config.json + model.safetensors or a sharded index).
+// Throws rb::ModelError (unknown architecture, missing/mis-shaped weight) or rb::IoError.
+std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options);
+
+// Architectures this build can load (for --help and error messages).
+std::vector<std::string> supported_architectures();
+
+// Sets libtorch's intra-op thread count (libtorch sees one core here unless told).
+void set_num_threads(int num_threads);
+
+}  // namespace rb::model

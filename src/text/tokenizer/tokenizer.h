@@ -1,0 +1,50 @@
+#pragma once
+// Hugging Face tokenizer.json, implemented natively (no Rust, no Python).
+// Contract: encode() returns exactly the ids that Hugging Face's Rust `tokenizers`
+// (npm tokenizers@0.23.2) returns for Tokenizer.fromFile(path).encode(text, add_special_tokens).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rb::text {
+
+enum class TruncationSide { Left, Right };
+
+class Tokenizer {
+ public:
+  // Reads and validates a tokenizer.json; throws rb::IoError / rb::TokenizerError naming the file.
+  static Tokenizer from_file(const std::string& tokenizer_json_path);
+  static Tokenizer from_json_string(const std::string& json, const std::string& origin = "<memory>");
+
+  // Added tokens are split out first, then normalizer, pre-tokenizer, model; the
+  // post-processor (e.g. TemplateProcessing adding BOS) runs only when add_special_tokens.
+  std::vector<int32_t> encode(std::string_view text, bool add_special_tokens = true) const;
+
+  // Hugging Face truncation semantics: the content ids are truncated to
+  // max_length - num_special_tokens_to_add() from `side`, then the post-processor runs.
+  std::vector<int32_t> encode_truncated(std::string_view text, bool add_special_tokens,
+                                        size_t max_length, TruncationSide side) const;
+
+  // Encodes many texts on `num_threads` threads (0 = hardware concurrency); order preserved.
+  std::vector<std::vector<int32_t>> encode_batch(const std::vector<std::string>& texts,
+                                                 bool add_special_tokens,
+                                                 unsigned num_threads = 0) const;
+
+  // How many ids the post-processor adds to a single sequence (1 for Llama-3's BOS).
+  size_t num_special_tokens_to_add() const;
+
+  std::optional<int32_t> token_to_id(std::string_view token) const;   // vocab or added token
+  std::optional<std::string> id_to_token(int32_t id) const;
+  size_t vocab_size() const;  // including added tokens
+
+  class Impl;
+
+ private:
+  explicit Tokenizer(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;  // immutable after load, so copies share it safely
+};
+
+}  // namespace rb::text

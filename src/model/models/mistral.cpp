@@ -1,0 +1,14 @@
+// MistralForSequenceClassification: no biases; sliding_window (when not null) on every layer.
+#include "model/architecture.h"
+
+namespace rb::model {
+
+ArchitectureSpec mistral_architecture() {
+  ArchitectureSpec spec;
+  spec.class_name = "MistralForSequenceClassification";
+  spec.model_type = "mistral";
+  spec.sliding_window = SlidingWindowRule::AllLayers;
+  return spec;
+}
+
+}  // namespace rb::model

@@ -1,0 +1,154 @@
+#include "reference_decoder.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace rb::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+torch::Tensor weight(const TinyModel& model, const std::string& name) {
+  const auto& entry = model.weights.at(name);
+  return torch::tensor(std::vector<double>(entry.second.begin(), entry.second.end()), torch::kDouble)
+      .reshape(entry.first);
+}
+
+bool has(const TinyModel& model, const std::string& name) { return model.weights.count(name) != 0; }
+
+// y = x W^T (+ b)
+torch::Tensor affine(const TinyModel& model, const std::string& name, const torch::Tensor& x) {
+  torch::Tensor y = torch::matmul(x, weight(model, name + ".weight").t());
+  if (has(model, name + ".bias")) y = y + weight(model, name + ".bias");
+  return y;
+}
+
+// Normalises each row (last dimension) to unit root-mean-square, then scales elementwise.
+torch::Tensor rms(const torch::Tensor& x, const torch::Tensor& gain, double eps) {
+  torch::Tensor mean_square = (x * x).sum(-1, true) / static_cast<double>(x.size(-1));
+  return x / torch::sqrt(mean_square + eps) * gain;
+}
+
+const Json& rope_dict(const Json& config) {
+  static const Json empty = Json::object();
+  if (config.contains("rope_parameters")) return config["rope_parameters"];
+  if (config.contains("rope_scaling") && !config["rope_scaling"].is_null()) return config["rope_scaling"];
+  return empty;
+}
+
+// Rotates pairs (i, i + D/2) of every row by angle position * inv_freq[i].
+torch::Tensor rotate(const torch::Tensor& x, const std::vector<double>& inv_freq, int64_t position_start) {
+  torch::Tensor out = x.clone();
+  const int64_t half = x.size(-1) / 2;
+  auto in_acc = x.accessor<double, 3>();    // [L, heads, D]
+  auto out_acc = out.accessor<double, 3>();
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    for (int64_t h = 0; h < x.size(1); ++h) {
+      for (int64_t i = 0; i < half; ++i) {
+        const double angle = static_cast<double>(position_start + t) * inv_freq[static_cast<size_t>(i)];
+        const double a = in_acc[t][h][i], b = in_acc[t][h][i + half];
+        out_acc[t][h][i] = a * std::cos(angle) - b * std::sin(angle);
+        out_acc[t][h][i + half] = b * std::cos(angle) + a * std::sin(angle);
+      }
+    }
+  }
+  return out;
+}
+
+int64_t layer_window(const Json& config, int64_t layer) {
+  const std::string type = config.value("model_type", "");
+  const bool has_window = config.contains("sliding_window") && !config["sliding_window"].is_null();
+  if (!has_window) return 0;
+  if (type == "mistral") return config["sliding_window"].get<int64_t>();
+  if ((type == "qwen2" || type == "qwen3") && config.value("use_sliding_window", false) &&
+      layer >= config.value("max_window_layers", 28))
+    return config["sliding_window"].get<int64_t>();
+  return 0;
+}
+
+}  // namespace
+
+std::vector<double> reference_inv_freq(const Json& config, int64_t head_dim) {
+  const Json& rope = rope_dict(config);
+  const double theta = rope.contains("rope_theta") ? rope["rope_theta"].get<double>() : config.value("rope_theta", 10000.0);
+  const std::string type = rope.value("rope_type", rope.value("type", std::string("default")));
+  std::vector<double> inv_freq;
+  for (int64_t i = 0; i < head_dim / 2; ++i) {
+    double frequency = 1.0 / std::pow(theta, 2.0 * static_cast<double>(i) / static_cast<double>(head_dim));
+    if (type == "linear") frequency /= rope["factor"].get<double>();
+    if (type == "llama3") {
+      const double factor = rope["factor"].get<double>();
+      const double low = rope["low_freq_factor"].get<double>(), high = rope["high_freq_factor"].get<double>();
+      const double context = rope["original_max_position_embeddings"].get<double>();
+      const double wavelength = 2 * M_PI / frequency;
+      if (wavelength > context / low) {
+        frequency /= factor;  // long wavelengths: fully interpolated
+      } else if (wavelength >= context / high) {
+        const double blend = (context / wavelength - low) / (high - low);
+        frequency = (1 - blend) * frequency / factor + blend * frequency;
+      }
+    }
+    inv_freq.push_back(frequency);
+  }
+  return inv_freq;
+}
+
+std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                    int64_t position_start, int64_t pool_index) {
+  torch::NoGradGuard no_grad;
+  const Json& config = model.config;
+  const int64_t hidden = config["hidden_size"], heads = config["num_attention_heads"];
+  const int64_t kv_heads = config["num_key_value_heads"], layers = config["num_hidden_layers"];
+  const int64_t head_dim = config.contains("head_dim") ? config["head_dim"].get<int64_t>() : hidden / heads;
+  const double eps = config["rms_norm_eps"];
+  const std::vector<double> inv_freq = reference_inv_freq(config, head_dim);
+  const int64_t length = static_cast<int64_t>(tokens.size());
+
+  torch::Tensor embed = weight(model, "model.embed_tokens.weight");
+  torch::Tensor x = torch::zeros({length, hidden}, torch::kDouble);
+  for (int64_t t = 0; t < length; ++t) x[t] = embed[tokens[static_cast<size_t>(t)]];
+
+  for (int64_t layer = 0; layer < layers; ++layer) {
+    const std::string p = "model.layers." + std::to_string(layer) + ".";
+    torch::Tensor h = rms(x, weight(model, p + "input_layernorm.weight"), eps);
+    torch::Tensor q = affine(model, p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
+    torch::Tensor k = affine(model, p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
+    torch::Tensor v = affine(model, p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim});
+    if (has(model, p + "self_attn.q_norm.weight")) {
+      q = rms(q, weight(model, p + "self_attn.q_norm.weight"), eps);
+      k = rms(k, weight(model, p + "self_attn.k_norm.weight"), eps);
+    }
+    q = rotate(q, inv_freq, position_start);
+    k = rotate(k, inv_freq, position_start);
+    const int64_t window = layer_window(config, layer);
+    torch::Tensor attended = torch::zeros({length, heads * head_dim}, torch::kDouble);
+    for (int64_t head = 0; head < heads; ++head) {
+      const int64_t kv = head / (heads / kv_heads);
+      for (int64_t i = 0; i < length; ++i) {
+        std::vector<double> logits;
+        std::vector<int64_t> visible;
+        for (int64_t j = 0; j <= i; ++j) {
+          if (window > 0 && i - j >= window) continue;
+          visible.push_back(j);
+          logits.push_back((q[i][head] * k[j][kv]).sum().item<double>() / std::sqrt(static_cast<double>(head_dim)));
+        }
+        double largest = *std::max_element(logits.begin(), logits.end()), total = 0;
+        for (double& value : logits) total += (value = std::exp(value - largest));
+        torch::Tensor mixed = torch::zeros({head_dim}, torch::kDouble);
+        for (size_t n = 0; n < visible.size(); ++n) mixed += v[visible[n]][kv] * (logits[n] / total);
+        attended[i].slice(0, head * head_dim, (head + 1) * head_dim) = mixed;
+      }
+    }
+    x = x + affine(model, p + "self_attn.o_proj", attended);
+    torch::Tensor g = rms(x, weight(model, p + "post_attention_layernorm.weight"), eps);
+    torch::Tensor gate = affine(model, p + "mlp.gate_proj", g);
+    torch::Tensor swish = gate / (1 + torch::exp(-gate));
+    x = x + affine(model, p + "mlp.down_proj", swish * affine(model, p + "mlp.up_proj", g));
+  }
+  torch::Tensor final_row = rms(x[pool_index], weight(model, "model.norm.weight"), eps);
+  torch::Tensor scores = torch::matmul(weight(model, "score.weight"), final_row);
+  return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+}
+
+}  // namespace rb::testing

@@ -1,0 +1,252 @@
+#include "tiny_model_writer.h"
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace rb::testing {
+namespace {
+
+void put_u64_le(std::ofstream& out, uint64_t value) {
+  for (int i = 0; i < 8; ++i) out.put(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+size_t element_bytes(const std::string& dtype) {
+  if (dtype == "F32") return 4;
+  if (dtype == "BF16" || dtype == "F16") return 2;
+  throw std::runtime_error("test writer: unsupported dtype " + dtype);
+}
+
+}  // namespace
+
+void write_raw_safetensors(const std::string& path, const std::string& header, const std::vector<uint8_t>& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  put_u64_le(out, header.size());
+  out.write(header.data(), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  if (!out) throw std::runtime_error("test writer: cannot write " + path);
+}
+
+void write_safetensors(const std::string& path, const std::map<std::string, RawTensor>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  nlohmann::json header = nlohmann::json::object();
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::vector<uint8_t> data;
+  for (const auto& [name, tensor] : tensors) {
+    const size_t begin = data.size();
+    data.insert(data.end(), tensor.bytes.begin(), tensor.bytes.end());
+    header[name] = {{"dtype", tensor.dtype}, {"shape", tensor.shape}, {"data_offsets", {begin, data.size()}}};
+  }
+  write_raw_safetensors(path, header.dump(), data);
+}
+
+uint16_t float_to_bf16_bits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  const uint32_t rounding = 0x7fff + ((bits >> 16) & 1);
+  return static_cast<uint16_t>((bits + rounding) >> 16);
+}
+
+float bf16_bits_to_float(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, 4);
+  return value;
+}
+
+uint16_t float_to_f16_bits(float value) {
+  // Normal numbers only (test values are in [1e-4, 1e4]); round to nearest even on the mantissa.
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  const uint32_t sign = (bits >> 16) & 0x8000;
+  if ((bits & 0x7fffffff) == 0) return static_cast<uint16_t>(sign);
+  int32_t exponent = static_cast<int32_t>((bits >> 23) & 0xff) - 127 + 15;
+  uint32_t mantissa = bits & 0x7fffff;
+  uint32_t half_mantissa = mantissa >> 13;
+  const uint32_t rest = mantissa & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half_mantissa & 1))) ++half_mantissa;
+  if (half_mantissa == 0x400) {
+    half_mantissa = 0;
+    ++exponent;
+  }
+  if (exponent <= 0 || exponent >= 31) throw std::runtime_error("test writer: value out of f16 normal range");
+  return static_cast<uint16_t>(sign | (static_cast<uint32_t>(exponent) << 10) | half_mantissa);
+}
+
+float f16_bits_to_float(uint16_t bits) {
+  const uint32_t sign = (bits & 0x8000u) << 16;
+  const uint32_t exponent = (bits >> 10) & 0x1f;
+  const uint32_t mantissa = bits & 0x3ff;
+  if (exponent == 0 && mantissa == 0) {
+    float zero;
+    std::memcpy(&zero, &sign, 4);
+    return zero;
+  }
+  const uint32_t wide = sign | ((exponent - 15 + 127) << 23) | (mantissa << 13);
+  float value;
+  std::memcpy(&value, &wide, 4);
+  return value;
+}
+
+RawTensor make_tensor(const std::string& dtype, const std::vector<int64_t>& shape, const std::vector<float>& values) {
+  RawTensor tensor{dtype, shape, {}};
+  tensor.bytes.resize(values.size() * element_bytes(dtype));
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (dtype == "F32") {
+      std::memcpy(&tensor.bytes[4 * i], &values[i], 4);
+    } else {
+      const uint16_t bits = dtype == "BF16" ? float_to_bf16_bits(values[i]) : float_to_f16_bits(values[i]);
+      tensor.bytes[2 * i] = static_cast<uint8_t>(bits & 0xff);
+      tensor.bytes[2 * i + 1] = static_cast<uint8_t>(bits >> 8);
+    }
+  }
+  return tensor;
+}
+
+namespace {
+
+float representable(const std::string& dtype, float value) {
+  if (dtype == "BF16") return bf16_bits_to_float(float_to_bf16_bits(value));
+  if (dtype == "F16") return f16_bits_to_float(float_to_f16_bits(value));
+  return value;
+}
+
+class WeightMaker {
+ public:
+  WeightMaker(TinyModel& model, const std::string& dtype, uint32_t seed) : model_(model), dtype_(dtype), rng_(seed) {}
+
+  // Values uniform in [center - spread, center + spread], kept away from f16 subnormals.
+  void add(const std::string& name, const std::vector<int64_t>& shape, float center, float spread) {
+    int64_t count = 1;
+    for (int64_t dim : shape) count *= dim;
+    std::uniform_real_distribution<float> uniform(-spread, spread);
+    std::vector<float> values(static_cast<size_t>(count));
+    for (float& value : values) {
+      float drawn = center + uniform(rng_);
+      if (std::fabs(drawn) < 1e-3f) drawn = drawn < 0 ? -1e-3f : 1e-3f;
+      value = representable(dtype_, drawn);
+    }
+    model_.weights[name] = {shape, values};
+  }
+  void linear(const std::string& name, int64_t out, int64_t in, bool bias) {
+    add(name + ".weight", {out, in}, 0.0f, 1.0f / std::sqrt(static_cast<float>(in)));
+    if (bias) add(name + ".bias", {out}, 0.0f, 0.2f);
+  }
+
+ private:
+  TinyModel& model_;
+  std::string dtype_;
+  std::mt19937 rng_;
+};
+
+}  // namespace
+
+TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec) {
+  TinyModel model;
+  model.folder = folder;
+  std::filesystem::create_directories(folder);
+  const int64_t head_dim = spec.head_dim > 0 ? spec.head_dim : spec.hidden / spec.heads;
+  nlohmann::json config = {
+      {"architectures", {spec.architecture}}, {"model_type", spec.model_type},
+      {"hidden_size", spec.hidden}, {"intermediate_size", spec.intermediate},
+      {"num_hidden_layers", spec.layers}, {"num_attention_heads", spec.heads},
+      {"num_key_value_heads", spec.kv_heads}, {"vocab_size", spec.vocab},
+      {"rms_norm_eps", 1e-6}, {"max_position_embeddings", 4096}, {"hidden_act", "silu"},
+      {"bos_token_id", 1}, {"eos_token_id", 2}, {"pad_token_id", 0}, {"torch_dtype", "float32"},
+      {"attention_bias", spec.o_bias || (spec.qkv_bias && spec.model_type != "qwen2")},
+      {"mlp_bias", spec.mlp_bias}};
+  if (spec.head_dim > 0) config["head_dim"] = spec.head_dim;
+  nlohmann::json id2label = nlohmann::json::object();
+  for (int64_t i = 0; i < spec.num_labels; ++i) id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
+  config["id2label"] = id2label;
+  config.merge_patch(spec.extra_config);
+  model.config = config;
+  std::ofstream(folder + "/config.json") << config.dump(2);
+
+  WeightMaker maker(model, spec.storage_dtype, spec.seed);
+  maker.add("model.embed_tokens.weight", {spec.vocab, spec.hidden}, 0.0f, 1.0f);
+  for (int64_t layer = 0; layer < spec.layers; ++layer) {
+    const std::string prefix = "model.layers." + std::to_string(layer) + ".";
+    maker.add(prefix + "input_layernorm.weight", {spec.hidden}, 1.0f, 0.3f);
+    maker.add(prefix + "post_attention_layernorm.weight", {spec.hidden}, 1.0f, 0.3f);
+    maker.linear(prefix + "self_attn.q_proj", spec.heads * head_dim, spec.hidden, spec.qkv_bias);
+    maker.linear(prefix + "self_attn.k_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
+    maker.linear(prefix + "self_attn.v_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
+    maker.linear(prefix + "self_attn.o_proj", spec.hidden, spec.heads * head_dim, spec.o_bias);
+    if (spec.qk_norm) {
+      maker.add(prefix + "self_attn.q_norm.weight", {head_dim}, 1.0f, 0.3f);
+      maker.add(prefix + "self_attn.k_norm.weight", {head_dim}, 1.0f, 0.3f);
+    }
+    maker.linear(prefix + "mlp.gate_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
+    maker.linear(prefix + "mlp.up_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
+    maker.linear(prefix + "mlp.down_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
+  }
+  maker.add("model.norm.weight", {spec.hidden}, 1.0f, 0.3f);
+  maker.add("score.weight", {spec.num_labels, spec.hidden}, 0.0f, 1.0f / std::sqrt(static_cast<float>(spec.hidden)));
+
+  std::map<std::string, RawTensor> tensors;
+  for (const auto& [name, weight] : model.weights)
+    tensors[name] = make_tensor(spec.storage_dtype, weight.first, weight.second);
+  write_safetensors(folder + "/model.safetensors", tensors, {{"format", "pt"}});
+  return model;
+}
+
+TinyModelSpec llama_spec() {
+  TinyModelSpec spec;  // GQA, head_dim != hidden/heads, attention + MLP bias, llama3 rope scaling
+  spec.kv_heads = 2;
+  spec.head_dim = 16;
+  spec.qkv_bias = spec.o_bias = spec.mlp_bias = true;
+  spec.num_labels = 1;
+  spec.extra_config = {{"rope_theta", 500000.0},
+                       {"rope_scaling", {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
+                                         {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 64}}}};
+  return spec;
+}
+
+TinyModelSpec mistral_spec() {
+  TinyModelSpec spec;  // GQA + a sliding window shorter than the test sequences
+  spec.architecture = "MistralForSequenceClassification";
+  spec.model_type = "mistral";
+  spec.kv_heads = 1;
+  spec.num_labels = 2;
+  spec.extra_config = {{"sliding_window", 5}, {"rope_theta", 1000000.0}};
+  return spec;
+}
+
+TinyModelSpec qwen2_spec() {
+  TinyModelSpec spec;  // q/k/v bias, linear rope scaling, sliding window from layer 1 on
+  spec.architecture = "Qwen2ForSequenceClassification";
+  spec.model_type = "qwen2";
+  spec.kv_heads = 2;
+  spec.qkv_bias = true;
+  spec.layers = 3;
+  spec.extra_config = {{"rope_theta", 10000.0}, {"rope_scaling", {{"type", "linear"}, {"factor", 2.0}}},
+                       {"use_sliding_window", true}, {"sliding_window", 4}, {"max_window_layers", 1}};
+  return spec;
+}
+
+TinyModelSpec qwen3_spec() {
+  TinyModelSpec spec;  // q/k RMSNorm, head_dim 8 with hidden 32 and 8 heads... via rope_parameters
+  spec.architecture = "Qwen3ForSequenceClassification";
+  spec.model_type = "qwen3";
+  spec.heads = 8;
+  spec.kv_heads = 2;
+  spec.head_dim = 8;
+  spec.hidden = 48;
+  spec.qk_norm = true;
+  spec.num_labels = 3;
+  spec.extra_config = {{"rope_parameters", {{"rope_type", "default"}, {"rope_theta", 1000000.0}}}};
+  return spec;
+}
+
+std::string scratch_dir(const std::string& name) {
+  const std::filesystem::path path = std::filesystem::path(RB_BINARY_DIR) / "test-scratch" / name;
+  std::filesystem::remove_all(path);
+  std::filesystem::create_directories(path);
+  return path.string();
+}
+
+}  // namespace rb::testing

@@ -1,0 +1,70 @@
+#pragma once
+// Test-only writer of safetensors files and tiny random Hugging Face model folders
+// (config.json + model.safetensors). Written from the format description, independent of the
+// reader under test. Torch-free.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rb::testing {
+
+struct RawTensor {
+  std::string dtype;           // "F32", "BF16", "F16" or anything else (raw bytes are written)
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+};
+
+// Writes tensors in map order; `padding` extra zero bytes go between header and data (still valid).
+void write_safetensors(const std::string& path, const std::map<std::string, RawTensor>& tensors,
+                       const std::map<std::string, std::string>& metadata = {});
+// Writes a file with an arbitrary header text and data bytes (for malformed-input tests).
+void write_raw_safetensors(const std::string& path, const std::string& header, const std::vector<uint8_t>& data);
+
+uint16_t float_to_bf16_bits(float value);  // round to nearest even
+float bf16_bits_to_float(uint16_t bits);
+uint16_t float_to_f16_bits(float value);    // round to nearest even, normal range only
+float f16_bits_to_float(uint16_t bits);
+RawTensor make_tensor(const std::string& dtype, const std::vector<int64_t>& shape, const std::vector<float>& values);
+
+struct TinyModelSpec {
+  std::string architecture = "LlamaForSequenceClassification";
+  std::string model_type = "llama";
+  int64_t hidden = 32;
+  int64_t intermediate = 48;
+  int64_t layers = 2;
+  int64_t heads = 4;
+  int64_t kv_heads = 4;
+  int64_t head_dim = 0;  // 0: not written (hidden / heads)
+  int64_t vocab = 64;
+  int64_t num_labels = 1;
+  bool qkv_bias = false;  // weights written for q/k/v bias
+  bool o_bias = false;
+  bool mlp_bias = false;
+  bool qk_norm = false;
+  std::string storage_dtype = "F32";
+  uint32_t seed = 1;
+  nlohmann::json extra_config = nlohmann::json::object();  // merged into config.json last
+};
+
+struct TinyModel {
+  std::string folder;
+  nlohmann::json config;
+  // Weights as float values exactly representable in the stored dtype.
+  std::map<std::string, std::pair<std::vector<int64_t>, std::vector<float>>> weights;
+};
+
+TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec);
+
+// Presets for the four architectures (GQA, biases, q/k norm as each has them).
+TinyModelSpec llama_spec();
+TinyModelSpec mistral_spec();
+TinyModelSpec qwen2_spec();
+TinyModelSpec qwen3_spec();
+
+// A fresh empty directory under the build tree.
+std::string scratch_dir(const std::string& name);
+
+}  // namespace rb::testing

@@ -1,0 +1,81 @@
+// Scores the token ids stored in tests/fixtures/parity/*/golden.json (first_ids: the first
+// chosen and rejected texts of batch 0) and compares with transformers' fp32 CPU logits.
+// Reconstructs what the padded reference batch meant for each sequence: the pooled token is the
+// rightmost non-pad token, a masked double BOS is dropped but keeps its position, and left
+// padding shifts positions by the number of pad tokens in front.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "model/reward_model.h"
+
+namespace rb::model {
+namespace {
+
+struct Fixture {
+  std::string folder;
+  nlohmann::json golden;
+};
+
+bool load_fixture(const std::string& name, Fixture& fixture) {
+  fixture.folder = std::string(RB_SOURCE_DIR) + "/tests/fixtures/parity/" + name;
+  std::ifstream in(fixture.folder + "/golden.json");
+  if (!in) return false;
+  fixture.golden = nlohmann::json::parse(in);
+  return true;
+}
+
+// One sequence of the reference's padded batch 0, as a packed batch of its own.
+PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos, bool left_padding,
+                      int64_t batch_max_length) {
+  PackedBatch batch;
+  int64_t position = left_padding ? batch_max_length - static_cast<int64_t>(ids.size()) : 0;
+  std::vector<int32_t> kept = ids;
+  if (kept.size() >= 2 && kept[0] == bos && kept[1] == bos) {  // masked first BOS: drop, keep position
+    kept.erase(kept.begin());
+    ++position;
+  }
+  int64_t pool = 0;
+  for (size_t i = 0; i < kept.size(); ++i)
+    if (kept[i] != pad) pool = static_cast<int64_t>(i);
+  batch.token_ids = kept;
+  batch.offsets = {0, static_cast<int64_t>(kept.size())};
+  batch.position_start = {position};
+  batch.pool_index = {pool};
+  return batch;
+}
+
+class ParityFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParityFixture, Fp32MatchesTransformers) {
+  Fixture fixture;
+  if (!load_fixture(GetParam(), fixture)) GTEST_SKIP() << "no parity fixture " << GetParam();
+  const nlohmann::json config = nlohmann::json::parse(std::ifstream(fixture.folder + "/config.json"));
+  auto model = load_reward_model(fixture.folder, LoadOptions{});
+  const auto& golden = fixture.golden;
+  const int64_t pad = golden["pad_token_id_used"];
+  const int64_t bos = config.value("bos_token_id", -1);
+  const bool left = golden["padding_side"] == "left";
+  int64_t batch_max = 0;  // batch 0 = examples 0..3, chosen and rejected
+  for (size_t k = 0; k < 4; ++k)
+    batch_max = std::max({batch_max, golden["examples"][k]["ids_chosen_len"].get<int64_t>(),
+                          golden["examples"][k]["ids_rejected_len"].get<int64_t>()});
+  const char* sides[] = {"score_chosen_fp32_cpu", "score_rejected_fp32_cpu"};
+  for (size_t s = 0; s < 2; ++s) {
+    const auto ids = golden["first_ids"][s].get<std::vector<int32_t>>();
+    const double expected = golden["examples"][0][sides[s]];
+    const auto scores = model->score(as_packed(ids, pad, bos, left, batch_max));
+    EXPECT_NEAR(scores[0][0], expected, 1e-4) << GetParam() << " " << sides[s];
+    std::printf("%s %s: ours %.9g transformers %.9g diff %.3g\n", GetParam().c_str(), sides[s], scores[0][0], expected,
+                scores[0][0] - expected);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Architectures, ParityFixture, ::testing::Values("llama", "mistral", "qwen2", "qwen3"));
+
+}  // namespace
+}  // namespace rb::model

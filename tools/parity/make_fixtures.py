@@ -116,10 +116,18 @@ def build_texts(tokenizer, row):
 
 def load_tokenizer(folder):
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token
     tokenizer.truncation_side = "left"
     return tokenizer
+
+
+def apply_run_rm_pad_rule(model, tokenizer):
+    """run_rm.py: no tokenizer pad -> pad := eos for the tokenizer AND the model config (overriding
+    config.json); otherwise a config without pad_token_id takes the tokenizer's."""
+    if tokenizer.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.eos_token_id
+        tokenizer.pad_token_id = tokenizer.eos_token_id
+    if model.config.pad_token_id is None:
+        model.config.pad_token_id = tokenizer.pad_token_id
 
 
 def score_like_run_rm(model, tokenizer, texts, max_length, batch_size, device):
@@ -183,7 +191,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     for row in rows:
         texts.extend(build_texts(tokenizer, row))
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
-    used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id}
+    used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id or tokenizer.eos_token_id}
 
     model = AutoModelForSequenceClassification.from_config(transformers.AutoConfig.from_pretrained(work))
     save_file(random_weights(model, used, seed=1234), os.path.join(out_dir, "model.safetensors"),
@@ -199,8 +207,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     all_scores = {}
     for run_name, (dtype, device) in runs.items():
         model = AutoModelForSequenceClassification.from_pretrained(work, dtype=dtype).to(device).eval()
-        if model.config.pad_token_id is None:
-            model.config.pad_token_id = tokenizer.pad_token_id
+        apply_run_rm_pad_rule(model, tokenizer)
         golden.setdefault("config_pad_token_id", model.config.pad_token_id)
         scores = score_like_run_rm(model, tokenizer, texts, spec["max_length"], spec["batch_size"], device)
         all_scores[run_name] = scores

@@ -1,0 +1,280 @@
+#include "text/tokenizer/bpe_model.h"
+
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <queue>
+
+#include "common/error.h"
+#include "text/tokenizer/utf8.h"
+
+namespace rb::text {
+
+// Word -> ids memo. Sharded so that encode_batch threads rarely wait on each other; each shard
+// stops growing at its capacity (entries are never evicted, which keeps lookups lock-short).
+class WordCache {
+ public:
+  static constexpr size_t kShards = 64;
+  static constexpr size_t kEntriesPerShard = 4096;
+  static constexpr size_t kMaxWordBytes = 256;  // longer words are not worth keeping
+
+  bool lookup(const std::string& word, std::vector<int32_t>& ids) const {
+    Shard& shard = shard_for(word);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto it = shard.entries.find(word);
+    if (it == shard.entries.end()) return false;
+    ids.insert(ids.end(), it->second.begin(), it->second.end());
+    return true;
+  }
+
+  void store(const std::string& word, const int32_t* begin, const int32_t* end) const {
+    if (word.size() >= kMaxWordBytes) return;
+    Shard& shard = shard_for(word);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    if (shard.entries.size() >= kEntriesPerShard) return;
+    shard.entries.emplace(word, std::vector<int32_t>(begin, end));
+  }
+
+ private:
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::vector<int32_t>> entries;
+  };
+  Shard& shard_for(const std::string& word) const {
+    return shards_[std::hash<std::string>{}(word) % kShards];
+  }
+  mutable Shard shards_[kShards];
+};
+
+namespace {
+
+std::optional<std::string> optional_string(const nlohmann::json& config, const char* key,
+                                           const JsonContext& ctx) {
+  if (!has_non_null(config, key)) return std::nullopt;
+  return require_string(config.at(key), ctx.child(key));
+}
+
+std::string byte_fallback_token(unsigned char byte) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof(buffer), "<0x%02X>", byte);
+  return buffer;
+}
+
+struct Symbol {
+  int32_t id;
+  int32_t prev;
+  int32_t next;
+  bool removed;
+};
+
+struct QueuedMerge {
+  size_t pos;
+  uint32_t rank;
+  int32_t new_id;
+};
+
+// std::priority_queue pops the "largest": make that the lowest rank, then the leftmost position.
+struct MergeOrder {
+  bool operator()(const QueuedMerge& a, const QueuedMerge& b) const {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    return a.pos > b.pos;
+  }
+};
+
+}  // namespace
+
+BpeModel::BpeModel(const nlohmann::json& config, const JsonContext& ctx)
+    : cache_(std::make_unique<WordCache>()) {
+  require_object(config, ctx);
+  const std::string type = string_or(config, "type", "BPE", ctx);
+  if (type != "BPE") ctx.child("type").fail("unsupported model type '" + type + "' (only BPE)");
+  load_vocab(require_field(config, "vocab", ctx), ctx.child("vocab"));
+  unk_token_ = optional_string(config, "unk_token", ctx);
+  continuing_subword_prefix_ = optional_string(config, "continuing_subword_prefix", ctx);
+  end_of_word_suffix_ = optional_string(config, "end_of_word_suffix", ctx);
+  fuse_unk_ = bool_or(config, "fuse_unk", false, ctx);
+  byte_fallback_ = bool_or(config, "byte_fallback", false, ctx);
+  ignore_merges_ = bool_or(config, "ignore_merges", false, ctx);
+  load_merges(require_field(config, "merges", ctx), ctx.child("merges"));
+}
+
+BpeModel::~BpeModel() = default;
+BpeModel::BpeModel(BpeModel&&) noexcept = default;
+BpeModel& BpeModel::operator=(BpeModel&&) noexcept = default;
+
+void BpeModel::load_vocab(const nlohmann::json& vocab, const JsonContext& ctx) {
+  require_object(vocab, ctx);
+  vocab_.reserve(vocab.size());
+  vocab_r_.reserve(vocab.size());
+  for (auto it = vocab.begin(); it != vocab.end(); ++it) {
+    const int64_t id = require_integer(it.value(), ctx.child(it.key()));
+    if (id < 0 || id > INT32_MAX) ctx.child(it.key()).fail("id out of range");
+    vocab_[it.key()] = static_cast<int32_t>(id);
+    vocab_r_[static_cast<int32_t>(id)] = it.key();
+  }
+}
+
+void BpeModel::load_merges(const nlohmann::json& merges, const JsonContext& ctx) {
+  require_array(merges, ctx);
+  merges_.reserve(merges.size());
+  const size_t prefix_length = continuing_subword_prefix_ ? continuing_subword_prefix_->size() : 0;
+  uint32_t rank = 0;
+  for (size_t i = 0; i < merges.size(); ++i) {
+    const JsonContext entry_ctx = ctx.index(i);
+    std::string left;
+    std::string right;
+    if (merges[i].is_string()) {
+      const std::string line = merges[i].get<std::string>();
+      if (line.rfind("#version", 0) == 0) continue;  // Rust skips the header line of merges.txt
+      const size_t space = line.find(' ');
+      if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
+        entry_ctx.fail("merge '" + line + "' is not two tokens separated by one space");
+      }
+      left = line.substr(0, space);
+      right = line.substr(space + 1);
+    } else if (merges[i].is_array() && merges[i].size() == 2) {
+      left = require_string(merges[i][0], entry_ctx.index(0));
+      right = require_string(merges[i][1], entry_ctx.index(1));
+    } else {
+      entry_ctx.fail("expected \"a b\" or [\"a\", \"b\"]");
+    }
+    auto left_id = vocab_.find(left);
+    auto right_id = vocab_.find(right);
+    if (left_id == vocab_.end()) entry_ctx.fail("merge token '" + left + "' is not in the vocab");
+    if (right_id == vocab_.end()) entry_ctx.fail("merge token '" + right + "' is not in the vocab");
+    if (right.size() < prefix_length) entry_ctx.fail("merge token shorter than the subword prefix");
+    const std::string merged = left + right.substr(prefix_length);
+    auto merged_id = vocab_.find(merged);
+    if (merged_id == vocab_.end()) entry_ctx.fail("merged token '" + merged + "' is not in the vocab");
+    // Later duplicates overwrite earlier ones, as collecting into Rust's HashMap does.
+    merges_[pair_key(left_id->second, right_id->second)] = MergeTarget{rank, merged_id->second};
+    ++rank;
+  }
+}
+
+const BpeModel::MergeTarget* BpeModel::find_merge(int32_t left, int32_t right) const {
+  auto it = merges_.find(pair_key(left, right));
+  return it == merges_.end() ? nullptr : &it->second;
+}
+
+void BpeModel::tokenize(const std::string& word, std::vector<int32_t>& ids) const {
+  if (word.empty()) return;
+  if (ignore_merges_) {
+    auto it = vocab_.find(word);
+    if (it != vocab_.end()) {
+      ids.push_back(it->second);
+      return;
+    }
+  }
+  if (cache_->lookup(word, ids)) return;
+  const size_t first = ids.size();
+  merge_word(word, ids);
+  cache_->store(word, ids.data() + first, ids.data() + ids.size());
+}
+
+void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) const {
+  std::vector<int32_t> symbols;
+  symbols.reserve(word.size());
+  std::optional<int32_t> pending_unk;  // Rust's `unk`: emitted lazily so fuse_unk can extend it
+  auto unk_id = [&]() -> int32_t {
+    auto it = vocab_.find(*unk_token_);
+    if (it == vocab_.end()) throw TokenizerError("BPE unk_token '" + *unk_token_ + "' is not in the vocab");
+    return it->second;
+  };
+  std::string piece;
+  size_t pos = 0;
+  while (pos < word.size()) {
+    const size_t start = pos;
+    pos += utf8_sequence_length(static_cast<unsigned char>(word[pos]));
+    piece.assign(word, start, pos - start);
+    if (start > 0 && continuing_subword_prefix_) piece.insert(0, *continuing_subword_prefix_);
+    if (pos >= word.size() && end_of_word_suffix_) piece += *end_of_word_suffix_;
+
+    auto found = vocab_.find(piece);
+    if (found != vocab_.end()) {
+      if (pending_unk) symbols.push_back(*pending_unk), pending_unk.reset();
+      symbols.push_back(found->second);
+      continue;
+    }
+    if (byte_fallback_) {
+      std::vector<int32_t> byte_ids;
+      for (char c : piece) {
+        auto byte_token = vocab_.find(byte_fallback_token(static_cast<unsigned char>(c)));
+        if (byte_token == vocab_.end()) break;
+        byte_ids.push_back(byte_token->second);
+      }
+      if (byte_ids.size() == piece.size()) {
+        symbols.insert(symbols.end(), byte_ids.begin(), byte_ids.end());
+        continue;
+      }
+    }
+    if (unk_token_) {
+      if (pending_unk && !fuse_unk_) symbols.push_back(*pending_unk);
+      if (!pending_unk || !fuse_unk_) pending_unk = unk_id();
+    }
+  }
+  if (pending_unk) symbols.push_back(*pending_unk);
+  apply_merges(symbols);
+  ids.insert(ids.end(), symbols.begin(), symbols.end());
+}
+
+void BpeModel::apply_merges(std::vector<int32_t>& ids) const {
+  if (ids.size() < 2) return;
+  std::vector<Symbol> symbols(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    symbols[i] = Symbol{ids[i], static_cast<int32_t>(i) - 1,
+                        i + 1 < ids.size() ? static_cast<int32_t>(i + 1) : -1, false};
+  }
+  std::priority_queue<QueuedMerge, std::vector<QueuedMerge>, MergeOrder> queue;
+  for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+    if (const MergeTarget* m = find_merge(symbols[i].id, symbols[i + 1].id)) {
+      queue.push(QueuedMerge{i, m->rank, m->new_id});
+    }
+  }
+  while (!queue.empty()) {
+    const QueuedMerge top = queue.top();
+    queue.pop();
+    Symbol& current = symbols[top.pos];
+    if (current.removed || current.next < 0) continue;
+    const auto next_pos = static_cast<size_t>(current.next);
+    const Symbol right = symbols[next_pos];
+    // Skip entries made stale by an earlier merge of either side.
+    const MergeTarget* still = find_merge(current.id, right.id);
+    if (still == nullptr || still->new_id != top.new_id) continue;
+
+    current.id = top.new_id;
+    current.next = right.next;
+    symbols[next_pos].removed = true;
+    if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(top.pos);
+
+    if (current.prev >= 0) {
+      const auto prev_pos = static_cast<size_t>(current.prev);
+      if (const MergeTarget* m = find_merge(symbols[prev_pos].id, current.id)) {
+        queue.push(QueuedMerge{prev_pos, m->rank, m->new_id});
+      }
+    }
+    if (current.next >= 0) {
+      if (const MergeTarget* m = find_merge(current.id, symbols[static_cast<size_t>(current.next)].id)) {
+        queue.push(QueuedMerge{top.pos, m->rank, m->new_id});
+      }
+    }
+  }
+  ids.clear();
+  for (const Symbol& s : symbols) {
+    if (!s.removed) ids.push_back(s.id);
+  }
+}
+
+std::optional<int32_t> BpeModel::token_to_id(const std::string& token) const {
+  auto it = vocab_.find(token);
+  if (it == vocab_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> BpeModel::id_to_token(int32_t id) const {
+  auto it = vocab_r_.find(id);
+  if (it == vocab_r_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace rb::text

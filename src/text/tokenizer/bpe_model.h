@@ -1,0 +1,61 @@
+#pragma once
+// tokenizer.json "model" of type BPE, merged exactly as Hugging Face's Rust Word::merge_all:
+// the pair with the lowest merge rank first, the leftmost one on ties.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "text/tokenizer/json_fields.h"
+
+namespace rb::text {
+
+class WordCache;
+
+class BpeModel {
+ public:
+  BpeModel(const nlohmann::json& config, const JsonContext& ctx);
+  ~BpeModel();
+  BpeModel(BpeModel&&) noexcept;
+  BpeModel& operator=(BpeModel&&) noexcept;
+
+  // Appends the ids of one pre-token. Thread-safe (the word cache is internally locked).
+  void tokenize(const std::string& word, std::vector<int32_t>& ids) const;
+
+  std::optional<int32_t> token_to_id(const std::string& token) const;
+  std::optional<std::string> id_to_token(int32_t id) const;
+  size_t vocab_size() const { return vocab_.size(); }
+  const std::unordered_map<std::string, int32_t>& vocab() const { return vocab_; }
+
+ private:
+  struct MergeTarget {
+    uint32_t rank;
+    int32_t new_id;
+  };
+  static uint64_t pair_key(int32_t left, int32_t right) {
+    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
+  }
+  void load_vocab(const nlohmann::json& vocab, const JsonContext& ctx);
+  void load_merges(const nlohmann::json& merges, const JsonContext& ctx);
+  void merge_word(const std::string& word, std::vector<int32_t>& ids) const;
+  void apply_merges(std::vector<int32_t>& symbols) const;
+  const MergeTarget* find_merge(int32_t left, int32_t right) const;
+
+  std::unordered_map<std::string, int32_t> vocab_;
+  std::unordered_map<int32_t, std::string> vocab_r_;
+  std::unordered_map<uint64_t, MergeTarget> merges_;
+  std::optional<std::string> unk_token_;
+  std::optional<std::string> continuing_subword_prefix_;
+  std::optional<std::string> end_of_word_suffix_;
+  bool fuse_unk_ = false;
+  bool byte_fallback_ = false;
+  bool ignore_merges_ = false;
+  std::unique_ptr<WordCache> cache_;
+};
+
+}  // namespace rb::text

@@ -1,0 +1,211 @@
+#include "text/tokenizer/normalizer.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <vector>
+
+#include "text/tokenizer/onig_regex.h"
+#include "text/tokenizer/utf8.h"
+
+namespace rb::text {
+
+namespace {
+
+bool is_ascii(const std::string& text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+enum class UnicodeForm { NFC, NFD, NFKC, NFKD };
+
+class UnicodeNormalizer final : public Normalizer {
+ public:
+  UnicodeNormalizer(UnicodeForm form, const JsonContext& ctx) {
+    UErrorCode status = U_ZERO_ERROR;
+    switch (form) {
+      case UnicodeForm::NFC: icu_ = icu::Normalizer2::getNFCInstance(status); break;
+      case UnicodeForm::NFD: icu_ = icu::Normalizer2::getNFDInstance(status); break;
+      case UnicodeForm::NFKC: icu_ = icu::Normalizer2::getNFKCInstance(status); break;
+      case UnicodeForm::NFKD: icu_ = icu::Normalizer2::getNFKDInstance(status); break;
+    }
+    if (U_FAILURE(status)) ctx.fail(std::string("ICU normalizer unavailable: ") + u_errorName(status));
+  }
+
+  void normalize(std::string& text) const override {
+    if (is_ascii(text)) return;  // ASCII is invariant under all four forms
+    UErrorCode status = U_ZERO_ERROR;
+    if (icu_->isNormalizedUTF8(text, status) && U_SUCCESS(status)) return;
+    status = U_ZERO_ERROR;
+    std::string out;
+    out.reserve(text.size() + 8);
+    icu::StringByteSink<std::string> sink(&out);
+    icu_->normalizeUTF8(0, text, sink, nullptr, status);
+    if (U_SUCCESS(status)) text.swap(out);
+  }
+
+ private:
+  const icu::Normalizer2* icu_ = nullptr;
+};
+
+// Rust's char::to_lowercase applied per character (full, context-free mappings: no final sigma).
+class LowercaseNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string& text) const override {
+    if (is_ascii(text)) {
+      for (char& c : text) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      return;
+    }
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const char32_t cp = decode_utf8(text, pos);
+      if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
+        continue;
+      }
+      icu::UnicodeString one(static_cast<UChar32>(cp));
+      one.toLower(icu::Locale::getRoot());
+      one.toUTF8String(out);
+    }
+    text.swap(out);
+  }
+};
+
+class ReplaceNormalizer final : public Normalizer {
+ public:
+  ReplaceNormalizer(const nlohmann::json& config, const JsonContext& ctx) {
+    const auto& pattern = require_object(require_field(config, "pattern", ctx), ctx.child("pattern"));
+    if (pattern.contains("String")) {
+      literal_ = require_string(pattern.at("String"), ctx.child("pattern").child("String"));
+    } else if (pattern.contains("Regex")) {
+      const std::string source = require_string(pattern.at("Regex"), ctx.child("pattern").child("Regex"));
+      regex_ = std::make_unique<OnigRegex>(source, ctx.origin + ": " + ctx.path);
+    } else {
+      ctx.child("pattern").fail("expected 'String' or 'Regex'");
+    }
+    content_ = require_string(require_field(config, "content", ctx), ctx.child("content"));
+  }
+
+  void normalize(std::string& text) const override {
+    std::vector<Span> matches;
+    if (regex_) {
+      regex_->find_all(text, matches);
+    } else if (!literal_.empty()) {
+      for (size_t at = text.find(literal_); at != std::string::npos;
+           at = text.find(literal_, at + literal_.size())) {
+        matches.push_back({at, at + literal_.size()});
+      }
+    }
+    if (matches.empty()) return;
+    std::string out;
+    size_t copied = 0;
+    for (const Span& m : matches) {
+      out.append(text, copied, m.start - copied);
+      out += content_;
+      copied = m.end;
+    }
+    out.append(text, copied, std::string::npos);
+    text.swap(out);
+  }
+
+ private:
+  std::string literal_;
+  std::unique_ptr<OnigRegex> regex_;
+  std::string content_;
+};
+
+class PrependNormalizer final : public Normalizer {
+ public:
+  explicit PrependNormalizer(std::string prefix) : prefix_(std::move(prefix)) {}
+  void normalize(std::string& text) const override {
+    if (!text.empty()) text.insert(0, prefix_);
+  }
+
+ private:
+  std::string prefix_;
+};
+
+// Strips Unicode White_Space (Rust's char::is_whitespace) from either end.
+class StripNormalizer final : public Normalizer {
+ public:
+  StripNormalizer(bool left, bool right) : left_(left), right_(right) {}
+  void normalize(std::string& text) const override {
+    size_t begin = 0;
+    size_t end = text.size();
+    if (left_) {
+      while (begin < end) {
+        size_t next = begin;
+        if (!u_isUWhiteSpace(static_cast<UChar32>(decode_utf8(text, next)))) break;
+        begin = next;
+      }
+    }
+    if (right_) {
+      while (end > begin) {
+        const char32_t cp = decode_utf8_before(text, end);
+        if (!u_isUWhiteSpace(static_cast<UChar32>(cp))) break;
+        std::string tmp;
+        append_utf8(tmp, cp);
+        end -= tmp.size();
+      }
+    }
+    text = text.substr(begin, end - begin);
+  }
+
+ private:
+  bool left_;
+  bool right_;
+};
+
+class SequenceNormalizer final : public Normalizer {
+ public:
+  explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> steps)
+      : steps_(std::move(steps)) {}
+  void normalize(std::string& text) const override {
+    for (const auto& step : steps_) step->normalize(text);
+  }
+
+ private:
+  std::vector<std::unique_ptr<Normalizer>> steps_;
+};
+
+}  // namespace
+
+std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const JsonContext& ctx) {
+  if (config.is_null()) return nullptr;
+  const std::string type = component_type(config, ctx);
+  if (type == "NFC") return std::make_unique<UnicodeNormalizer>(UnicodeForm::NFC, ctx);
+  if (type == "NFD") return std::make_unique<UnicodeNormalizer>(UnicodeForm::NFD, ctx);
+  if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(UnicodeForm::NFKC, ctx);
+  if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(UnicodeForm::NFKD, ctx);
+  if (type == "Lowercase") return std::make_unique<LowercaseNormalizer>();
+  if (type == "Replace") return std::make_unique<ReplaceNormalizer>(config, ctx);
+  if (type == "Prepend") {
+    return std::make_unique<PrependNormalizer>(
+        require_string(require_field(config, "prepend", ctx), ctx.child("prepend")));
+  }
+  if (type == "Strip") {
+    return std::make_unique<StripNormalizer>(bool_or(config, "strip_left", true, ctx),
+                                             bool_or(config, "strip_right", true, ctx));
+  }
+  if (type == "Sequence") {
+    const JsonContext list_ctx = ctx.child("normalizers");
+    const auto& list = require_array(require_field(config, "normalizers", ctx), list_ctx);
+    std::vector<std::unique_ptr<Normalizer>> steps;
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (auto step = make_normalizer(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
+    }
+    return std::make_unique<SequenceNormalizer>(std::move(steps));
+  }
+  ctx.fail("unsupported normalizer type '" + type + "'");
+}
+
+}  // namespace rb::text

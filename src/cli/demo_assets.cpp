@@ -140,6 +140,49 @@ std::string string_field(const nlohmann::json& value, const std::string& where) 
   return value.get<std::string>();
 }
 
+struct DemoRow {
+  std::vector<std::string> prompt_turns;  // user, assistant, user, ...
+  std::string chosen;
+  std::string rejected;
+};
+
+DemoRow parse_demo_row(std::string_view line, size_t line_number) {
+  nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
+  std::string where = "line " + std::to_string(line_number);
+  if (!json.is_object()) throw InputError("demo preference set " + where + ": not a JSON object");
+  DemoRow row;
+  const nlohmann::json& prompt = required_field(json, "prompt", line_number);
+  if (prompt.is_array()) {
+    for (const nlohmann::json& turn : prompt) {
+      if (!turn.is_object() || !turn.contains("content")) {
+        throw InputError("demo preference set " + where + ": prompt turn without 'content'");
+      }
+      row.prompt_turns.push_back(string_field(turn.at("content"), where + " prompt turn content"));
+    }
+  } else {
+    row.prompt_turns.push_back(string_field(prompt, where + " field 'prompt'"));
+  }
+  row.chosen = string_field(required_field(json, "chosen", line_number), where + " field 'chosen'");
+  row.rejected = string_field(required_field(json, "rejected", line_number), where + " field 'rejected'");
+  return row;
+}
+
+std::string trim_whitespace(const std::string& text) {
+  const char* whitespace = " \t\n\r\f\v";
+  size_t first = text.find_first_not_of(whitespace);
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(whitespace) - first + 1);
+}
+
+// The text runs the chat template puts between special tokens (role name, then a blank line and
+// the trimmed content), so the tokenizer learns the pieces evaluation really feeds it.
+void append_template_segments(const std::vector<std::string>& turns, std::vector<std::string>& texts) {
+  for (size_t i = 0; i < turns.size(); ++i) {
+    texts.push_back(i % 2 == 0 ? "user" : "assistant");
+    texts.push_back("\n\n" + trim_whitespace(turns[i]));
+  }
+}
+
 }  // namespace
 
 PortableNormal::PortableNormal(uint64_t seed) : engine_(seed) {}
@@ -166,7 +209,7 @@ std::string_view embedded_demo_preference_pairs() {
 }
 
 std::vector<std::string> demo_training_texts(std::string_view preference_pairs_jsonl) {
-  std::vector<std::string> texts = {"system", "user", "assistant"};
+  std::vector<std::string> texts;
   size_t line_number = 0;
   size_t start = 0;
   while (start < preference_pairs_jsonl.size()) {
@@ -176,22 +219,12 @@ std::vector<std::string> demo_training_texts(std::string_view preference_pairs_j
     start = end + 1;
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    nlohmann::json row = nlohmann::json::parse(line, nullptr, false);
-    std::string where = "line " + std::to_string(line_number);
-    if (!row.is_object()) throw InputError("demo preference set " + where + ": not a JSON object");
-    const nlohmann::json& prompt = required_field(row, "prompt", line_number);
-    if (prompt.is_array()) {
-      for (const nlohmann::json& turn : prompt) {
-        if (!turn.is_object() || !turn.contains("content")) {
-          throw InputError("demo preference set " + where + ": prompt turn without 'content'");
-        }
-        texts.push_back(string_field(turn.at("content"), where + " prompt turn content"));
-      }
-    } else {
-      texts.push_back(string_field(prompt, where + " field 'prompt'"));
+    DemoRow row = parse_demo_row(line, line_number);
+    for (const std::string* answer : {&row.chosen, &row.rejected}) {
+      std::vector<std::string> conversation = row.prompt_turns;
+      conversation.push_back(*answer);
+      append_template_segments(conversation, texts);
     }
-    texts.push_back(string_field(required_field(row, "chosen", line_number), where + " field 'chosen'"));
-    texts.push_back(string_field(required_field(row, "rejected", line_number), where + " field 'rejected'"));
   }
   return texts;
 }

@@ -30,8 +30,9 @@ void write_demo_assets(const std::string& dir, uint64_t seed);
 // rb::IoError when this build was made without embedding it (see data/demo/embed_demo_pairs.cmake).
 std::string_view embedded_demo_preference_pairs();
 
-// The texts the demo tokenizer is trained on: every prompt turn, chosen and rejected answer of the
-// given JSON-lines preference set, plus the role names the chat template writes.
+// The texts the demo tokenizer is trained on: for both conversations of every row (prompt turns +
+// chosen, prompt turns + rejected) the runs of text the chat template writes between special
+// tokens: the role name, then "\n\n" + the trimmed content.
 // Throws rb::InputError naming the line and field on a malformed row.
 std::vector<std::string> demo_training_texts(std::string_view preference_pairs_jsonl);
 

@@ -14,6 +14,7 @@ std::string row(const std::string& name, size_t width, const std::string& counts
   char number[32];
   std::snprintf(number, sizeof number, "%.4f", value);
   std::string line = name + std::string(width > name.size() ? width - name.size() : 0, ' ');
+  // Right-align counts under the 13-character "correct/total" header.
   line += "  " + std::string(counts.size() < 13 ? 13 - counts.size() : 0, ' ') + counts;
   line += "  " + std::string(number) + "\n";
   return line;
@@ -26,7 +27,7 @@ void print_summary(std::ostream& out, const eval::EvalSummary& summary) {
   for (const auto& subset : summary.subsets) width = std::max(width, subset.subset.size());
   width = std::max(width, std::string("all pairs").size());
 
-  out << "subset" << std::string(width - 6, ' ') << "  " << std::string(13 - 13, ' ') << "correct/total  accuracy\n";
+  out << "subset" << std::string(width - 6, ' ') << "  correct/total  accuracy\n";
   for (const auto& subset : summary.subsets) {
     out << row(subset.subset, width, std::to_string(subset.num_correct) + "/" + std::to_string(subset.num_total),
                subset.accuracy);

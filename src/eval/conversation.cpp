@@ -40,6 +40,16 @@ Conversation build_conversation(const PreferenceRow& row) {
   return conversation;
 }
 
+std::vector<PreferenceExample> build_examples(std::vector<PreferenceRow> rows) {
+  std::vector<PreferenceExample> examples;
+  examples.reserve(rows.size());
+  for (auto& row : rows) {
+    Conversation conversation = build_conversation(row);
+    examples.push_back(PreferenceExample{std::move(row), std::move(conversation)});
+  }
+  return examples;
+}
+
 Json to_json(const Messages& messages) {
   Json array = Json::array();
   for (const auto& message : messages) array.push_back(Json{{"role", message.role}, {"content", message.content}});

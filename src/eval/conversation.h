@@ -18,6 +18,21 @@ struct Conversation {
 // Throws rb::InputError naming the row when a list prompt is empty or ends on an assistant turn.
 Conversation build_conversation(const PreferenceRow& row);
 
+// A row with its conversations: what the CLI renders and scores. The whole flow is
+//   rows = load_preference_rows(path, options)          (eval/dataset.h)
+//   examples = build_examples(std::move(rows))
+//   render each conversation with the chat template, score the texts with the model
+//   scored.push_back(make_scored_example(example.row, texts, scores_chosen, scores_rejected))
+//   summary = summarize(scored)                          (eval/metrics.h)
+//   write_results_json / write_outputs_jsonl / write_run_json / print_summary   (report/)
+struct PreferenceExample {
+  PreferenceRow row;
+  Conversation conversation;
+};
+
+// Builds every conversation up front so that a bad row fails before any model time is spent.
+std::vector<PreferenceExample> build_examples(std::vector<PreferenceRow> rows);
+
 // [{"role": ..., "content": ...}, ...], the shape chat templates and FastChat take.
 Json to_json(const Messages& messages);
 

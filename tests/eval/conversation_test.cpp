@@ -75,4 +75,18 @@ TEST(Conversation, ConversationAnswersWithAnEvenPrefixFail) {
   EXPECT_THROW(rb::eval::build_conversation(row), rb::InputError);
 }
 
+TEST(Conversation, BuildExamplesKeepsRowOrderAndStopsAtTheFirstBadRow) {
+  std::vector<rb::eval::PreferenceRow> rows = {
+      parse(R"({"prompt": "a", "chosen": "c1", "rejected": "r1", "subset": "s", "id": 1})"),
+      parse(R"({"prompt": "b", "chosen": "c2", "rejected": "r2", "subset": "s", "id": 2})")};
+  auto examples = rb::eval::build_examples(rows);
+  ASSERT_EQ(examples.size(), 2u);
+  EXPECT_EQ(examples[1].row.id, 2);
+  EXPECT_EQ(examples[1].conversation.prompt_messages[0].content, "b");
+  EXPECT_EQ(examples[1].conversation.rejected_messages[1].content, "r2");
+  rows.push_back(parse(R"({"prompt": [{"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}],
+                           "chosen": "c", "rejected": "r", "subset": "s", "id": 3})"));
+  EXPECT_THROW(rb::eval::build_examples(rows), rb::InputError);
+}
+
 }  // namespace

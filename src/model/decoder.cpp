@@ -26,10 +26,35 @@ namespace {
 // Longest block of query rows attended at once; bounds the [heads, rows, keys] score tensor.
 constexpr int64_t kQueryBlockRows = 512;
 
+// The CPU BLAS picks GEMM kernels by matrix shape, and kernels round differently, so a row's
+// result can depend on how many other rows share its GEMM (i.e. on the batch composition).
+// Within one fixed shape, each row's result is independent of its position and neighbours
+// (measured on this libtorch for many K, N). Batch-invariant mode therefore runs every CPU
+// projection in tiles of exactly kInvariantTileRows rows, padding the last tile with zeros.
+constexpr int64_t kInvariantTileRows = 64;
+
 struct Linear {
   at::Tensor weight;
   at::Tensor bias;  // undefined when the layer has none
-  at::Tensor operator()(const at::Tensor& input) const { return at::linear(input, weight, bias); }
+  bool fixed_tiles = false;
+
+  at::Tensor operator()(const at::Tensor& input) const {
+    if (!fixed_tiles || !input.is_cpu()) return at::linear(input, weight, bias);
+    const int64_t rows = input.size(0);
+    const int64_t tiles = (rows + kInvariantTileRows - 1) / kInvariantTileRows;
+    at::Tensor padded = input;
+    if (tiles * kInvariantTileRows != rows) {
+      padded = at::zeros({tiles * kInvariantTileRows, input.size(1)}, input.options());
+      padded.slice(0, 0, rows).copy_(input);
+    }
+    at::Tensor output = at::empty({tiles * kInvariantTileRows, weight.size(0)}, input.options());
+    for (int64_t tile = 0; tile < tiles; ++tile) {
+      const int64_t first = tile * kInvariantTileRows;
+      output.slice(0, first, first + kInvariantTileRows)
+          .copy_(at::linear(padded.slice(0, first, first + kInvariantTileRows), weight, bias));
+    }
+    return output.slice(0, 0, rows);
+  }
 };
 
 struct DecoderLayer {
@@ -112,8 +137,9 @@ at::Tensor blocked_mask(int64_t first_row, int64_t rows, int64_t kv_begin, int64
 
 class DecoderModel final : public RewardModel {
  public:
-  DecoderModel(const ModelConfig& config, const DecoderLayout& layout, at::ScalarType dtype, at::Device device)
-      : config_(config), layout_(layout), dtype_(dtype), device_(device),
+  DecoderModel(const ModelConfig& config, const DecoderLayout& layout, at::ScalarType dtype, at::Device device,
+               bool batch_invariant)
+      : config_(config), layout_(layout), dtype_(dtype), device_(device), batch_invariant_(batch_invariant),
         scale_(std::pow(static_cast<double>(layout.head_dim), -0.5)) {}
 
   void load(const io::SafetensorsCheckpoint& checkpoint, const ArchitectureSpec& spec, DType dtype_enum,
@@ -142,11 +168,12 @@ class DecoderModel final : public RewardModel {
   DecoderLayout layout_;
   at::ScalarType dtype_;
   at::Device device_;
+  bool batch_invariant_;
   double scale_;
   ModelInfo info_;
   at::Tensor embed_;
   at::Tensor final_norm_;
-  at::Tensor score_;
+  Linear score_;
   at::Tensor inv_freq_;  // float32 [head_dim / 2]
   std::vector<DecoderLayer> layers_;
 };
@@ -154,6 +181,7 @@ class DecoderModel final : public RewardModel {
 Linear DecoderModel::load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in,
                                  bool bias) const {
   Linear linear;
+  linear.fixed_tiles = batch_invariant_;
   linear.weight = loader.load(name + ".weight", {out, in});
   if (bias) linear.bias = loader.load(name + ".bias", {out});
   return linear;
@@ -191,7 +219,8 @@ void DecoderModel::load(const io::SafetensorsCheckpoint& checkpoint, const Archi
   const int64_t embedding_parameters = embed_.numel();
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, i));
   final_norm_ = loader.load("model.norm.weight", {config_.hidden_size});
-  score_ = loader.load("score.weight", {config_.num_labels, config_.hidden_size});
+  score_.fixed_tiles = batch_invariant_;
+  score_.weight = loader.load("score.weight", {config_.num_labels, config_.hidden_size});
 
   const std::vector<float> inv_freq = rope_inv_freq(config_.rope, layout_.head_dim);
   inv_freq_ = at::empty({static_cast<int64_t>(inv_freq.size())}, at::kFloat);
@@ -325,7 +354,7 @@ std::vector<std::vector<float>> DecoderModel::score(const PackedBatch& batch) {
   const at::Tensor pooled_rows = to_device(spans.pooled_row, device_);
   for (size_t i = 0; i + 1 < layers_.size(); ++i) x = full_layer(layers_[i], x, cos, sin, spans);
   x = pooled_layer(layers_.back(), x, cos, sin, spans, pooled_rows);
-  at::Tensor logits = at::linear(norm(x, final_norm_), score_).to(at::kFloat).cpu().contiguous();
+  at::Tensor logits = score_(norm(x, final_norm_)).to(at::kFloat).cpu().contiguous();
 
   std::vector<std::vector<float>> scores(batch.num_sequences());
   const float* values = logits.data_ptr<float>();
@@ -373,7 +402,7 @@ std::unique_ptr<RewardModel> build_decoder_model(const ModelConfig& config, cons
   if (device.is_cpu() && dtype == at::kHalf)
     throw ModelError("float16 compute is only supported on CUDA (CPU half kernels are incomplete); use float32 or bfloat16");
   const DecoderLayout layout = resolve_layout(spec, config);
-  auto model = std::make_unique<DecoderModel>(config, layout, dtype, device);
+  auto model = std::make_unique<DecoderModel>(config, layout, dtype, device, options.batch_invariant);
   model->load(checkpoint, spec, options.dtype, options.device);
   return model;
 }

@@ -18,6 +18,9 @@ std::string dtype_name(DType dtype);
 struct LoadOptions {
   DType dtype = DType::Float32;
   std::string device = "cpu";  // "cpu", "cuda", "cuda:1"
+  // CPU only: run projections in fixed-shape row tiles so that a sequence's scores are bit for
+  // bit the same whatever batch it is packed into (costs some speed on small batches).
+  bool batch_invariant = true;
 };
 
 // Sequences laid end to end without padding. Attention never crosses a sequence boundary.

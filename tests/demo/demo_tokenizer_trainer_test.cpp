@@ -15,7 +15,7 @@
 #include "cli/demo_assets.h"
 #include "cli/demo_tokenizer_trainer.h"
 #include "common/error.h"
-#include "text/tokenizer_test_support.h"
+#include "hf_tokenizers_oracle.h"
 
 namespace {
 
@@ -202,35 +202,34 @@ namespace {
 
 TEST(DemoTokenizerOracle, HuggingFaceTokenizersAgreeWithTheLearnedMerges) {
   std::string why_not;
-  std::optional<std::string> modules = rb::text::testing::oracle_node_modules(why_not);
+  std::optional<std::string> modules = rb::demo_testing::hf_tokenizers_modules(why_not);
   if (!modules) GTEST_SKIP() << why_not;
   std::vector<std::string> texts = demo_training_texts(embedded_demo_preference_pairs());
   TrainedBpe bpe = train_byte_level_bpe(texts, BpeTrainingOptions{});
   std::filesystem::path dir = std::filesystem::temp_directory_path() / ("rb_demo_oracle_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "tokenizer.json").string();
-  rb::text::testing::write_text_file(path, make_tokenizer_json(bpe));
+  std::ofstream(path, std::ios::binary) << make_tokenizer_json(bpe);
 
   texts.push_back("Zebras quietly juggle 9876 pixels 🦓 Ωμέγα — ünïcödé\t\r\n end   \n\n x");
   texts.push_back("I'LL say it's 3.14159, isn't it?   ");
   MergeEncoder encoder(bpe);
-  rb::text::testing::OracleResult plain = rb::text::testing::run_oracle(*modules, path, texts, false);
-  ASSERT_EQ(plain.ids.size(), texts.size());
-  EXPECT_EQ(plain.vocab_size, bpe.total_vocab_size());
+  std::vector<std::vector<int32_t>> plain = rb::demo_testing::hf_encode(*modules, path, texts, false);
+  ASSERT_EQ(plain.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
-    ASSERT_EQ(plain.ids[i], encoder.encode(texts[i])) << texts[i];
+    ASSERT_EQ(plain[i], encoder.encode(texts[i])) << texts[i];
   }
 
   // Special tokens are split out whole, and the post-processor prepends BOS.
   std::string turn = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>";
-  rb::text::testing::OracleResult with_specials = rb::text::testing::run_oracle(*modules, path, {turn}, true);
+  std::vector<std::vector<int32_t>> with_specials = rb::demo_testing::hf_encode(*modules, path, {turn}, true);
   std::vector<int32_t> expected = {bpe.special_token_id("<|begin_of_text|>"),
                                    bpe.special_token_id("<|start_header_id|>")};
   for (int32_t id : encoder.encode("user")) expected.push_back(id);
   expected.push_back(bpe.special_token_id("<|end_header_id|>"));
   for (int32_t id : encoder.encode("\n\nHi")) expected.push_back(id);
   expected.push_back(bpe.special_token_id("<|eot_id|>"));
-  EXPECT_EQ(with_specials.ids.at(0), expected);
+  EXPECT_EQ(with_specials.at(0), expected);
   std::filesystem::remove_all(dir);
 }
 

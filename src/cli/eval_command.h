@@ -1,0 +1,30 @@
+#pragma once
+// `rewardbench eval`: score a sequence-classifier reward model on a RewardBench v1 preference
+// set and write results.json, outputs.jsonl and run.json, as scripts/run_rm.py would.
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace rb::cli {
+
+struct EvalOptions {
+  std::string model;                 // local Hugging Face folder
+  std::string tokenizer;             // defaults to the model folder
+  std::string dataset;               // .json / .jsonl in the v1 schema
+  std::string chat_template = "tulu";  // FastChat fallback; the tokenizer's template always wins
+  std::string output_dir;            // default: results/<model folder name>
+  std::string dtype = "auto";        // auto: float32 on CPU, bfloat16 on CUDA
+  std::string device = "cpu";
+  size_t batch_size = 64;            // most sequences in one forward pass
+  size_t max_tokens_per_batch = 16384;
+  size_t max_length = 2048;
+  int threads = 0;                   // 0: all cores
+  std::optional<size_t> limit;       // first N rows only (--debug: 10)
+  bool quiet = false;
+  std::string command_line;          // recorded in run.json
+  std::string label;                 // shown in results.json "model"; default: --model as given
+};
+
+int run_eval(const EvalOptions& options);
+
+}  // namespace rb::cli

@@ -1,0 +1,123 @@
+// rewardbench: RewardBench in native C++. main() only wires subcommands to their run_* functions.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+#include "cli/demo_command.h"
+#include "cli/eval_command.h"
+#include "cli/inspect_commands.h"
+#include "common/error.h"
+#include "model/reward_model.h"
+
+namespace {
+
+std::string joined_command_line(int argc, char** argv) {
+  std::ostringstream out;
+  for (int i = 0; i < argc; ++i) out << (i ? " " : "") << argv[i];
+  return out.str();
+}
+
+std::string architectures_help() {
+  std::string names;
+  for (const auto& name : rb::model::supported_architectures()) names += "\n  " + name;
+  return "Supported architectures:" + names;
+}
+
+void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
+  auto* cmd = app.add_subcommand("eval", "Score a reward model on a RewardBench v1 preference set (JSON/JSONL)");
+  cmd->footer(architectures_help());
+  cmd->add_option("--model", o.model, "Local Hugging Face model folder (config.json + *.safetensors)")->required();
+  cmd->add_option("--dataset", o.dataset, "Preference data, .json or .jsonl, RewardBench v1 schema")->required();
+  cmd->add_option("--tokenizer", o.tokenizer, "Tokenizer folder (default: the model folder)");
+  cmd->add_option("--chat_template,--chat-template", o.chat_template,
+                  "FastChat template used only when the tokenizer has no chat template")
+      ->capture_default_str();
+  cmd->add_option("--output_dir,--output-dir", o.output_dir,
+                  "Where results.json, outputs.jsonl and run.json go (default: results/<model folder name>)");
+  cmd->add_option("--torch_dtype,--torch-dtype,--dtype", o.dtype,
+                  "Compute dtype: auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16 (CUDA only)")
+      ->capture_default_str();
+  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--batch_size,--batch-size", o.batch_size, "Most sequences in one forward pass")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max_tokens_per_batch,--max-tokens-per-batch", o.max_tokens_per_batch,
+                  "Token budget of one packed forward pass (sequences are packed without padding)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max_length,--max-length", o.max_length,
+                  "Truncate every text to this many tokens, keeping its end (as run_rm.py)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", o.threads, "CPU threads for tokenization and the model (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--limit", o.limit, "Evaluate only the first N pairs");
+  cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 pairs only, as the reference's --debug");
+  cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");
+  cmd->add_option("--name", o.label, "Model name written to results.json (default: --model as given)");
+}
+
+void add_tokenize_command(CLI::App& app, rb::cli::TokenizeOptions& o) {
+  auto* cmd = app.add_subcommand("tokenize", "Print the token ids of one field of each JSONL line, one JSON array per line");
+  cmd->add_option("--tokenizer", o.tokenizer_dir, "Folder with tokenizer.json (and tokenizer_config.json)")->required();
+  cmd->add_option("--jsonl", o.jsonl_path, "Input lines (JSON objects)")->required();
+  cmd->add_option("--field", o.field, "Field holding the text")->capture_default_str();
+  cmd->add_flag_callback("--no-special-tokens", [&o] { o.add_special_tokens = false; },
+                         "Do not run the post-processor (no BOS/EOS added)");
+}
+
+void add_render_command(CLI::App& app, rb::cli::RenderOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "render", "Render {\"messages\": [...]} lines with the chat template; prints {\"text\"} or {\"error\"} per line");
+  cmd->add_option("--tokenizer", o.tokenizer_dir, "Folder with tokenizer_config.json / chat_template.jinja")->required();
+  cmd->add_option("--jsonl", o.jsonl_path, "Input lines {\"messages\": [{\"role\", \"content\"}, ...]}")->required();
+  cmd->add_option("--chat_template,--chat-template", o.chat_template,
+                  "FastChat template used only when the tokenizer has no chat template")
+      ->capture_default_str();
+  cmd->add_flag("--add_generation_prompt,--add-generation-prompt", o.add_generation_prompt,
+                "Pass add_generation_prompt=True to the template");
+}
+
+void add_demo_command(CLI::App& app, rb::cli::DemoOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "demo", "Create a tiny RANDOM-WEIGHT Llama reward model and a small preference set, then evaluate it (offline)");
+  cmd->add_option("--dir", o.dir, "Where the demo model, data and results go")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed of the random weights")->capture_default_str();
+  cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rewardbench: RewardBench (reward-model evaluation) in native C++"};
+  app.set_version_flag("--version", "rewardbench 0.1.0");
+  app.require_subcommand(1);
+  rb::cli::EvalOptions eval_options;
+  rb::cli::TokenizeOptions tokenize_options;
+  rb::cli::RenderOptions render_options;
+  rb::cli::DemoOptions demo_options;
+  add_eval_command(app, eval_options);
+  add_tokenize_command(app, tokenize_options);
+  add_render_command(app, render_options);
+  add_demo_command(app, demo_options);
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const std::string command = app.get_subcommands().front()->get_name();
+    if (command == "eval") {
+      eval_options.command_line = joined_command_line(argc, argv);
+      return rb::cli::run_eval(eval_options);
+    }
+    if (command == "tokenize") return rb::cli::run_tokenize(tokenize_options, std::cout);
+    if (command == "render") return rb::cli::run_render(render_options, std::cout);
+    if (command == "demo") return rb::cli::run_demo(demo_options);
+  } catch (const rb::Error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 2;
+}

@@ -1,0 +1,24 @@
+#pragma once
+// Progress on stderr for long work: a single updating line on a terminal, a line every few
+// seconds otherwise (logs), nothing when quiet.
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace rb::cli {
+
+class Progress {
+ public:
+  Progress(std::string label, bool enabled);
+  void update(size_t done, size_t total);
+  void finish();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool is_terminal_;
+  std::chrono::steady_clock::time_point start_, last_print_;
+  bool printed_ = false;
+};
+
+}  // namespace rb::cli

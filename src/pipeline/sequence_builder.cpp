@@ -1,0 +1,78 @@
+#include "pipeline/sequence_builder.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "runtime/scorer.h"
+
+namespace rb::pipeline {
+
+bool honours_add_eos_token(const TokenizerFolder& folder) {
+  const std::string& cls = folder.tokenizer_class;
+  for (const char* name : {"LlamaTokenizer", "LlamaTokenizerFast", "CodeLlamaTokenizer", "CodeLlamaTokenizerFast",
+                           "GemmaTokenizer", "GemmaTokenizerFast"})
+    if (cls == name) return true;
+  return false;
+}
+
+SequenceBuilder::SequenceBuilder(const TokenizerFolder& folder, std::optional<int64_t> pooling_pad_id,
+                                 SequenceOptions options)
+    : folder_(folder), pad_id_(pooling_pad_id), options_(options) {
+  if (options_.append_eos && !folder_.eos_token_id)
+    throw InputError(folder_.dir + ": add_eos_token needs an eos_token in tokenizer_config.json");
+  if (options_.max_length < 2 + folder_.tokenizer.num_special_tokens_to_add())
+    throw InputError("--max_length " + std::to_string(options_.max_length) + " is too small for this tokenizer");
+}
+
+std::vector<int32_t> SequenceBuilder::tokenize(const std::string& text) const {
+  const size_t eos_slots = options_.append_eos ? 1 : 0;
+  auto ids = folder_.tokenizer.encode_truncated(text, true, options_.max_length - eos_slots, text::TruncationSide::Left);
+  if (options_.append_eos) ids.push_back(*folder_.eos_token_id);
+  return ids;
+}
+
+ModelSequence SequenceBuilder::from_ids(std::vector<int32_t> ids) const {
+  ModelSequence sequence;
+  const auto bos = folder_.bos_token_id;
+  if (bos && ids.size() >= 2 && ids[0] == *bos && ids[1] == *bos) {
+    ids.erase(ids.begin());
+    sequence.position_start = 1;
+  }
+  sequence.pool_index = ids.empty() ? 0 : runtime::rightmost_non_pad_index(ids, pad_id_);
+  sequence.ids = std::move(ids);
+  return sequence;
+}
+
+ModelSequence SequenceBuilder::build(const std::string& text) const { return from_ids(tokenize(text)); }
+
+std::vector<ModelSequence> SequenceBuilder::build_all(const std::vector<std::string>& texts) const {
+  std::vector<ModelSequence> sequences(texts.size());
+  unsigned threads = options_.num_threads ? options_.num_threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, std::max<size_t>(1, texts.size() / 64));
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < texts.size();) {
+      try {
+        sequences[i] = build(texts[i]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = texts.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+  return sequences;
+}
+
+}  // namespace rb::pipeline

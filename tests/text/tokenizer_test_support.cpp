@@ -80,17 +80,20 @@ std::optional<std::string> oracle_node_modules(std::string& why_not) {
   return modules;
 }
 
-OracleResult run_oracle(const std::string& node_modules, const std::string& tokenizer_json,
-                        const std::vector<std::string>& texts, bool add_special_tokens,
-                        const std::optional<OracleTruncation>& truncation) {
+std::vector<OracleResult> run_oracle(const std::string& node_modules,
+                                     const std::vector<OracleJob>& jobs) {
   const fs::path work = fs::path(npm_work_dir()) / ("oracle-run-" + std::to_string(::getpid()));
   fs::create_directories(work);
-  nlohmann::json request{{"tokenizer", tokenizer_json},
-                         {"add_special_tokens", add_special_tokens},
-                         {"texts", texts}};
-  if (truncation) {
-    request["truncation"] = {{"max_length", truncation->max_length},
-                             {"direction", truncation->direction}};
+  nlohmann::json request{{"jobs", nlohmann::json::array()}};
+  for (const OracleJob& job : jobs) {
+    nlohmann::json entry{{"tokenizer", job.tokenizer_json},
+                         {"add_special_tokens", job.add_special_tokens},
+                         {"texts", job.texts}};
+    if (job.truncation) {
+      entry["truncation"] = {{"max_length", job.truncation->max_length},
+                             {"direction", job.truncation->direction}};
+    }
+    request["jobs"].push_back(std::move(entry));
   }
   const std::string request_path = (work / "request.json").string();
   const std::string response_path = (work / "response.json").string();
@@ -100,12 +103,18 @@ OracleResult run_oracle(const std::string& node_modules, const std::string& toke
                               "' '" + response_path + "'";
   if (std::system(command.c_str()) != 0) throw std::runtime_error("oracle failed: " + command);
   const auto response = nlohmann::json::parse(read_text_file(response_path));
-  OracleResult result;
-  result.ids = response.at("ids").get<std::vector<std::vector<int32_t>>>();
-  result.seconds = response.at("seconds").get<double>();
-  result.vocab_size = response.at("vocab_size").get<size_t>();
+  std::vector<OracleResult> results;
+  for (const auto& entry : response.at("results")) {
+    OracleResult result;
+    result.ids = entry.at("ids").get<std::vector<std::vector<int32_t>>>();
+    result.seconds = entry.at("seconds").get<double>();
+    result.cpu_seconds = entry.at("cpu_seconds").get<double>();
+    result.vocab_size = entry.at("vocab_size").get<size_t>();
+    results.push_back(std::move(result));
+  }
   fs::remove_all(work);
-  return result;
+  if (results.size() != jobs.size()) throw std::runtime_error("oracle returned too few results");
+  return results;
 }
 
 std::string read_text_file(const std::string& path) {

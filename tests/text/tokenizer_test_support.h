@@ -24,16 +24,24 @@ struct OracleTruncation {
   std::string direction;  // "right" or "left"
 };
 
+struct OracleJob {
+  std::string tokenizer_json;
+  std::vector<std::string> texts;
+  bool add_special_tokens = false;
+  std::optional<OracleTruncation> truncation;
+};
+
 struct OracleResult {
   std::vector<std::vector<int32_t>> ids;
-  double seconds = 0;  // time spent inside encodeBatch
+  double seconds = 0;      // wall time spent inside encodeBatch
+  double cpu_seconds = 0;  // process CPU time (all threads) spent inside encodeBatch
   size_t vocab_size = 0;
 };
 
-// Runs tests/text/oracle/encode.js; throws std::runtime_error when node fails.
-OracleResult run_oracle(const std::string& node_modules, const std::string& tokenizer_json,
-                        const std::vector<std::string>& texts, bool add_special_tokens,
-                        const std::optional<OracleTruncation>& truncation = std::nullopt);
+// Runs tests/text/oracle/encode.js once for all jobs (each tokenizer file is loaded once);
+// throws std::runtime_error when node fails.
+std::vector<OracleResult> run_oracle(const std::string& node_modules,
+                                     const std::vector<OracleJob>& jobs);
 
 std::string read_text_file(const std::string& path);
 void write_text_file(const std::string& path, const std::string& content);

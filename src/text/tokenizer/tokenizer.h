@@ -2,6 +2,24 @@
 // Hugging Face tokenizer.json, implemented natively (no Rust, no Python).
 // Contract: encode() returns exactly the ids that Hugging Face's Rust `tokenizers`
 // (npm tokenizers@0.23.2) returns for Tokenizer.fromFile(path).encode(text, add_special_tokens).
+//
+// Supported tokenizer.json parts (anything else is rejected with rb::TokenizerError at load):
+//   normalizer: NFC, NFD, NFKC, NFKD, Lowercase, Replace, Prepend, Strip, Sequence, null
+//   pre_tokenizer: Split (Regex/String, all behaviours, invert), ByteLevel, Sequence, null
+//   model: BPE (ignore_merges, byte_fallback, unk_token/fuse_unk, continuing_subword_prefix,
+//          end_of_word_suffix; dropout is ignored, i.e. treated as 0)
+//   post_processor: ByteLevel, TemplateProcessing (single), BertProcessing, RobertaProcessing,
+//          Sequence, null
+// Added tokens get their ids the way Rust assigns them (a token in the vocab keeps its vocab id,
+// a new one takes the next id after the vocab); the file's "id" field is only informative there.
+// A "truncation" block in the file is honoured by encode() like Rust does; "padding" is ignored.
+//
+// Invalid UTF-8 input: encode* throws rb::TokenizerError naming the byte offset of the first
+// ill-formed sequence (overlong forms, surrogates and code points above U+10FFFF included);
+// nothing is replaced silently. Regex matching failures (PCRE2 resource limits) also throw.
+//
+// Thread safety: a Tokenizer is immutable after loading; encode* may run concurrently (the BPE
+// word cache inside is internally locked).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,7 +42,9 @@ class Tokenizer {
   std::vector<int32_t> encode(std::string_view text, bool add_special_tokens = true) const;
 
   // Hugging Face truncation semantics: the content ids are truncated to
-  // max_length - num_special_tokens_to_add() from `side`, then the post-processor runs.
+  // max_length - num_special_tokens_to_add() from `side` (to max_length when
+  // !add_special_tokens), then the post-processor runs. Throws rb::TokenizerError when
+  // add_special_tokens and max_length < num_special_tokens_to_add().
   std::vector<int32_t> encode_truncated(std::string_view text, bool add_special_tokens,
                                         size_t max_length, TruncationSide side) const;
 

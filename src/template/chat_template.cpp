@@ -4,6 +4,7 @@
 #include "template/evaluator.h"
 #include "template/lexer.h"
 #include "template/parser.h"
+#include "template/validate.h"
 
 namespace rb::tmpl {
 
@@ -15,6 +16,7 @@ class ChatTemplate::Impl {
     options.trim_blocks = true;
     options.lstrip_blocks = true;
     body_ = parse_template(tokenize(source, origin_, options), origin_);
+    validate_filter_and_test_names(body_, origin_);
   }
 
   std::string render(const Json& context) const {

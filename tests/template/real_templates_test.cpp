@@ -133,6 +133,57 @@ TEST_P(RealTemplateTest, MatchesJinja2OnConversations) {
   }
 }
 
+// Harder inputs that exercise more of each template: tool schemas, tool calls and tool results,
+// multimodal content lists, reasoning content, thinking switches and roles that do not alternate.
+std::vector<Json> rich_contexts(const SpecialTokens& tokens) {
+  Json weather_tool = Json::parse(R"({"type": "function", "function": {"name": "get_weather",
+      "description": "Get the current weather in a city.", "parameters": {"type": "object",
+      "properties": {"location": {"type": "string", "description": "City name, e.g. Paris"},
+                     "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+      "required": ["location"]}}})");
+  Json tool_call = Json::parse(R"({"id": "call_1", "type": "function",
+      "function": {"name": "get_weather", "arguments": {"location": "Paris", "unit": "celsius"}}})");
+  Json user = message("user", "What's the weather in Paris?");
+  Json assistant_call = Json{{"role", "assistant"}, {"content", ""}, {"tool_calls", Json::array({tool_call})}};
+  Json tool_result = Json{{"role", "tool"}, {"name", "get_weather"}, {"tool_call_id", "call_1"}, {"content", "{\"temp\": 21}"}};
+  Json answer = message("assistant", "It is 21 °C in Paris.");
+  Json multimodal = Json{{"role", "user"}, {"content", Json::parse(R"([{"type": "image"}, {"type": "text", "text": "Describe this image."}])")}};
+  Json reasoning = Json{{"role", "assistant"}, {"content", "<think>\nSunny in Paris.\n</think>\n\nIt is sunny."}, {"reasoning_content", "Sunny in Paris."}};
+  Json system = message("system", "Answer briefly.");
+
+  std::vector<Json> contexts;
+  auto add = [&](Json messages, bool add_generation_prompt, Json extra) {
+    Json context = transformers_context(messages, tokens, add_generation_prompt);
+    for (auto it = extra.begin(); it != extra.end(); ++it) context[it.key()] = it.value();
+    contexts.push_back(context);
+  };
+  add(Json::array({system, user}), true, Json{{"tools", Json::array({weather_tool})}});
+  add(Json::array({user, assistant_call, tool_result, answer}), false, Json{{"tools", Json::array({weather_tool})}});
+  add(Json::array({user, assistant_call, tool_result}), true, Json::object());
+  add(Json::array({multimodal}), true, Json::object());
+  add(Json::array({system, user, reasoning, user}), true, Json{{"enable_thinking", false}});
+  add(Json::array({user, reasoning}), false, Json{{"enable_thinking", true}});
+  add(Json::array({user, user}), true, Json::object());
+  add(Json::array({message("system", ""), user, answer}), false, Json::object());
+  return contexts;
+}
+
+TEST_P(RealTemplateTest, MatchesJinja2OnToolsAndRichConversations) {
+  if (!oracle_available()) GTEST_SKIP() << "python3 with jinja2 is not available";
+  const std::string file = GetParam();
+  const std::string source = read_file(templates_dir() + "/" + file);
+  Json cases = Json::array();
+  for (const auto& context : rich_contexts(manifest_tokens(file))) cases.push_back(Json{{"template", source}, {"context", context}});
+  std::vector<Rendered> expected = render_with_jinja2(cases, "rich_" + test_name(file));
+  ASSERT_EQ(expected.size(), cases.size()) << "the jinja2 oracle failed to run";
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    SCOPED_TRACE("rich case " + std::to_string(i));
+    Rendered ours = render_with_ours(source, cases[i]["context"]);
+    EXPECT_EQ(ours.ok, expected[i].ok) << "jinja2 " << describe(expected[i]) << "\nours   " << describe(ours);
+    if (ours.ok && expected[i].ok) EXPECT_EQ(ours.text, expected[i].text);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Shared, RealTemplateTest, ::testing::ValuesIn(template_files()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return test_name(info.param); });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RealTemplateTest);

@@ -34,9 +34,12 @@ def make_environment():
     return env
 
 
-def render_case(env, case):
+def render_case(env, case, compiled):
     try:
-        template = env.from_string(case["template"])
+        source = case["template"]
+        if source not in compiled:
+            compiled[source] = env.from_string(source)
+        template = compiled[source]
         return {"output": template.render(**case.get("context", {}))}
     except Exception as error:  # every failure is a result the C++ side must mirror
         return {"error": f"{type(error).__name__}: {error}"}
@@ -46,7 +49,8 @@ def main():
     source = open(sys.argv[1], encoding="utf-8") if len(sys.argv) > 1 else sys.stdin
     cases = json.load(source)
     env = make_environment()
-    json.dump([render_case(env, case) for case in cases], sys.stdout, ensure_ascii=False)
+    compiled = {}  # one compilation per distinct template, as a tokenizer caches its template
+    json.dump([render_case(env, case, compiled) for case in cases], sys.stdout, ensure_ascii=False)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ constexpr int64_t kQueryBlockRows = 512;
 // Within one fixed shape, each row's result is independent of its position and neighbours
 // (measured on this libtorch for many K, N). Batch-invariant mode therefore runs every CPU
 // projection in tiles of exactly kInvariantTileRows rows, padding the last tile with zeros.
-constexpr int64_t kInvariantTileRows = 64;
+constexpr int64_t kInvariantTileRows = 128;
 
 struct Linear {
   at::Tensor weight;
@@ -41,19 +41,28 @@ struct Linear {
   at::Tensor operator()(const at::Tensor& input) const {
     if (!fixed_tiles || !input.is_cpu()) return at::linear(input, weight, bias);
     const int64_t rows = input.size(0);
-    const int64_t tiles = (rows + kInvariantTileRows - 1) / kInvariantTileRows;
-    at::Tensor padded = input;
-    if (tiles * kInvariantTileRows != rows) {
-      padded = at::zeros({tiles * kInvariantTileRows, input.size(1)}, input.options());
-      padded.slice(0, 0, rows).copy_(input);
+    at::Tensor output = at::empty({rows, weight.size(0)}, input.options());
+    int64_t first = 0;
+    for (; first + kInvariantTileRows <= rows; first += kInvariantTileRows)
+      tile_into(input.slice(0, first, first + kInvariantTileRows), output.slice(0, first, first + kInvariantTileRows));
+    if (first < rows) {  // last partial tile: zero-padded to the full tile shape
+      at::Tensor padded = at::zeros({kInvariantTileRows, input.size(1)}, input.options());
+      padded.slice(0, 0, rows - first).copy_(input.slice(0, first, rows));
+      at::Tensor result = at::empty({kInvariantTileRows, weight.size(0)}, input.options());
+      tile_into(padded, result);
+      output.slice(0, first, rows).copy_(result.slice(0, 0, rows - first));
     }
-    at::Tensor output = at::empty({tiles * kInvariantTileRows, weight.size(0)}, input.options());
-    for (int64_t tile = 0; tile < tiles; ++tile) {
-      const int64_t first = tile * kInvariantTileRows;
-      output.slice(0, first, first + kInvariantTileRows)
-          .copy_(at::linear(padded.slice(0, first, first + kInvariantTileRows), weight, bias));
+    return output;
+  }
+
+ private:
+  // Exactly what at::linear does for 2-D inputs (addmm with a bias, mm without), written in place.
+  void tile_into(const at::Tensor& input, at::Tensor output) const {
+    if (bias.defined()) {
+      at::addmm_out(output, bias, input, weight.t());
+    } else {
+      at::mm_out(output, input, weight.t());
     }
-    return output.slice(0, 0, rows);
   }
 };
 

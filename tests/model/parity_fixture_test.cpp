@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,44 @@ TEST_P(ParityFixture, Fp32MatchesTransformers) {
     EXPECT_NEAR(scores[0][0], expected, 1e-4) << GetParam() << " " << sides[s];
     std::printf("%s %s: ours %.9g transformers %.9g diff %.3g\n", GetParam().c_str(), sides[s], scores[0][0], expected,
                 scores[0][0] - expected);
+  }
+}
+
+// Runs only where libtorch has CUDA (skips here): the same sequences in fp32 and bf16 on the GPU.
+TEST_P(ParityFixture, CudaMatchesTransformers) {
+  Fixture fixture;
+  if (!load_fixture(GetParam(), fixture)) GTEST_SKIP() << "no parity fixture " << GetParam();
+  const nlohmann::json config = nlohmann::json::parse(std::ifstream(fixture.folder + "/config.json"));
+  const auto& golden = fixture.golden;
+  if (!golden["examples"][0].contains("score_chosen_bf16_cuda")) GTEST_SKIP() << "no CUDA golden";
+  std::unique_ptr<RewardModel> fp32, bf16;
+  try {
+    LoadOptions options;
+    options.device = "cuda";
+    fp32 = load_reward_model(fixture.folder, options);
+    options.dtype = DType::BFloat16;
+    bf16 = load_reward_model(fixture.folder, options);
+  } catch (const std::exception& error) {
+    GTEST_SKIP() << "no CUDA: " << error.what();
+  }
+  const int64_t pad = golden["pad_token_id_used"];
+  const int64_t bos = config.value("bos_token_id", -1);
+  const bool left = golden["padding_side"] == "left";
+  int64_t batch_max = 0;
+  for (size_t k = 0; k < 4; ++k)
+    batch_max = std::max({batch_max, golden["examples"][k]["ids_chosen_len"].get<int64_t>(),
+                          golden["examples"][k]["ids_rejected_len"].get<int64_t>()});
+  const char* sides[] = {"chosen", "rejected"};
+  for (size_t s = 0; s < 2; ++s) {
+    const PackedBatch batch = as_packed(golden["first_ids"][s].get<std::vector<int32_t>>(), pad, bos, left, batch_max);
+    const double expected32 = golden["examples"][0][std::string("score_") + sides[s] + "_fp32_cpu"];
+    const double expected16 = golden["examples"][0][std::string("score_") + sides[s] + "_bf16_cuda"];
+    const float ours32 = fp32->score(batch)[0][0];
+    const float ours16 = bf16->score(batch)[0][0];
+    std::printf("%s %s cuda: fp32 %.9g vs %.9g (diff %.3g); bf16 %.9g vs %.9g (diff %.3g)\n", GetParam().c_str(),
+                sides[s], ours32, expected32, ours32 - expected32, ours16, expected16, ours16 - expected16);
+    EXPECT_NEAR(ours32, expected32, 1e-4);
+    EXPECT_NEAR(ours16, expected16, 2e-2 * std::max(1.0, std::fabs(expected16)));
   }
 }
 

@@ -1,6 +1,6 @@
 // CPU throughput of the packed decoder (not a test): writes a random model of the chosen shape
 // and scores packed batches of random sequences.
-//   model_throughput_bench [tiny|llama100m] [threads] [seq_len] [seqs_per_batch] [batches]
+//   model_throughput_bench [tiny|llama100m] [threads] [seq_len] [seqs_per_batch] [batches] [cpu|cuda]
 // Prints tokens/s for float32 and bfloat16, with and without the batch-invariant GEMM tiles.
 #include <chrono>
 #include <ctime>
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   const int64_t seq_len = argc > 3 ? std::stoll(argv[3]) : 256;
   const int64_t per_batch = argc > 4 ? std::stoll(argv[4]) : 16;
   const int batches = argc > 5 ? std::stoi(argv[5]) : 3;
+  const std::string device = argc > 6 ? argv[6] : "cpu";
 
   testing::TinyModelSpec spec;  // Llama, MHA
   if (shape == "llama100m") {
@@ -45,7 +46,9 @@ int main(int argc, char** argv) {
 
   for (model::DType dtype : {model::DType::Float32, model::DType::BFloat16}) {
     for (bool invariant : {true, false}) {
+      if (device != "cpu" && !invariant) continue;  // the tiles only exist on CPU
       model::LoadOptions options;
+      options.device = device;
       options.dtype = dtype;
       options.batch_invariant = invariant;
       auto model = model::load_reward_model(tiny.folder, options);
@@ -55,8 +58,8 @@ int main(int argc, char** argv) {
       for (int b = 0; b < batches; ++b) model->score(batch);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-      std::printf("%s params=%lld threads=%d dtype=%s batch_invariant=%d: %lld tokens x %d batches in %.2f s = %.0f tokens/s (process CPU %.2f s = %.0f tokens per CPU-second)\n",
-                  shape.c_str(), static_cast<long long>(model->info().num_parameters), threads,
+      std::printf("%s %s params=%lld threads=%d dtype=%s batch_invariant=%d: %lld tokens x %d batches in %.2f s = %.0f tokens/s (process CPU %.2f s = %.0f tokens per CPU-second)\n",
+                  device.c_str(), shape.c_str(), static_cast<long long>(model->info().num_parameters), threads,
                   model::dtype_name(dtype).c_str(), invariant, static_cast<long long>(batch.num_tokens()), batches,
                   seconds, static_cast<double>(batch.num_tokens()) * batches / seconds, cpu_seconds,
                   static_cast<double>(batch.num_tokens()) * batches / cpu_seconds);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -87,6 +88,11 @@ std::vector<std::string> stress_texts() {
       "\u0001\u0002\u007f",
       "tail space ",
       "tail newline\n",
+      "\U00031350\U0001D2C0\U00011F04 x\U00031350 Unicode 15 additions",
+      "ab abc abcd dab cd dc xx abx",
+      // Newer than Unicode 15.0 (CJK Ext I 15.1, Ol Onal 16.0): neither side calls them letters.
+      // (Garay, cased in 16.0, is left out: Rust's Lowercase knows its case pairs, ICU 72 not.)
+      "\U0002EBF0\U0002EBF1 x y\U0001E5D0 z\U00011F50",
   };
   // llama.cpp's tricky tokenizer inputs, when the shared data is present.
   const std::string inputs_path =
@@ -357,6 +363,25 @@ TEST_F(TokenizerOracleTest, PipelineVariantsOnStressList) {
                        &texts, false, std::nullopt});
     }
   }
+  // Patterns that can match the empty string follow Oniguruma's find_iter rules.
+  for (const char* behavior : {"MergedWithNext", "MergedWithPrevious", "Contiguous", "Removed"}) {
+    const nlohmann::json split = {{"type", "Split"}, {"pattern", {{"Regex", "\\d*|(?=a)"}}},
+                                  {"behavior", behavior}, {"invert", false}};
+    const std::string name = std::string("split-empty-") + behavior;
+    cases.push_back({name, llama_with_pre_tokenizer(name, {{"type", "Sequence"},
+                                                           {"pretokenizers", {split, byte_level}}}),
+                     &texts, false, std::nullopt});
+  }
+  // Oniguruma's shorthands: \h is a hex digit there; \w and \d use Unicode 15 tables.
+  for (const auto& [name, regex] : {std::pair<std::string, std::string>{"split-hex", "\\h+|\\W"},
+                                    {"split-word-class", "[\\w\\d]+"},
+                                    {"split-not-digit", "\\D+"}}) {
+    const nlohmann::json split = {{"type", "Split"}, {"pattern", {{"Regex", regex}}},
+                                  {"behavior", "Isolated"}, {"invert", false}};
+    cases.push_back({name, llama_with_pre_tokenizer(name, {{"type", "Sequence"},
+                                                           {"pretokenizers", {split, byte_level}}}),
+                     &texts, false, std::nullopt});
+  }
   cases.push_back({"gpt2-byte-level", llama_with_pre_tokenizer("gpt2-byte-level",
                        {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true},
                         {"use_regex", true}}),
@@ -374,6 +399,49 @@ TEST_F(TokenizerOracleTest, PipelineVariantsOnStressList) {
                    &texts, false, std::nullopt});
   cases.push_back({"nfd", qwen_with_normalizer("nfd", {{"type", "NFD"}}), &texts, false, std::nullopt});
   expect_same(cases);
+}
+
+// unk_token (fused or not), byte_fallback, continuing_subword_prefix and end_of_word_suffix,
+// which the byte-level files never reach: a shrunk Llama-3 without its ByteLevel step (so spaces
+// and non-ASCII characters are out of vocabulary) and a small hand-made suffix/prefix BPE.
+TEST_F(TokenizerOracleTest, BpeOptionsOnStressList) {
+  const auto texts = stress_texts();
+  if (small_llama_.is_null()) small_llama_ = shrink_tokenizer(nlohmann::json::parse(t::read_text_file(llama_)), 20000);
+  auto raw_variant = [&](const std::string& name, bool fuse_unk, bool byte_fallback) {
+    nlohmann::json doc = small_llama_;
+    doc["pre_tokenizer"] = doc["pre_tokenizer"]["pretokenizers"][0];  // the Split alone
+    auto& model = doc["model"];
+    int64_t next_id = static_cast<int64_t>(model["vocab"].size());
+    model["vocab"]["<unk>"] = next_id++;
+    if (byte_fallback) {
+      // Only the ASCII bytes, so longer UTF-8 sequences still fall through to <unk>.
+      for (int b = 0; b < 0x80; ++b) {
+        char name_buffer[8];
+        std::snprintf(name_buffer, sizeof(name_buffer), "<0x%02X>", b);
+        model["vocab"][name_buffer] = next_id++;
+      }
+    }
+    for (auto& token : doc["added_tokens"]) token["id"] = next_id++;
+    model["unk_token"] = "<unk>";
+    model["fuse_unk"] = fuse_unk;
+    model["byte_fallback"] = byte_fallback;
+    return write_variant(name, doc);
+  };
+  const nlohmann::json suffix_bpe = nlohmann::json::parse(R"({
+    "version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
+    "normalizer": {"type": "Lowercase"},
+    "pre_tokenizer": {"type": "Split", "pattern": {"Regex": "\\s+"}, "behavior": "Removed", "invert": false},
+    "post_processor": null, "decoder": null,
+    "model": {"type": "BPE", "dropout": null, "unk_token": "<unk>", "continuing_subword_prefix": "##",
+      "end_of_word_suffix": "</w>", "fuse_unk": true, "byte_fallback": false, "ignore_merges": false,
+      "vocab": {"<unk>": 0, "a": 1, "b": 2, "c": 3, "d": 4, "##a": 5, "##b": 6, "##c": 7, "##d": 8,
+        "a</w>": 9, "b</w>": 10, "c</w>": 11, "d</w>": 12, "##a</w>": 13, "##b</w>": 14,
+        "##c</w>": 15, "##d</w>": 16, "ab": 17, "abc</w>": 18, "##cd</w>": 19, "da": 20},
+      "merges": ["a ##b", "ab ##c</w>", "##c ##d</w>", "d ##a"]}})");
+  expect_same({{"raw-unk", raw_variant("raw-unk", false, false), &texts, false, std::nullopt},
+               {"raw-unk-fused", raw_variant("raw-unk-fused", true, false), &texts, false, std::nullopt},
+               {"raw-byte-fallback", raw_variant("raw-byte-fallback", false, true), &texts, false, std::nullopt},
+               {"prefix-suffix", write_variant("prefix-suffix", suffix_bpe), &texts, false, std::nullopt}});
 }
 
 TEST_F(TokenizerOracleTest, AlpacaCorpusAllTokenizers) {

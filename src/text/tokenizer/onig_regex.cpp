@@ -1,6 +1,10 @@
 #include "text/tokenizer/onig_regex.h"
 
 #include <pcre2.h>
+#include <unicode/uniset.h>
+#include <unicode/unistr.h>
+
+#include <cstdio>
 
 #include "common/error.h"
 #include "text/tokenizer/utf8.h"
@@ -28,6 +32,48 @@ struct OnigRegex::Compiled {
   ~Compiled() { pcre2_code_free(code); }
 };
 
+namespace {
+
+std::string hex_escape(UChar32 cp) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof(buffer), "\\x{%X}", static_cast<unsigned>(cp));
+  return buffer;
+}
+
+// The code point ranges of a Unicode property (e.g. "L", "N", "Han") from ICU's tables, written
+// as class members; empty when ICU does not know the name. ICU 72 carries Unicode 15.0, like
+// the Oniguruma inside Hugging Face tokenizers, while PCRE2 10.42's own tables stop at 14.0.
+std::string set_ranges(const std::string& icu_set_pattern) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeSet set(icu::UnicodeString::fromUTF8(icu_set_pattern), status);
+  if (U_FAILURE(status) || set.isEmpty()) return {};
+  set.remove(0xD800, 0xDFFF);  // surrogates are not characters in UTF-8 mode
+  std::string out;
+  for (int32_t i = 0; i < set.getRangeCount(); ++i) {
+    const UChar32 first = set.getRangeStart(i);
+    const UChar32 last = set.getRangeEnd(i);
+    out += hex_escape(first);
+    if (last != first) out += "-" + hex_escape(last);
+  }
+  return out;
+}
+
+std::string property_ranges(const std::string& name) { return set_ranges("\\p{" + name + "}"); }
+
+// Oniguruma's shorthand classes under Unicode (lower case letter; upper case negates).
+// \h is a hex digit there, not PCRE2's horizontal space.
+std::string shorthand_ranges(char letter) {
+  switch (letter) {
+    case 's': return kWhiteSpaceRanges;
+    case 'd': return set_ranges("[\\p{Nd}]");
+    case 'w': return set_ranges("[\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}]");
+    case 'h': return "0-9a-fA-F";
+    default: return {};
+  }
+}
+
+}  // namespace
+
 std::string translate_onig_pattern(const std::string& pattern) {
   std::string out;
   out.reserve(pattern.size() + 64);
@@ -36,11 +82,30 @@ std::string translate_onig_pattern(const std::string& pattern) {
     const char c = pattern[i];
     if (c == '\\' && i + 1 < pattern.size()) {
       const char next = pattern[++i];
-      if (next == 's') {
-        out += class_depth > 0 ? std::string(kWhiteSpaceRanges)
-                               : "[" + std::string(kWhiteSpaceRanges) + "]";
-      } else if (next == 'S' && class_depth == 0) {
-        out += "[^" + std::string(kWhiteSpaceRanges) + "]";
+      const char lower = static_cast<char>(next | 0x20);
+      const bool shorthand = lower == 's' || lower == 'd' || lower == 'w' || lower == 'h';
+      if (shorthand && (next == lower || class_depth == 0)) {
+        const std::string ranges = shorthand_ranges(lower);
+        if (class_depth > 0) {
+          out += ranges;
+        } else {
+          out += (next == lower ? "[" : "[^") + ranges + "]";
+        }
+      } else if ((next == 'p' || next == 'P') && i + 1 < pattern.size() && pattern[i + 1] == '{' &&
+                 pattern.find('}', i) != std::string::npos) {
+        const size_t close = pattern.find('}', i);
+        std::string name = pattern.substr(i + 2, close - i - 2);
+        bool negated = next == 'P';
+        if (!name.empty() && name[0] == '^') negated = !negated, name.erase(0, 1);
+        const std::string ranges = property_ranges(name);
+        if (ranges.empty() || (negated && class_depth > 0)) {
+          out += pattern.substr(i - 1, close - i + 2);  // leave it to PCRE2
+        } else if (class_depth > 0) {
+          out += ranges;
+        } else {
+          out += (negated ? "[^" : "[") + ranges + "]";
+        }
+        i = close;
       } else {
         out.push_back(c);
         out.push_back(next);

@@ -1,8 +1,8 @@
 #pragma once
 // Regexes written for Oniguruma (what Hugging Face tokenizers compiles tokenizer.json patterns
 // with), run on PCRE2 with UTF + UCP. The two engines agree on the syntax these files use
-// ((?i:...), \p{L}, \p{N}, (?!\S)); where they differ (\s: PCRE2 adds U+180E) the pattern is
-// rewritten to Oniguruma's meaning before compiling.
+// ((?i:...), \p{L}, \p{N}, (?!\S)); where they differ (\s: PCRE2 adds U+180E; \p{..}: PCRE2's
+// tables are older) the pattern is rewritten to Oniguruma's meaning before compiling.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -35,8 +35,10 @@ class OnigRegex {
   std::shared_ptr<const Compiled> compiled_;
 };
 
-// Rewrites \s and \S (outside character classes) and \s (inside them) to Oniguruma's Unicode
-// White_Space set. Exposed for tests.
+// Rewrites \s \d \w \h (and, outside classes, \S \D \W \H) to Oniguruma's meaning (\s: White_Space;
+// \h: hex digit) and \p{..} / \P{..} to explicit ranges from ICU (Unicode 15, as Oniguruma
+// has; PCRE2 10.42 knows only Unicode 14).
+// Exposed for tests.
 std::string translate_onig_pattern(const std::string& pattern);
 
 }  // namespace rb::text

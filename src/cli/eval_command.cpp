@@ -3,6 +3,8 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <thread>
+#include <algorithm>
 
 #include "cli/progress.h"
 #include "common/error.h"
@@ -74,7 +76,7 @@ nlohmann::ordered_json run_config(const EvalOptions& options, const std::string&
   config["append_eos"] = append_eos;
   config["batch_size"] = options.batch_size;
   config["max_tokens_per_batch"] = options.max_tokens_per_batch;
-  config["threads"] = options.threads;
+  config["threads"] = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   return config;
 }
 
@@ -82,7 +84,10 @@ nlohmann::ordered_json run_config(const EvalOptions& options, const std::string&
 
 int run_eval(const EvalOptions& options) {
   StageClock clock;
-  if (options.threads > 0) model::set_num_threads(options.threads);
+  // libtorch may see fewer cores than the machine has (one, here): always say how many to use.
+  const int threads = options.threads > 0 ? options.threads
+                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  model::set_num_threads(threads);
   const std::string tokenizer_dir = options.tokenizer.empty() ? options.model : options.tokenizer;
   const std::string output_dir = options.output_dir.empty() ? default_output_dir(options.model) : options.output_dir;
   const model::DType dtype = resolve_dtype(options);
@@ -109,7 +114,7 @@ int run_eval(const EvalOptions& options) {
   pipeline::SequenceOptions sequence_options;
   sequence_options.max_length = options.max_length;
   sequence_options.append_eos = !text_builder.uses_tokenizer_template() && pipeline::honours_add_eos_token(folder);
-  sequence_options.num_threads = options.threads > 0 ? static_cast<unsigned>(options.threads) : 0;
+  sequence_options.num_threads = static_cast<unsigned>(threads);
   const pipeline::SequenceBuilder sequence_builder(folder, pad_id, sequence_options);
 
   std::vector<std::string> all_texts;

@@ -21,7 +21,7 @@ std::string joined_command_line(int argc, char** argv) {
 std::string architectures_help() {
   std::string names;
   for (const auto& name : rb::model::supported_architectures()) names += "\n  " + name;
-  return "Supported architectures:" + names;
+  return "Supported architectures:" + names + "\n";
 }
 
 void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {

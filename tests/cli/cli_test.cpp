@@ -1,0 +1,185 @@
+// Runs build/rewardbench as a user would. The model is the demo's tiny random-weight Llama (made
+// in a temp folder by the same code `rewardbench demo` uses); each bad-input case corrupts one thing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.h"
+#include "cli/demo_assets.h"
+
+namespace {
+namespace fs = std::filesystem;
+using rb::testing::run_command;
+using rb::testing::shell_quote;
+
+const std::string kProgram = std::string(RB_BINARY_DIR) + "/rewardbench";
+
+struct ProgramRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+ProgramRun rewardbench(const std::string& args) {
+  auto r = run_command(shell_quote(kProgram) + " " + args + " 2>&1");
+  return {r.status, r.output};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("rb_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    rb::cli::write_demo_assets(dir_.string(), 7);
+    model_ = (dir_ / "model").string();
+    pairs_ = (dir_ / "preference_pairs.jsonl").string();
+    out_ = (dir_ / "out").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string eval_args(const std::string& dataset) const {
+    return "eval -q --model " + shell_quote(model_) + " --dataset " + shell_quote(dataset) + " --output_dir " +
+           shell_quote(out_);
+  }
+  std::string write(const std::string& name, const std::string& content) const {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  // A bad input must fail with a message containing every fragment and leave no results behind.
+  void expect_failure(const std::string& args, const std::vector<std::string>& fragments) const {
+    const ProgramRun run = rewardbench(args);
+    EXPECT_NE(run.status, 0) << run.output;
+    for (const auto& fragment : fragments)
+      EXPECT_NE(run.output.find(fragment), std::string::npos) << "missing \"" << fragment << "\" in: " << run.output;
+    EXPECT_FALSE(fs::exists(fs::path(out_) / "results.json"));
+    EXPECT_FALSE(fs::exists(fs::path(out_) / "outputs.jsonl"));
+  }
+  void edit_json(const fs::path& path, const std::function<void(nlohmann::ordered_json&)>& edit) const {
+    auto json = nlohmann::ordered_json::parse(rb::testing::read_file(path.string()));
+    edit(json);
+    std::ofstream(path) << json.dump(2);
+  }
+
+  fs::path dir_;
+  std::string model_, pairs_, out_;
+};
+
+const std::string kRow1 = R"({"id": 1, "subset": "alpacaeval-easy", "prompt": "Hi?", "chosen": "Hello!", "rejected": "No."})";
+const std::string kRow2 = R"({"id": 2, "subset": "hep-python", "prompt": "Add?", "chosen": "a + b", "rejected": "a - b"})";
+
+TEST_F(CliTest, EvalWritesTheThreeResultFiles) {
+  const ProgramRun run = rewardbench(eval_args(pairs_));
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto results = nlohmann::json::parse(rb::testing::read_file(out_ + "/results.json"));
+  EXPECT_EQ(results["model"], model_);
+  EXPECT_EQ(results["model_type"], "Seq. Classifier");
+  EXPECT_EQ(results["chat_template"], "tokenizer");
+  for (const char* key : {"Chat", "Chat Hard", "Safety", "Reasoning", "overall", "alpacaeval-easy"})
+    EXPECT_TRUE(results.contains(key)) << key;
+  std::ifstream outputs(out_ + "/outputs.jsonl");
+  size_t lines = 0;
+  for (std::string line; std::getline(outputs, line); ++lines) {
+    auto record = nlohmann::json::parse(line);
+    for (const char* key : {"id", "subset", "scores_chosen", "scores_rejected", "results", "text_chosen"})
+      EXPECT_TRUE(record.contains(key)) << key;
+    EXPECT_EQ(record["results"].get<int>(),
+              record["scores_chosen"].get<double>() > record["scores_rejected"].get<double>() ? 1 : 0);
+  }
+  EXPECT_EQ(lines, 42u);
+  auto run_json = nlohmann::json::parse(rb::testing::read_file(out_ + "/run.json"));
+  EXPECT_EQ(run_json["config"]["architecture"], "LlamaForSequenceClassification");
+}
+
+TEST_F(CliTest, SameInputsGiveByteIdenticalResults) {
+  ASSERT_EQ(rewardbench(eval_args(pairs_)).status, 0);
+  const std::string first = rb::testing::read_file(out_ + "/outputs.jsonl");
+  ASSERT_EQ(rewardbench(eval_args(pairs_) + " --batch_size 3 --max_tokens_per_batch 700").status, 0);
+  EXPECT_EQ(rb::testing::read_file(out_ + "/outputs.jsonl"), first);
+}
+
+TEST_F(CliTest, DemoLabelsItsModelAsRandom) {
+  const ProgramRun run = rewardbench("demo -q --dir " + shell_quote((dir_ / "demo").string()));
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("RANDOM WEIGHTS"), std::string::npos);
+  auto results = nlohmann::json::parse(rb::testing::read_file((dir_ / "demo/results/results.json").string()));
+  EXPECT_NE(results["model"].get<std::string>().find("RANDOM WEIGHTS"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingFieldNamesFileLineAndField) {
+  const auto path = write("bad.jsonl", kRow1 + "\n" + R"({"id": 2, "subset": "x", "prompt": "p", "rejected": "r"})" + "\n");
+  expect_failure(eval_args(path), {"bad.jsonl:2", "\"chosen\""});
+}
+
+TEST_F(CliTest, WrongTypeNamesFileLineAndField) {
+  const auto path = write("bad.jsonl", kRow1 + "\n" + kRow2 + "\n" + R"({"id": 3, "subset": "x", "prompt": "p", "chosen": 5, "rejected": "r"})" + "\n");
+  expect_failure(eval_args(path), {"bad.jsonl:3", "\"chosen\"", "string"});
+}
+
+TEST_F(CliTest, InvalidUtf8IsRejectedWithItsLine) {
+  const auto path = write("bad.jsonl", kRow1 + "\n" + R"({"id": 2, "subset": "x", "prompt": "p)" + std::string("\xff\xfe") +
+                                         R"(", "chosen": "c", "rejected": "r"})" + "\n");
+  expect_failure(eval_args(path), {"bad.jsonl:2", "UTF-8"});
+}
+
+TEST_F(CliTest, UnknownArchitectureListsSupportedOnes) {
+  edit_json(fs::path(model_) / "config.json", [](auto& c) { c["architectures"] = {"FooForSequenceClassification"}; });
+  expect_failure(eval_args(pairs_), {"FooForSequenceClassification", "LlamaForSequenceClassification"});
+}
+
+TEST_F(CliTest, MissingWeightsNameTheFolder) {
+  fs::remove(fs::path(model_) / "model.safetensors");
+  expect_failure(eval_args(pairs_), {"model.safetensors"});
+}
+
+TEST_F(CliTest, TemplateThatRaisesNamesTheRow) {
+  edit_json(fs::path(model_) / "tokenizer_config.json", [](auto& c) {
+    c["chat_template"] = "{% if messages|length > 1 %}{{ raise_exception('only one turn, please') }}{% endif %}x";
+  });
+  expect_failure(eval_args(pairs_), {"preference_pairs.jsonl:1", "only one turn, please"});
+}
+
+TEST_F(CliTest, TokenizePrintsOneArrayPerLine) {
+  const auto path = write("texts.jsonl", "{\"text\": \"hello\"}\n{\"text\": \"\"}\n");
+  const ProgramRun run = rewardbench("tokenize --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::istringstream lines(run.output);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  auto ids = nlohmann::json::parse(first);
+  ASSERT_GE(ids.size(), 2u);
+  auto empty = nlohmann::json::parse(second);
+  ASSERT_EQ(empty.size(), 1u);       // only the BOS the post-processor adds
+  EXPECT_EQ(ids[0], empty[0]);
+  const ProgramRun missing = rewardbench("tokenize --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path) +
+                                  " --field body");
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(missing.output.find("texts.jsonl:1"), std::string::npos) << missing.output;
+}
+
+TEST_F(CliTest, RenderPrintsTextOrError) {
+  edit_json(fs::path(model_) / "tokenizer_config.json", [](auto& c) {
+    c["chat_template"] = "{% for m in messages %}{% if m['role'] == 'system' %}{{ raise_exception('no system') }}"
+                         "{% endif %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}";
+  });
+  const auto path = write("conv.jsonl",
+                          R"({"messages": [{"role": "user", "content": "hi"}]})"
+                          "\n"
+                          R"({"messages": [{"role": "system", "content": "s"}]})"
+                          "\n");
+  const ProgramRun run = rewardbench("render --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::istringstream lines(run.output);
+  std::string first, second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_EQ(nlohmann::json::parse(first)["text"], "[user] hi\n");
+  EXPECT_NE(nlohmann::json::parse(second)["error"].get<std::string>().find("no system"), std::string::npos) << second;
+}
+
+}  // namespace

@@ -50,6 +50,13 @@ PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos,
   return batch;
 }
 
+// Pooling uses the model config's pad id as the reference run set it (run_rm's pad rule).
+int64_t pooling_pad_id(const nlohmann::json& golden) {
+  if (golden.contains("config_pad_token_id") && !golden["config_pad_token_id"].is_null())
+    return golden["config_pad_token_id"];
+  return golden["pad_token_id_used"];
+}
+
 class ParityFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ParityFixture, Fp32MatchesTransformers) {
@@ -58,7 +65,7 @@ TEST_P(ParityFixture, Fp32MatchesTransformers) {
   const nlohmann::json config = nlohmann::json::parse(std::ifstream(fixture.folder + "/config.json"));
   auto model = load_reward_model(fixture.folder, LoadOptions{});
   const auto& golden = fixture.golden;
-  const int64_t pad = golden["pad_token_id_used"];
+  const int64_t pad = pooling_pad_id(golden);
   const int64_t bos = config.value("bos_token_id", -1);
   const bool left = golden["padding_side"] == "left";
   int64_t batch_max = 0;  // batch 0 = examples 0..3, chosen and rejected
@@ -93,7 +100,7 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
   } catch (const std::exception& error) {
     GTEST_SKIP() << "no CUDA: " << error.what();
   }
-  const int64_t pad = golden["pad_token_id_used"];
+  const int64_t pad = pooling_pad_id(golden);
   const int64_t bos = config.value("bos_token_id", -1);
   const bool left = golden["padding_side"] == "left";
   int64_t batch_max = 0;

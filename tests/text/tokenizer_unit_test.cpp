@@ -260,3 +260,48 @@ TEST(TokenizerMalformed, MissingFileIsAnIoErrorNamingIt) {
 
 }  // namespace
 }  // namespace rb::text
+
+// Oniguruma semantics on top of PCRE2 (the engine Hugging Face compiles tokenizer.json with).
+#include "text/tokenizer/onig_regex.h"
+
+namespace rb::text {
+namespace {
+
+std::vector<std::pair<size_t, size_t>> spans(const std::string& pattern, const std::string& text) {
+  std::vector<Span> found;
+  OnigRegex(pattern, "test").find_all(text, found);
+  std::vector<std::pair<size_t, size_t>> out;
+  for (const Span& s : found) out.emplace_back(s.start, s.end);
+  return out;
+}
+
+using SpanList = std::vector<std::pair<size_t, size_t>>;
+
+TEST(OnigRegex, EmptyMatchRightAfterAMatchIsSkipped) {
+  // find_iter: "" at 0, "aaa" at 1..4, the empty match at 4 is skipped, "" at 5 is kept.
+  EXPECT_EQ(spans("a*", "baaac"), (SpanList{{0, 0}, {1, 4}, {5, 5}}));
+}
+
+TEST(OnigRegex, WhiteSpaceIsUnicodeWhiteSpaceWithoutMongolianVowelSeparator) {
+  EXPECT_EQ(spans("\\s", "\u3000"), (SpanList{{0, 3}}));
+  EXPECT_EQ(spans("\\s", "\u00a0"), (SpanList{{0, 2}}));
+  EXPECT_TRUE(spans("\\s", "\u180e").empty());
+  EXPECT_EQ(spans("[^\\s]", "\u180e"), (SpanList{{0, 3}}));
+}
+
+TEST(OnigRegex, ShorthandHIsAHexDigit) {
+  EXPECT_EQ(spans("\\h+", "xCAFe1 \t"), (SpanList{{1, 6}}));
+}
+
+TEST(OnigRegex, PropertiesUseUnicode15) {
+  EXPECT_EQ(spans("\\p{L}", "\U00031350"), (SpanList{{0, 4}}));  // CJK Extension H (15.0)
+  EXPECT_EQ(spans("\\d", "\U00011F50"), (SpanList{{0, 4}}));     // Kawi digit zero (15.0)
+  EXPECT_TRUE(spans("[^\\p{L}\\p{N}]", "\U00031350").empty());
+}
+
+TEST(OnigRegex, LiteralEscapingMatchesMetacharactersVerbatim) {
+  EXPECT_EQ(spans(OnigRegex::escape_literal("a.b*"), "axb* a.b*"), (SpanList{{5, 9}}));
+}
+
+}  // namespace
+}  // namespace rb::text

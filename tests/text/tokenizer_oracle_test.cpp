@@ -10,6 +10,8 @@
 #include <map>
 #include <thread>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "text/tokenizer/tokenizer.h"
@@ -274,8 +276,12 @@ class TokenizerOracleTest : public ::testing::Test {
   }
 
   std::string write_variant(const std::string& name, const nlohmann::json& doc) {
+    // Written under a private name and renamed into place: ctest may run several of these
+    // tests at once, and they share variant files.
     const std::string path = t::npm_work_dir() + "/" + name + ".tokenizer.json";
-    t::write_text_file(path, doc.dump());
+    const std::string temporary = path + ".tmp" + std::to_string(::getpid());
+    t::write_text_file(temporary, doc.dump());
+    std::filesystem::rename(temporary, path);
     return path;
   }
 

@@ -135,9 +135,9 @@ Value f_dictsort(const Value& v, const CallArgs& a) {
   return Value::list(std::move(items));
 }
 
-Value f_escape(const Value& v, const CallArgs&) {
+std::string html_escape(const std::string& text) {
   std::string out;
-  for (char c : soft_str(v)) {
+  for (char c : text) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -147,8 +147,15 @@ Value f_escape(const Value& v, const CallArgs&) {
       default: out += c;
     }
   }
-  return Value::string(std::move(out));
+  return out;
 }
+
+Value f_escape(const Value& v, const CallArgs&) {
+  if (v.is_markup()) return v;
+  return Value::markup(html_escape(soft_str(v)));
+}
+
+Value f_forceescape(const Value& v, const CallArgs&) { return Value::markup(html_escape(soft_str(v))); }
 
 Value f_first(const Value& v, const CallArgs&) {
   ValueList items = iterate(v);
@@ -199,7 +206,10 @@ Value f_indent(const Value& v, const CallArgs& a) {
                                                        : std::string(static_cast<std::size_t>(width ? width->as_int() : 4), ' ');
   bool first = bool_arg(a, 1, "first", false);
   bool blank = bool_arg(a, 2, "blank", false);
-  std::vector<std::string> lines = pystr::splitlines(soft_str(v) + "\n", false);
+  // jinja2 appends "\n" to the value itself, which only works for strings.
+  if (v.is_undefined()) v.fail_undefined();
+  if (!v.is_string()) throw RenderError("TypeError", "indent expects a string, not " + v.type_name());
+  std::vector<std::string> lines = pystr::splitlines(v.as_string() + "\n", false);
   std::string out;
   if (blank) {
     for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" + indention : "") + lines[i];
@@ -281,6 +291,7 @@ Value f_upper(const Value& v, const CallArgs&) { return Value::string(pystr::upp
 
 Value f_map(const Value& v, const CallArgs& a) {
   ValueList out;
+  if (!v.truthy()) return Value::list({});  // jinja2: `if value:` guards the loop
   const Value* attribute = a.find_keyword("attribute");
   if (attribute) {
     const Value* default_value = a.find_keyword("default");
@@ -324,6 +335,7 @@ Value select_items(const Value& v, const CallArgs& a, bool by_attribute, bool ke
   bool has_test = a.positional.size() > next;
   std::string test = has_test ? a.positional[next].to_str() : "";
   CallArgs test_args = rest_args(a, next + 1);
+  if (!v.truthy()) return Value::list({});  // jinja2: `if value:` guards the loop
   for (const auto& item : iterate(v)) {
     Value subject = by_attribute ? attribute_path(item, attribute) : item;
     bool matched = has_test ? apply_test(test, subject, test_args) : subject.truthy();
@@ -377,7 +389,7 @@ Value f_round(const Value& v, const CallArgs& a) {
   return Value::floating((method == "ceil" ? std::ceil(scaled) : std::floor(scaled)) / scale);
 }
 
-Value f_safe(const Value& v, const CallArgs&) { return Value::string(soft_str(v)); }
+Value f_safe(const Value& v, const CallArgs&) { return Value::markup(soft_str(v)); }
 Value f_string(const Value& v, const CallArgs&) { return Value::string(soft_str(v)); }
 
 Value f_sort(const Value& v, const CallArgs& a) {
@@ -448,6 +460,7 @@ Value f_unique(const Value& v, const CallArgs& a) {
   ValueList out, seen;
   for (const auto& item : iterate(v)) {
     Value key = fold_case(attribute_or_default(item, attribute, nullptr), case_sensitive);
+    if (key.is_list() || key.is_dict() || key.is_namespace()) throw RenderError("TypeError", "unhashable type: '" + key.type_name() + "'");
     if (std::none_of(seen.begin(), seen.end(), [&](const Value& s) { return s.equals(key); })) {
       seen.push_back(key);
       out.push_back(item);
@@ -497,7 +510,7 @@ const std::map<std::string, FilterFunction>& filter_table() {
       {"reverse", f_reverse}, {"round", f_round},         {"safe", f_safe},           {"select", f_select},
       {"selectattr", f_selectattr}, {"sort", f_sort},     {"string", f_string},       {"sum", f_sum},
       {"title", f_title},     {"tojson", f_tojson},       {"trim", f_trim},           {"truncate", f_truncate},
-      {"unique", f_unique},   {"upper", f_upper},         {"wordcount", f_wordcount}, {"forceescape", f_escape},
+      {"unique", f_unique},   {"upper", f_upper},         {"wordcount", f_wordcount}, {"forceescape", f_forceescape},
   };
   return table;
 }

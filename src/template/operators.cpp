@@ -89,6 +89,21 @@ Value index_sequence(const Value& object, std::int64_t index) {
   return items[static_cast<std::size_t>(i)];
 }
 
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string object_description(const Value& object) {
   if (object.is_none()) return "'None'";
   return "'" + object.type_name() + " object'";
@@ -102,10 +117,18 @@ Value binary_operation(const std::string& op, const Value& l, const Value& r) {
     if (r.undefined_is_unsafe()) r.fail_undefined();
     return Value::string(l.to_str() + r.to_str());
   }
+  if (op == "%" && l.is_string() && !r.undefined_is_unsafe()) return Value::string(percent_format(l.as_string(), r));
   if (l.is_undefined()) l.fail_undefined();
   if (r.is_undefined()) r.fail_undefined();
   if (l.is_number() && r.is_number()) return arithmetic(op, l, r);
   if (op == "+") {
+    if (l.is_markup() || r.is_markup()) {
+      // Markup.__add__/__radd__ escape the plain operand.
+      if (l.is_string() && r.is_string()) {
+        return Value::markup((l.is_markup() ? l.as_string() : html_escape(l.as_string())) +
+                             (r.is_markup() ? r.as_string() : html_escape(r.as_string())));
+      }
+    }
     if (l.is_string() && r.is_string()) return Value::string(l.as_string() + r.as_string());
     if (l.kind() == r.kind() && l.is_sequence()) {
       ValueList out = l.as_list();
@@ -152,6 +175,9 @@ bool contains(const Value& container, const Value& item) {
       }
       return false;
     case Value::Kind::Dict:
+      if (item.is_list() || item.is_dict() || item.is_namespace()) {
+        throw RenderError("TypeError", "unhashable type: '" + item.type_name() + "'");
+      }
       return container.as_dict().find(item) != nullptr;
     default:
       throw RenderError("TypeError", "argument of type '" + container.type_name() + "' is not iterable");
@@ -212,6 +238,8 @@ Value slice_value(const Value& object, const Value& start, const Value& stop, co
   if (step_value == 0) throw RenderError("ValueError", "slice step cannot be zero");
   bool is_string = object.is_string();
   if (!is_string && !object.is_sequence()) {
+    // jinja2 compiles slices to a plain Python subscript, so failures raise.
+    if (object.is_dict()) throw RenderError("TypeError", "unhashable type: 'slice'");
     throw RenderError("TypeError", "'" + object.type_name() + "' object is not subscriptable");
   }
   std::vector<char32_t> cps;
@@ -299,7 +327,9 @@ std::string percent_format(const std::string& format, const Value& args) {
       throw RenderError("ValueError", std::string("unsupported format character '") + conversion + "'");
     }
   }
-  if (!args.is_dict() && next < positional.size() && args.is_tuple()) {
+  // Python treats any object with __getitem__ (dict, list, Undefined) as a mapping: no leftover check.
+  bool mapping_like = args.is_dict() || args.is_list() || args.is_undefined();
+  if (!mapping_like && next < positional.size()) {
     throw RenderError("TypeError", "not all arguments converted during string formatting");
   }
   return out;

@@ -65,7 +65,7 @@ bool t_sameas(const Value& v, const CallArgs& a) {
   if (v.is_none() || v.is_bool() || v.is_int() || v.is_string()) return v.equals(other);
   return false;
 }
-bool t_escaped(const Value&, const CallArgs&) { return false; }
+bool t_escaped(const Value& v, const CallArgs&) { return v.is_markup(); }
 bool t_in(const Value& v, const CallArgs& a) { return contains(required(a, "in"), v); }
 bool t_eq(const Value& v, const CallArgs& a) { return v.equals(required(a, "eq")); }
 bool t_ne(const Value& v, const CallArgs& a) { return !v.equals(required(a, "ne")); }

@@ -92,6 +92,12 @@ Value Value::string(std::string s) {
   return v;
 }
 
+Value Value::markup(std::string s) {
+  Value v = string(std::move(s));
+  v.bool_ = true;
+  return v;
+}
+
 Value Value::list(ValueList items) {
   Value v;
   v.kind_ = Kind::List;
@@ -310,7 +316,7 @@ std::string Value::repr() const {
     case Kind::Float:
       return python_float_repr(double_);
     case Kind::String:
-      return python_string_repr(*string_);
+      return bool_ ? "Markup(" + python_string_repr(*string_) + ")" : python_string_repr(*string_);
     case Kind::List:
     case Kind::Tuple: {
       bool tuple = kind_ == Kind::Tuple;

@@ -76,6 +76,8 @@ class Value {
   static Value integer(std::int64_t i);
   static Value floating(double d);
   static Value string(std::string s);
+  // markupsafe.Markup: a str that prints as itself but shows as Markup('...') inside containers.
+  static Value markup(std::string s);
   static Value list(ValueList items);
   static Value tuple(ValueList items);
   static Value dict(Dict dict = {});
@@ -92,6 +94,7 @@ class Value {
   bool is_float() const { return kind_ == Kind::Float; }
   bool is_number() const { return kind_ == Kind::Int || kind_ == Kind::Float || kind_ == Kind::Bool; }
   bool is_string() const { return kind_ == Kind::String; }
+  bool is_markup() const { return kind_ == Kind::String && bool_; }
   bool is_list() const { return kind_ == Kind::List; }
   bool is_tuple() const { return kind_ == Kind::Tuple; }
   bool is_sequence() const { return kind_ == Kind::List || kind_ == Kind::Tuple; }

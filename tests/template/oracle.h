@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "template/chat_template.h"
@@ -48,7 +50,8 @@ inline std::string oracle_script() { return std::string(RB_SOURCE_DIR) + "/tests
 
 // Renders every {template, context} case with jinja2; one result per case.
 inline std::vector<Rendered> render_with_jinja2(const Json& cases, const std::string& tag) {
-  std::string path = std::string(RB_BINARY_DIR) + "/template_oracle_" + tag + ".json";
+  // The process id keeps concurrent test processes (ctest -j) from sharing a file.
+  std::string path = std::string(RB_BINARY_DIR) + "/template_oracle_" + tag + "_" + std::to_string(getpid()) + ".json";
   {
     std::ofstream file(path, std::ios::binary);
     file << cases.dump();

@@ -3,7 +3,6 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "text/tokenizer/utf8.h"
 
@@ -135,32 +134,27 @@ AddedVocabulary::AddedVocabulary(const nlohmann::json& added_tokens, const JsonC
 
 void AddedVocabulary::add_token(const AddedToken& token, const ModelVocabView& model) {
   // Mirrors Rust's AddedVocabulary::add_tokens for one token, id assignment included.
-  const bool special_known =
-      std::any_of(special_tokens_.begin(), special_tokens_.end(),
-                  [&](const AddedToken& t) { return t.content == token.content; });
-  if (token.special && !token.content.empty() && !special_known) special_tokens_.push_back(token);
-  if (token.content.empty()) return;
-  for (const auto& [id, existing] : tokens_by_id_) {
-    if (same_token(existing, token)) return;
+  if (token.special && !token.content.empty() && special_contents_.insert(token.content).second) {
+    special_tokens_.push_back(token);
   }
+  if (token.content.empty()) return;
+  // Rust skips a token equal in every flag to one already added. A content keeps the id it got
+  // first, so the only candidate is the token stored under that id.
   std::optional<int32_t> id = token_to_id(token.content);
+  if (id && same_token(tokens_by_id_.at(*id), token)) return;
   if (!id) id = model.token_to_id(token.content);
   if (!id) {
     const auto vocab_size = static_cast<int32_t>(model.vocab_size);
     if (ids_.empty()) {
       id = vocab_size;
     } else {
-      int32_t max_id = 0;
-      for (const auto& [content, existing_id] : ids_) max_id = std::max(max_id, existing_id);
-      id = (max_id >= vocab_size || vocab_size == 0) ? max_id + 1 : vocab_size;
+      id = (max_id_ >= vocab_size || vocab_size == 0) ? max_id_ + 1 : vocab_size;
     }
   }
   ids_[token.content] = *id;
+  max_id_ = std::max(max_id_, *id);
   tokens_by_id_[*id] = token;
-  const bool is_special_content =
-      std::any_of(special_tokens_.begin(), special_tokens_.end(),
-                  [&](const AddedToken& t) { return t.content == token.content; });
-  if (!is_special_content) plain_tokens_.push_back(token);
+  if (special_contents_.count(token.content) == 0) plain_tokens_.push_back(token);
 }
 
 void AddedVocabulary::build_tries(const Normalizer* normalizer) {

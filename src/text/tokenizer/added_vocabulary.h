@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -75,8 +76,10 @@ class AddedVocabulary {
                     std::string_view text, Pieces& out) const;
 
   std::unordered_map<std::string, int32_t> ids_;         // content -> id
+  int32_t max_id_ = -1;                                   // largest value in ids_
   std::unordered_map<int32_t, AddedToken> tokens_by_id_;  // id -> token
   std::vector<AddedToken> special_tokens_;                // in order of appearance
+  std::unordered_set<std::string> special_contents_;
   std::vector<AddedToken> plain_tokens_;                  // non-special, in order
   TokenTrie raw_trie_;
   std::vector<int32_t> raw_trie_ids_;

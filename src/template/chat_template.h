@@ -27,7 +27,9 @@ class ChatTemplate {
 };
 
 // The context transformers builds for apply_chat_template(messages, tokenize=False, ...):
-// messages plus the tokenizer's special tokens as strings (absent ones left undefined).
+// messages, tools=None, documents=None, add_generation_prompt, plus the tokenizer's special
+// tokens as strings (absent ones left undefined). Other template kwargs (enable_thinking, ...)
+// go through ChatTemplate::render with a context of your own.
 struct SpecialTokens {
   std::string bos_token, eos_token, unk_token, pad_token;
   bool has_bos = false, has_eos = false, has_unk = false, has_pad = false;

@@ -11,7 +11,8 @@ namespace rb::tmpl {
 
 struct FastChatTemplate;  // defined in fastchat.cpp
 
-// Known names: tulu, raw, oasst_pythia, pku-align, openbmb, Ziya, llama-2, mistral, chatml, zephyr, ...
+// Known names: tulu, raw, oasst_pythia, pku-align, openbmb, Ziya, llama-2, mistral, chatml, zephyr,
+// vicuna_v1.1, Robin, Yi-34b-chat (definitions and sources documented in fastchat.cpp).
 bool has_fastchat_template(const std::string& name);
 std::vector<std::string> fastchat_template_names();
 

@@ -196,7 +196,7 @@ TEST(TokenizerBatch, BatchEqualsOneByOneOnSeveralThreads) {
 
 TEST(TokenizerInput, InvalidUtf8ThrowsNamingTheByteOffset) {
   const auto tokenizer = with_mask(false, false, false);
-  for (const std::string bad : {std::string("ab\xff"), std::string("ab\xc0\x80"),
+  for (const std::string& bad : {std::string("ab\xff"), std::string("ab\xc0\x80"),
                                 std::string("ab\xe4\xbd"), std::string("ab\xed\xa0\x80")}) {
     try {
       tokenizer.encode(bad, false);

@@ -29,8 +29,11 @@ constexpr int64_t kQueryBlockRows = 512;
 // The CPU BLAS picks GEMM kernels by matrix shape, and kernels round differently, so a row's
 // result can depend on how many other rows share its GEMM (i.e. on the batch composition).
 // Within one fixed shape, each row's result is independent of its position and neighbours
-// (measured on this libtorch for many K, N). Batch-invariant mode therefore runs every CPU
-// projection in tiles of exactly kInvariantTileRows rows, padding the last tile with zeros.
+// (measured on this libtorch for many K, N). Element-wise kernels likewise treat a tensor's
+// vector-width remainder with scalar code (e.g. a different exp in silu), so an element's
+// rounding can depend on the tensor's size. Batch-invariant mode therefore pads the flat token
+// tensor (and the pooled rows) to a multiple of kInvariantTileRows dummy rows and runs every
+// CPU projection in tiles of exactly that many rows: every op then sees the same shapes.
 constexpr int64_t kInvariantTileRows = 128;
 
 struct Linear {
@@ -85,6 +88,19 @@ struct PackedSpans {
   std::vector<int64_t> pooled_row;
 };
 
+// Appends dummy rows (token 0 at position 0, part of no sequence) up to a multiple of `rows`.
+void pad_to_multiple(PackedSpans& spans, int64_t rows) {
+  while (spans.token_ids.size() % static_cast<size_t>(rows) != 0) {
+    spans.token_ids.push_back(0);
+    spans.positions.push_back(0);
+  }
+}
+
+std::vector<int64_t> padded_copy(std::vector<int64_t> values, int64_t rows) {
+  while (values.size() % static_cast<size_t>(rows) != 0) values.push_back(0);
+  return values;
+}
+
 PackedSpans trim_to_pooled(const PackedBatch& batch) {
   PackedSpans spans;
   for (size_t i = 0; i < batch.num_sequences(); ++i) {
@@ -113,6 +129,12 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   at::Tensor variance = x32.pow(2).mean(-1, /*keepdim=*/true);
   x32 = x32 * at::rsqrt(variance + eps);
   return weight * x32.to(x.scalar_type());
+}
+
+// Zero rows appended for the batch-invariant dummy rows (which belong to no sequence).
+at::Tensor with_padding_rows(const at::Tensor& rows, int64_t total) {
+  if (rows.size(0) == total) return rows;
+  return at::cat({rows, at::zeros({total - rows.size(0), rows.size(1)}, rows.options())}, 0);
 }
 
 at::Tensor rotate_half(const at::Tensor& x) {
@@ -324,7 +346,7 @@ at::Tensor DecoderModel::full_layer(const DecoderLayer& layer, const at::Tensor&
     const int64_t e = b + spans.length[i];
     outputs.push_back(attend_sequence(q.slice(0, b, e), k.slice(0, b, e), v.slice(0, b, e), layer.window));
   }
-  at::Tensor attended = outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0);
+  at::Tensor attended = with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), x.size(0));
   at::Tensor hidden = x + layer.o(attended);
   return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
 }
@@ -349,7 +371,8 @@ at::Tensor DecoderModel::pooled_layer(const DecoderLayer& layer, const at::Tenso
     outputs.push_back(attend_rows(query, keys, values, spans.length[i] - 1, layer.window)
                           .transpose(0, 1).reshape({1, heads * layout_.head_dim}));
   }
-  at::Tensor hidden = x.index_select(0, pooled_rows) + layer.o(at::cat(outputs, 0));
+  at::Tensor attended = with_padding_rows(at::cat(outputs, 0), pooled_rows.size(0));
+  at::Tensor hidden = x.index_select(0, pooled_rows) + layer.o(attended);
   return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
 }
 
@@ -357,10 +380,13 @@ std::vector<std::vector<float>> DecoderModel::score(const PackedBatch& batch) {
   validate_packed_batch(batch, config_.vocab_size);
   if (batch.num_sequences() == 0) return {};
   c10::InferenceMode inference_guard;
-  const PackedSpans spans = trim_to_pooled(batch);
+  PackedSpans spans = trim_to_pooled(batch);
+  const bool fixed_shapes = batch_invariant_ && device_.is_cpu();
+  if (fixed_shapes) pad_to_multiple(spans, kInvariantTileRows);
   at::Tensor x = embed_.index_select(0, to_device(spans.token_ids, device_));
   auto [cos, sin] = rotary_tables(to_device(spans.positions, device_));
-  const at::Tensor pooled_rows = to_device(spans.pooled_row, device_);
+  const at::Tensor pooled_rows =
+      to_device(fixed_shapes ? padded_copy(spans.pooled_row, kInvariantTileRows) : spans.pooled_row, device_);
   for (size_t i = 0; i + 1 < layers_.size(); ++i) x = full_layer(layers_[i], x, cos, sin, spans);
   x = pooled_layer(layers_.back(), x, cos, sin, spans, pooled_rows);
   at::Tensor logits = score_(norm(x, final_norm_)).to(at::kFloat).cpu().contiguous();

@@ -27,7 +27,21 @@ double float_mod(double a, double b) {
   return m;
 }
 
+// Strings and lists built by operators are capped so that `'x' * 10**12` or a doubling loop
+// fails cleanly instead of exhausting memory before the output limit is reached.
+constexpr std::size_t kMaxBuiltSize = std::size_t{256} << 20;
+
+void check_built_size(std::size_t size) {
+  if (size > kMaxBuiltSize) {
+    throw RenderError("MemoryLimitError", "value larger than " + std::to_string(kMaxBuiltSize) + " bytes/items");
+  }
+}
+
 Value repeat(const Value& sequence, std::int64_t times) {
+  if (times > 0) {
+    std::size_t unit = sequence.is_string() ? sequence.as_string().size() : sequence.as_list().size();
+    if (unit > 0 && static_cast<std::size_t>(times) > kMaxBuiltSize / unit) check_built_size(kMaxBuiltSize + 1);
+  }
   if (sequence.is_string()) {
     std::string out;
     for (std::int64_t i = 0; i < times; ++i) out += sequence.as_string();
@@ -115,7 +129,9 @@ Value binary_operation(const std::string& op, const Value& l, const Value& r) {
   if (op == "~") {
     if (l.undefined_is_unsafe()) l.fail_undefined();
     if (r.undefined_is_unsafe()) r.fail_undefined();
-    return Value::string(l.to_str() + r.to_str());
+    std::string left = l.to_str(), right = r.to_str();
+    check_built_size(left.size() + right.size());
+    return Value::string(left + right);
   }
   if (op == "%" && l.is_string() && !r.undefined_is_unsafe()) return Value::string(percent_format(l.as_string(), r));
   if (l.is_undefined()) l.fail_undefined();
@@ -129,8 +145,12 @@ Value binary_operation(const std::string& op, const Value& l, const Value& r) {
                              (r.is_markup() ? r.as_string() : html_escape(r.as_string())));
       }
     }
-    if (l.is_string() && r.is_string()) return Value::string(l.as_string() + r.as_string());
+    if (l.is_string() && r.is_string()) {
+      check_built_size(l.as_string().size() + r.as_string().size());
+      return Value::string(l.as_string() + r.as_string());
+    }
     if (l.kind() == r.kind() && l.is_sequence()) {
+      check_built_size(l.as_list().size() + r.as_list().size());
       ValueList out = l.as_list();
       out.insert(out.end(), r.as_list().begin(), r.as_list().end());
       return l.is_tuple() ? Value::tuple(std::move(out)) : Value::list(std::move(out));

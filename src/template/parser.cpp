@@ -90,6 +90,7 @@ class Parser {
   }
 
   Body subparse(const std::vector<std::string>& end_tags) {
+    NestingGuard guard(*this);
     Body body;
     while (current().type != T::Eof) {
       const Token& token = current();
@@ -372,6 +373,7 @@ class Parser {
   }
 
   ExprPtr parse_not() {
+    NestingGuard guard(*this);
     if (is_name("not")) {
       auto e = node(Expr::Kind::Not, advance());
       e->object = parse_not();
@@ -442,6 +444,7 @@ class Parser {
   }
 
   ExprPtr parse_unary(bool with_filter) {
+    NestingGuard guard(*this);
     ExprPtr expr;
     if (is_op("-") || is_op("+")) {
       const Token& at = advance();
@@ -691,9 +694,20 @@ class Parser {
     return not_expr;
   }
 
+  // Bounds recursion on hostile input (thousands of nested brackets or blocks).
+  struct NestingGuard {
+    explicit NestingGuard(Parser& parser) : self(parser) {
+      if (++self.nesting_ > kMaxNesting) self.fail("template nesting deeper than " + std::to_string(kMaxNesting));
+    }
+    ~NestingGuard() { --self.nesting_; }
+    Parser& self;
+  };
+  static constexpr int kMaxNesting = 1024;
+
   const std::vector<Token>& tokens_;
   const std::string& origin_;
   std::size_t pos_ = 0;
+  int nesting_ = 0;
 };
 
 }  // namespace

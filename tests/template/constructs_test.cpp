@@ -71,6 +71,14 @@ TEST(ConstructLimits, RunawayRecursionAndLoopsAreBounded) {
   EXPECT_THROW(recursion.render(Json::object()), rb::TemplateError);
   ChatTemplate loops("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}");
   EXPECT_THROW(loops.render(Json::object()), rb::TemplateError);
+  EXPECT_THROW(ChatTemplate("{{ " + std::string(5000, '(') + "1" + std::string(5000, ')') + " }}"), rb::TemplateError);
+  EXPECT_THROW(ChatTemplate(std::string(3000, '{') + "% if true %}"), rb::TemplateError);
+  std::string nested_ifs;
+  for (int i = 0; i < 3000; ++i) nested_ifs += "{% if true %}";
+  EXPECT_THROW(ChatTemplate{nested_ifs}, rb::TemplateError);
+  ChatTemplate doubling("{% set ns = namespace(s='xxxxxxxx') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}");
+  EXPECT_THROW(doubling.render(Json::object()), rb::TemplateError);
+  EXPECT_THROW(ChatTemplate("{{ 'x' * 1000000000000 }}").render(Json::object()), rb::TemplateError);
   ChatTemplate output("{% set s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' * 100000 %}"
                       "{% for a in range(100000) %}{{ s }}{% endfor %}");
   EXPECT_THROW(output.render(Json::object()), rb::TemplateError);

@@ -66,6 +66,39 @@ Value joiner_function(const CallArgs& a) {
   });
 }
 
+// jinja2's cycler: next() returns the current item and advances; current and reset().
+class Cycler : public Object {
+ public:
+  explicit Cycler(ValueList items) : items_(std::move(items)), position_(std::make_shared<std::size_t>(0)) {}
+  Value attribute(const std::string& name) const override {
+    auto position = position_;
+    auto items = items_;
+    if (name == "current") return items.empty() ? Value::none() : items[*position % items.size()];
+    if (name == "next") {
+      return Value::callable("cycler.next", [items, position](const CallArgs&) {
+        if (items.empty()) throw RenderError("RuntimeError", "at least one item has to be provided");
+        Value current = items[*position % items.size()];
+        *position = (*position + 1) % items.size();
+        return current;
+      });
+    }
+    if (name == "reset") {
+      return Value::callable("cycler.reset", [position](const CallArgs&) {
+        *position = 0;
+        return Value::none();
+      });
+    }
+    return Value::undefined("'Cycler object' has no attribute '" + name + "'");
+  }
+  std::string type_name() const override { return "Cycler"; }
+
+ private:
+  ValueList items_;
+  std::shared_ptr<std::size_t> position_;
+};
+
+Value cycler_function(const CallArgs& a) { return Value::object(std::make_shared<Cycler>(a.positional)); }
+
 Value raise_exception_function(const CallArgs& a) {
   std::string message = a.positional.empty() ? "" : a.positional[0].to_str();
   throw RenderError("TemplateError", message);
@@ -88,6 +121,7 @@ Value lookup_global(const std::string& name) {
   if (name == "dict") return Value::callable(name, dict_function);
   if (name == "namespace") return Value::callable(name, namespace_function);
   if (name == "joiner") return Value::callable(name, joiner_function);
+  if (name == "cycler") return Value::callable(name, cycler_function);
   if (name == "raise_exception") return Value::callable(name, raise_exception_function);
   if (name == "strftime_now") return Value::callable(name, strftime_now_function);
   return Value();

@@ -166,6 +166,14 @@ class Parser {
       // transformers' AssistantTracker tag: renders its body unchanged.
       stmt->kind = Stmt::Kind::Scope;
       stmt->body = parse_statements({"endgeneration"}, true);
+    } else if (keyword == "block") {
+      // Without template inheritance a block renders in place.
+      stmt->kind = Stmt::Kind::Scope;
+      expect_name();
+      skip_name("scoped");
+      skip_name("required");
+      stmt->body = parse_statements({"endblock"}, true);
+      if (current().type == T::Name) advance();  // optional name after endblock
     } else if (keyword == "break") {
       stmt->kind = Stmt::Kind::Break;
     } else if (keyword == "continue") {

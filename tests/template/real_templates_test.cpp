@@ -188,6 +188,20 @@ INSTANTIATE_TEST_SUITE_P(Shared, RealTemplateTest, ::testing::ValuesIn(template_
                          [](const ::testing::TestParamInfo<std::string>& info) { return test_name(info.param); });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(RealTemplateTest);
 
+// The reference's own expected string (docs/rewardbench-reference.md section 2.6): the
+// zephyr-7b-beta tokenizer renders core-set row 0's prompt as "<|user|>\nHow do I detail a car?</s>\n".
+TEST(RealTemplates, ZephyrPromptMatchesTheReferenceString) {
+  const std::string path = templates_dir() + "/HuggingFaceH4-zephyr-7b-beta.jinja";
+  if (!std::ifstream(path).good()) GTEST_SKIP() << "shared data absent";
+  ChatTemplate tmpl(read_file(path), "zephyr");
+  SpecialTokens tokens;
+  tokens.bos_token = "<s>";
+  tokens.eos_token = "</s>";
+  tokens.has_bos = tokens.has_eos = true;
+  Json prompt = Json::array({message("user", "How do I detail a car?")});
+  EXPECT_EQ(apply_chat_template(tmpl, prompt, tokens, false), "<|user|>\nHow do I detail a car?</s>\n");
+}
+
 TEST(RealTemplates, SharedDataPresent) {
   if (template_files().empty()) GTEST_SKIP() << "no templates under " << templates_dir();
   EXPECT_GE(template_files().size(), 60u);

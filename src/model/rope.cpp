@@ -7,6 +7,8 @@
 namespace rb::model {
 namespace {
 
+constexpr double kPi = 3.141592653589793;  // Python's math.pi
+
 // transformers: 1.0 / (base ** (arange(0, dim, 2, int64).float() / dim)); Python's 1.0 / t is
 // t.reciprocal() * 1.0, reproduced literally so results match bit for bit.
 at::Tensor default_inv_freq(double theta, int64_t dim) {
@@ -23,7 +25,7 @@ at::Tensor llama3_inv_freq(const at::Tensor& inv_freq, const RopeConfig& rope) {
   const double low_freq_wavelen = static_cast<double>(old_context) / low;
   const double high_freq_wavelen = static_cast<double>(old_context) / high;
 
-  at::Tensor wavelen = at::reciprocal(inv_freq) * (2 * M_PI);
+  at::Tensor wavelen = at::reciprocal(inv_freq) * (2 * kPi);
   at::Tensor scaled = at::where(wavelen > low_freq_wavelen, inv_freq / factor, inv_freq);
   at::Tensor smooth = (at::reciprocal(wavelen) * old_context - low) / (high - low);
   at::Tensor smoothed = at::rsub(smooth, 1) * scaled / factor + smooth * scaled;

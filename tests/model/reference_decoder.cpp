@@ -81,7 +81,7 @@ std::vector<double> reference_inv_freq(const Json& config, int64_t head_dim) {
       const double factor = rope["factor"].get<double>();
       const double low = rope["low_freq_factor"].get<double>(), high = rope["high_freq_factor"].get<double>();
       const double context = rope["original_max_position_embeddings"].get<double>();
-      const double wavelength = 2 * M_PI / frequency;
+      const double wavelength = 2 * 3.141592653589793 / frequency;
       if (wavelength > context / low) {
         frequency /= factor;  // long wavelengths: fully interpolated
       } else if (wavelength >= context / high) {

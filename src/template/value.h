@@ -130,7 +130,7 @@ class Value {
 
  private:
   Kind kind_ = Kind::Undefined;
-  bool bool_ = false;
+  bool bool_ = false;  // Bool: the value; String: is Markup; Undefined: unsafe (SecurityError)
   std::int64_t int_ = 0;
   double double_ = 0.0;
   std::shared_ptr<const std::string> string_;  // string; undefined message

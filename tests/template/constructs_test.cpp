@@ -2,6 +2,7 @@
 // the same bytes; where jinja2 raises, we must raise too. Cases live in construct_cases.json,
 // grouped by construct; expected outputs come from jinja2 at test time, never from our code.
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -64,6 +65,24 @@ TEST(ConstructErrors, SyntaxErrorsReportLineAndColumn) {
   } catch (const rb::TemplateError& error) {
     EXPECT_NE(std::string(error.what()).find("bad.jinja:2:"), std::string::npos) << error.what();
   }
+}
+
+// One parsed template is shared by worker threads in the pipeline: renders must not interfere.
+TEST(ConstructConcurrency, SharedTemplateRendersIdenticallyFromManyThreads) {
+  ChatTemplate tmpl(
+      "{% set ns = namespace(n=0) %}{% for m in messages %}{% set ns.n = ns.n + 1 %}"
+      "<{{ m.role }}>{{ m.content | trim }}{{ loop.index }}/{{ ns.n }}{% endfor %}{{ messages | tojson }}");
+  Json context = {{"messages", Json::array({Json{{"role", "user"}, {"content", " hi "}}, Json{{"role", "assistant"}, {"content", "yo"}}})}};
+  const std::string expected = tmpl.render(context);
+  std::vector<std::thread> workers;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) mismatches[t] += tmpl.render(context) != expected;
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
 TEST(ConstructLimits, RunawayRecursionAndLoopsAreBounded) {

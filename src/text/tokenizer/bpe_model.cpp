@@ -54,12 +54,6 @@ std::optional<std::string> optional_string(const nlohmann::json& config, const c
   return require_string(config.at(key), ctx.child(key));
 }
 
-std::string byte_fallback_token(unsigned char byte) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof(buffer), "<0x%02X>", byte);
-  return buffer;
-}
-
 struct Symbol {
   int32_t id;
   int32_t prev;
@@ -82,6 +76,12 @@ struct MergeOrder {
 };
 
 }  // namespace
+
+std::string byte_fallback_token(unsigned char byte) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof(buffer), "<0x%02X>", byte);
+  return buffer;
+}
 
 BpeModel::BpeModel(const nlohmann::json& config, const JsonContext& ctx)
     : cache_(std::make_unique<WordCache>()) {

@@ -12,12 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "text/tokenizer/json_fields.h"
+#include "text/tokenizer/model.h"
 
 namespace rb::text {
 
 class WordCache;
 
-class BpeModel {
+class BpeModel final : public Model {
  public:
   BpeModel(const nlohmann::json& config, const JsonContext& ctx);
   ~BpeModel();
@@ -25,11 +26,11 @@ class BpeModel {
   BpeModel& operator=(BpeModel&&) noexcept;
 
   // Appends the ids of one pre-token. Thread-safe (the word cache is internally locked).
-  void tokenize(const std::string& word, std::vector<int32_t>& ids) const;
+  void tokenize(const std::string& word, std::vector<int32_t>& ids) const override;
 
-  std::optional<int32_t> token_to_id(const std::string& token) const;
-  std::optional<std::string> id_to_token(int32_t id) const;
-  size_t vocab_size() const { return vocab_.size(); }
+  std::optional<int32_t> token_to_id(const std::string& token) const override;
+  std::optional<std::string> id_to_token(int32_t id) const override;
+  size_t vocab_size() const override { return vocab_.size(); }
   const std::unordered_map<std::string, int32_t>& vocab() const { return vocab_; }
 
  private:

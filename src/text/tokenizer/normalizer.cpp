@@ -6,9 +6,13 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <optional>
 #include <vector>
 
+#include "text/tokenizer/byte_level.h"
 #include "text/tokenizer/onig_regex.h"
+#include "text/tokenizer/precompiled_charsmap.h"
+#include "text/tokenizer/unicode_classes.h"
 #include "text/tokenizer/utf8.h"
 
 namespace rb::text {
@@ -165,6 +169,152 @@ class StripNormalizer final : public Normalizer {
   bool right_;
 };
 
+// Removes every character for which `drop` holds (Rust's NormalizedString::filter).
+template <typename Drop>
+void filter_chars(std::string& text, Drop drop) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t start = pos;
+    if (!drop(decode_utf8(text, pos))) out.append(text, start, pos - start);
+  }
+  text.swap(out);
+}
+
+// StripAccents: drops combining marks (Mn, Mc, Me); files pair it with NFD/NFKD before.
+class StripAccentsNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string& text) const override {
+    if (is_ascii(text)) return;
+    filter_chars(text, is_combining_mark);
+  }
+};
+
+// BertNormalizer: clean_text (drop NUL, U+FFFD and controls; whitespace becomes ' '),
+// handle_chinese_chars (spaces around CJK ideographs), strip_accents (NFD then drop Mn;
+// null means "as lowercase"), lowercase; in that order, as Rust runs them.
+class BertNormalizer final : public Normalizer {
+ public:
+  BertNormalizer(const nlohmann::json& config, const JsonContext& ctx)
+      : clean_text_(bool_or(config, "clean_text", true, ctx)),
+        handle_chinese_chars_(bool_or(config, "handle_chinese_chars", true, ctx)),
+        lowercase_(bool_or(config, "lowercase", true, ctx)),
+        strip_accents_(bool_or(config, "strip_accents", lowercase_, ctx)),
+        nfd_(UnicodeForm::NFD, ctx) {}
+
+  void normalize(std::string& text) const override {
+    if (clean_text_) clean(text);
+    if (handle_chinese_chars_) pad_cjk(text);
+    if (strip_accents_) {
+      nfd_.normalize(text);
+      filter_chars(text, is_nonspacing_mark);
+    }
+    if (lowercase_) lowercase_step_.normalize(text);
+  }
+
+ private:
+  static void clean(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t start = pos;
+      const char32_t cp = decode_utf8(text, pos);
+      if (cp == 0 || cp == 0xFFFD || is_control_char(cp)) continue;
+      if (is_bert_whitespace(cp)) {
+        out.push_back(' ');
+      } else {
+        out.append(text, start, pos - start);
+      }
+    }
+    text.swap(out);
+  }
+
+  static void pad_cjk(std::string& text) {
+    if (is_ascii(text)) return;
+    std::string out;
+    out.reserve(text.size() + 16);
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t start = pos;
+      const char32_t cp = decode_utf8(text, pos);
+      if (is_cjk_ideograph(cp)) {
+        out.push_back(' ');
+        out.append(text, start, pos - start);
+        out.push_back(' ');
+      } else {
+        out.append(text, start, pos - start);
+      }
+    }
+    text.swap(out);
+  }
+
+  bool clean_text_;
+  bool handle_chinese_chars_;
+  bool lowercase_;
+  bool strip_accents_;
+  UnicodeNormalizer nfd_;
+  LowercaseNormalizer lowercase_step_;
+};
+
+// Nmt: SentencePiece's nmt_nfkc pre-clean: drops some controls, maps odd spaces to ' '.
+class NmtNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string& text) const override {
+    std::string out;
+    out.reserve(text.size());
+    size_t pos = 0;
+    while (pos < text.size()) {
+      const size_t start = pos;
+      const char32_t cp = decode_utf8(text, pos);
+      if ((cp >= 0x0001 && cp <= 0x0008) || cp == 0x000B || (cp >= 0x000E && cp <= 0x001F) ||
+          cp == 0x007F || cp == 0x008F || cp == 0x009F) {
+        continue;
+      }
+      if (cp == 0x0009 || cp == 0x000A || cp == 0x000C || cp == 0x000D || cp == 0x1680 ||
+          (cp >= 0x200B && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 || cp == 0x2581 ||
+          cp == 0xFEFF || cp == 0xFFFD) {
+        out.push_back(' ');
+      } else {
+        out.append(text, start, pos - start);
+      }
+    }
+    text.swap(out);
+  }
+};
+
+class PrecompiledNormalizer final : public Normalizer {
+ public:
+  PrecompiledNormalizer(const nlohmann::json& config, const JsonContext& ctx)
+      : charsmap_(load(config, ctx)) {}
+  void normalize(std::string& text) const override {
+    if (charsmap_) text = charsmap_->normalize(text);
+  }
+
+ private:
+  static std::optional<PrecompiledCharsmap> load(const nlohmann::json& config, const JsonContext& ctx) {
+    const std::string encoded = string_or(config, "precompiled_charsmap", "", ctx);
+    if (encoded.empty()) return std::nullopt;  // Rust treats an empty map as the identity
+    const std::string where = ctx.origin + ": " + ctx.child("precompiled_charsmap").path;
+    return PrecompiledCharsmap(decode_base64(encoded, where), where);
+  }
+  std::optional<PrecompiledCharsmap> charsmap_;
+};
+
+// ByteLevel normalizer: every byte becomes its GPT-2 byte-level character.
+class ByteLevelNormalizer final : public Normalizer {
+ public:
+  void normalize(std::string& text) const override {
+    std::string out;
+    alphabet_.encode(text, out);
+    text.swap(out);
+  }
+
+ private:
+  ByteLevelAlphabet alphabet_;
+};
+
 class SequenceNormalizer final : public Normalizer {
  public:
   explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> steps)
@@ -196,6 +346,11 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const 
     return std::make_unique<StripNormalizer>(bool_or(config, "strip_left", true, ctx),
                                              bool_or(config, "strip_right", true, ctx));
   }
+  if (type == "StripAccents") return std::make_unique<StripAccentsNormalizer>();
+  if (type == "BertNormalizer") return std::make_unique<BertNormalizer>(config, ctx);
+  if (type == "Nmt") return std::make_unique<NmtNormalizer>();
+  if (type == "Precompiled") return std::make_unique<PrecompiledNormalizer>(config, ctx);
+  if (type == "ByteLevel") return std::make_unique<ByteLevelNormalizer>();
   if (type == "Sequence") {
     const JsonContext list_ctx = ctx.child("normalizers");
     const auto& list = require_array(require_field(config, "normalizers", ctx), list_ctx);

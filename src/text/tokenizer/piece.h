@@ -10,6 +10,9 @@ namespace rb::text {
 struct Piece {
   std::string text;
   int32_t token_id = -1;  // >= 0: an added token, left alone by pre-tokenizer and model
+  // Begins at byte 0 of the input (Rust's offsets_original().0 == 0); Metaspace's "first"
+  // prepend scheme depends on it.
+  bool at_input_start = false;
   bool is_token() const { return token_id >= 0; }
 };
 

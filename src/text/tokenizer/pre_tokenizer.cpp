@@ -4,6 +4,8 @@
 
 #include "text/tokenizer/byte_level.h"
 #include "text/tokenizer/onig_regex.h"
+#include "text/tokenizer/unicode_classes.h"
+#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -77,30 +79,61 @@ std::vector<MarkedSpan> apply_behavior(std::vector<MarkedSpan> matches, SplitBeh
 }
 
 // Replaces every text piece by the pieces `split` makes of it, dropping empty ones.
+// `split(text, spans)` appends the [start, end) byte spans to keep.
 template <typename SplitFn>
 void split_text_pieces(Pieces& pieces, SplitFn split) {
   Pieces result;
   result.reserve(pieces.size() * 4);
-  std::vector<std::string> parts;
+  std::vector<Span> spans;
   for (Piece& piece : pieces) {
     if (piece.is_token()) {
       result.push_back(std::move(piece));
       continue;
     }
-    parts.clear();
-    split(piece.text, parts);
-    for (std::string& part : parts) {
-      if (!part.empty()) result.push_back(Piece{std::move(part), -1});
+    spans.clear();
+    split(piece.text, spans);
+    for (const Span& span : spans) {
+      if (span.end <= span.start) continue;
+      Piece part{piece.text.substr(span.start, span.end - span.start), -1,
+                 piece.at_input_start && span.start == 0};
+      result.push_back(std::move(part));
     }
   }
   pieces.swap(result);
 }
 
-void split_by_regex(const OnigRegex& regex, SplitBehavior behavior, bool invert,
-                    const std::string& text, std::vector<std::string>& parts) {
-  for (const MarkedSpan& s : apply_behavior(cover_with_matches(regex, text, invert), behavior)) {
-    if (!s.flag) parts.push_back(text.substr(s.span.start, s.span.end - s.span.start));
+void keep_unflagged(const std::vector<MarkedSpan>& marked, std::vector<Span>& spans) {
+  for (const MarkedSpan& s : marked) {
+    if (!s.flag) spans.push_back(s.span);
   }
+}
+
+void split_by_regex(const OnigRegex& regex, SplitBehavior behavior, bool invert,
+                    const std::string& text, std::vector<Span>& spans) {
+  keep_unflagged(apply_behavior(cover_with_matches(regex, text, invert), behavior), spans);
+}
+
+// Rust's split with a char predicate: every matching character is its own match.
+template <typename Predicate>
+void split_by_char(const std::string& text, SplitBehavior behavior, Predicate is_delimiter,
+                   std::vector<Span>& spans) {
+  std::vector<MarkedSpan> marked;
+  if (text.empty()) {
+    marked.push_back({{0, 0}, false});
+  } else {
+    size_t pos = 0;
+    size_t run_start = 0;
+    while (pos < text.size()) {
+      const size_t start = pos;
+      const char32_t cp = decode_utf8(text, pos);
+      if (!is_delimiter(cp)) continue;
+      if (run_start != start) marked.push_back({{run_start, start}, false});
+      marked.push_back({{start, pos}, true});
+      run_start = pos;
+    }
+    if (run_start != text.size()) marked.push_back({{run_start, text.size()}, false});
+  }
+  keep_unflagged(apply_behavior(std::move(marked), behavior), spans);
 }
 
 SplitBehavior parse_behavior(const std::string& name, const JsonContext& ctx) {
@@ -134,8 +167,8 @@ class SplitPreTokenizer final : public PreTokenizer {
   }
 
   void pre_tokenize(Pieces& pieces) const override {
-    split_text_pieces(pieces, [&](const std::string& text, std::vector<std::string>& parts) {
-      split_by_regex(*regex_, behavior_, invert_, text, parts);
+    split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
+      split_by_regex(*regex_, behavior_, invert_, text, spans);
     });
   }
 
@@ -154,13 +187,16 @@ class ByteLevelPreTokenizer final : public PreTokenizer {
   }
 
   void pre_tokenize(Pieces& pieces) const override {
-    split_text_pieces(pieces, [&](const std::string& text, std::vector<std::string>& parts) {
-      const bool prepend = add_prefix_space_ && (text.empty() || text[0] != ' ');
-      const std::string spaced = prepend ? " " + text : text;
+    if (add_prefix_space_) {
+      for (Piece& piece : pieces) {
+        if (!piece.is_token() && (piece.text.empty() || piece.text[0] != ' ')) piece.text.insert(0, " ");
+      }
+    }
+    split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
       if (use_regex_) {
-        split_by_regex(*regex_, SplitBehavior::Isolated, false, spaced, parts);
+        split_by_regex(*regex_, SplitBehavior::Isolated, false, text, spans);
       } else {
-        parts.push_back(spaced);
+        spans.push_back({0, text.size()});
       }
     });
     std::string mapped;
@@ -178,6 +214,102 @@ class ByteLevelPreTokenizer final : public PreTokenizer {
   std::unique_ptr<OnigRegex> regex_;
   ByteLevelAlphabet alphabet_;
 };
+
+// Metaspace: spaces become the replacement character (default U+2581), a replacement is
+// prepended by prepend_scheme ("always"; "first": only to the piece that starts the input;
+// "never"; older files say add_prefix_space), then the text is split before each replacement.
+class MetaspacePreTokenizer final : public PreTokenizer {
+ public:
+  MetaspacePreTokenizer(const nlohmann::json& config, const JsonContext& ctx) {
+    const std::string replacement = string_or(config, "replacement", "\u2581", ctx);
+    size_t pos = 0;
+    if (replacement.empty()) ctx.child("replacement").fail("must be one character");
+    replacement_ = decode_utf8(replacement, pos);
+    if (pos != replacement.size()) ctx.child("replacement").fail("must be one character");
+    replacement_utf8_ = replacement;
+    std::string scheme = "always";
+    if (has_non_null(config, "prepend_scheme")) {
+      scheme = string_or(config, "prepend_scheme", "always", ctx);
+    } else if (has_non_null(config, "add_prefix_space")) {
+      scheme = bool_or(config, "add_prefix_space", true, ctx) ? "always" : "never";
+    }
+    if (scheme != "always" && scheme != "first" && scheme != "never") {
+      ctx.child("prepend_scheme").fail("expected always, first or never, got '" + scheme + "'");
+    }
+    scheme_ = scheme;
+    split_ = bool_or(config, "split", true, ctx);
+  }
+
+  void pre_tokenize(Pieces& pieces) const override {
+    for (Piece& piece : pieces) {
+      if (piece.is_token()) continue;
+      std::string replaced;
+      replaced.reserve(piece.text.size() + 3);
+      for (char c : piece.text) {
+        if (c == ' ') {
+          replaced += replacement_utf8_;
+        } else {
+          replaced.push_back(c);
+        }
+      }
+      const bool starts_with_replacement = replaced.compare(0, replacement_utf8_.size(), replacement_utf8_) == 0;
+      const bool prepend = !starts_with_replacement &&
+                           (scheme_ == "always" || (scheme_ == "first" && piece.at_input_start));
+      if (prepend && !replaced.empty()) replaced.insert(0, replacement_utf8_);
+      piece.text.swap(replaced);
+    }
+    if (!split_) return;
+    split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
+      split_by_char(text, SplitBehavior::MergedWithNext,
+                    [&](char32_t cp) { return cp == replacement_; }, spans);
+    });
+  }
+
+ private:
+  char32_t replacement_ = 0x2581;
+  std::string replacement_utf8_;
+  std::string scheme_;
+  bool split_ = true;
+};
+
+// Whitespace: runs of word characters and runs of other non-space characters (\w+|[^\w\s]+).
+class WhitespacePreTokenizer final : public PreTokenizer {
+ public:
+  explicit WhitespacePreTokenizer(const JsonContext& ctx)
+      : regex_(R"(\w+|[^\w\s]+)", ctx.origin + ": " + ctx.path) {}
+  void pre_tokenize(Pieces& pieces) const override {
+    split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
+      split_by_regex(regex_, SplitBehavior::Removed, /*invert=*/true, text, spans);
+    });
+  }
+
+ private:
+  OnigRegex regex_;
+};
+
+// A split on a character class with a fixed behaviour (WhitespaceSplit, Punctuation, Digits).
+template <typename Predicate>
+class CharSplitPreTokenizer final : public PreTokenizer {
+ public:
+  CharSplitPreTokenizer(Predicate predicate, SplitBehavior behavior)
+      : predicate_(predicate), behavior_(behavior) {}
+  void pre_tokenize(Pieces& pieces) const override {
+    split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
+      split_by_char(text, behavior_, predicate_, spans);
+    });
+  }
+
+ private:
+  Predicate predicate_;
+  SplitBehavior behavior_;
+};
+
+template <typename Predicate>
+std::unique_ptr<PreTokenizer> make_char_split(Predicate predicate, SplitBehavior behavior) {
+  return std::make_unique<CharSplitPreTokenizer<Predicate>>(predicate, behavior);
+}
+
+bool is_ascii_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
 
 class SequencePreTokenizer final : public PreTokenizer {
  public:
@@ -199,6 +331,25 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config,
   const std::string type = component_type(config, ctx);
   if (type == "Split") return std::make_unique<SplitPreTokenizer>(config, ctx);
   if (type == "ByteLevel") return std::make_unique<ByteLevelPreTokenizer>(config, ctx);
+  if (type == "Metaspace") return std::make_unique<MetaspacePreTokenizer>(config, ctx);
+  if (type == "Whitespace") return std::make_unique<WhitespacePreTokenizer>(ctx);
+  if (type == "WhitespaceSplit") return make_char_split(is_rust_whitespace, SplitBehavior::Removed);
+  if (type == "Punctuation") {
+    const SplitBehavior behavior = parse_behavior(string_or(config, "behavior", "Isolated", ctx),
+                                                  ctx.child("behavior"));
+    return make_char_split(is_punctuation, behavior);
+  }
+  if (type == "Digits") {
+    const bool individual = bool_or(config, "individual_digits", false, ctx);
+    return make_char_split(is_ascii_digit,
+                           individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous);
+  }
+  if (type == "BertPreTokenizer") {
+    std::vector<std::unique_ptr<PreTokenizer>> steps;
+    steps.push_back(make_char_split(is_rust_whitespace, SplitBehavior::Removed));
+    steps.push_back(make_char_split(is_punctuation, SplitBehavior::Isolated));
+    return std::make_unique<SequencePreTokenizer>(std::move(steps));
+  }
   if (type == "Sequence") {
     const JsonContext list_ctx = ctx.child("pretokenizers");
     const auto& list = require_array(require_field(config, "pretokenizers", ctx), list_ctx);

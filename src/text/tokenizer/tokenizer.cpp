@@ -13,7 +13,8 @@
 
 #include "common/error.h"
 #include "text/tokenizer/added_vocabulary.h"
-#include "text/tokenizer/bpe_model.h"
+#include "text/tokenizer/decoder.h"
+#include "text/tokenizer/model.h"
 #include "text/tokenizer/json_fields.h"
 #include "text/tokenizer/normalizer.h"
 #include "text/tokenizer/post_processor.h"
@@ -59,14 +60,15 @@ void truncate_ids(std::vector<int32_t>& ids, size_t max_length, TruncationSide s
 
 class Tokenizer::Impl {
  public:
-  Impl(const nlohmann::json& doc, const JsonContext& ctx)
+  Impl(const nlohmann::json& doc, const JsonContext& ctx, std::unique_ptr<Model> model)
       : normalizer_(make_normalizer(field_or_null(doc, "normalizer"), ctx.child("normalizer"))),
         pre_tokenizer_(make_pre_tokenizer(field_or_null(doc, "pre_tokenizer"), ctx.child("pre_tokenizer"))),
         post_processor_(make_post_processor(field_or_null(doc, "post_processor"), ctx.child("post_processor"))),
-        model_(require_field(doc, "model", ctx), ctx.child("model")),
+        decoder_(make_decoder(field_or_null(doc, "decoder"), ctx.child("decoder"))),
+        model_(model ? std::move(model) : make_model(require_field(doc, "model", ctx), ctx.child("model"))),
         added_(field_or_null(doc, "added_tokens"), ctx.child("added_tokens"),
-               ModelVocabView{[this](const std::string& t) { return model_.token_to_id(t); },
-                              model_.vocab_size()},
+               ModelVocabView{[this](const std::string& t) { return model_->token_to_id(t); },
+                              model_->vocab_size()},
                normalizer_.get()),
         truncation_(parse_truncation(doc, ctx)),
         origin_(ctx.origin) {
@@ -82,6 +84,7 @@ class Tokenizer::Impl {
                            std::to_string(bad));
     }
     Pieces pieces = added_.extract_and_normalize(text, normalizer_.get());
+    if (!pieces.empty() && !pieces.front().is_token()) pieces.front().at_input_start = true;
     if (pre_tokenizer_) pre_tokenizer_->pre_tokenize(pieces);
     std::vector<int32_t> ids;
     ids.reserve(text.size() / 3 + 4);
@@ -89,7 +92,7 @@ class Tokenizer::Impl {
       if (piece.is_token()) {
         ids.push_back(piece.token_id);
       } else {
-        model_.tokenize(piece.text, ids);
+        model_->tokenize(piece.text, ids);
       }
     }
     return ids;
@@ -119,23 +122,44 @@ class Tokenizer::Impl {
     return ids;
   }
 
+  std::string decode(const std::vector<int32_t>& ids, bool skip_special_tokens) const {
+    std::vector<std::string> tokens;
+    tokens.reserve(ids.size());
+    for (int32_t id : ids) {
+      if (const AddedToken* token = added_.token_for_id(id)) {
+        if (skip_special_tokens && token->special) continue;
+        tokens.push_back(token->content);
+      } else if (auto token = model_->id_to_token(id)) {
+        tokens.push_back(std::move(*token));
+      }
+    }
+    if (!decoder_) {
+      std::string joined;
+      for (size_t i = 0; i < tokens.size(); ++i) joined += (i ? " " : "") + tokens[i];
+      return joined;
+    }
+    std::string text;
+    for (const std::string& part : decoder_->decode_chain(std::move(tokens))) text += part;
+    return text;
+  }
+
   const std::optional<TruncationConfig>& file_truncation() const { return truncation_; }
 
   std::optional<int32_t> token_to_id(std::string_view token) const {
     if (auto id = added_.token_to_id(token)) return id;
-    return model_.token_to_id(std::string(token));
+    return model_->token_to_id(std::string(token));
   }
 
   std::optional<std::string> id_to_token(int32_t id) const {
     if (const AddedToken* token = added_.token_for_id(id)) return token->content;
-    return model_.id_to_token(id);
+    return model_->id_to_token(id);
   }
 
   // Distinct token strings across the model vocab and the added tokens (Rust's get_vocab(true)).
   size_t vocab_size() const {
-    size_t size = model_.vocab_size();
+    size_t size = model_->vocab_size();
     for (const auto& [content, id] : added_.ids_by_content()) {
-      if (!model_.token_to_id(content)) ++size;
+      if (!model_->token_to_id(content)) ++size;
     }
     return size;
   }
@@ -150,7 +174,8 @@ class Tokenizer::Impl {
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
   std::unique_ptr<PostProcessor> post_processor_;
-  BpeModel model_;
+  std::unique_ptr<Decoder> decoder_;
+  std::unique_ptr<Model> model_;
   AddedVocabulary added_;
   std::optional<TruncationConfig> truncation_;
   std::string origin_;
@@ -174,9 +199,18 @@ Tokenizer Tokenizer::from_json_string(const std::string& json, const std::string
   } catch (const nlohmann::json::parse_error& e) {
     throw TokenizerError(origin + ": invalid JSON: " + e.what());
   }
+  return from_document(doc, origin);
+}
+
+Tokenizer Tokenizer::from_document(const nlohmann::json& doc, const std::string& origin,
+                                   std::unique_ptr<Model> model) {
   const JsonContext ctx{origin, ""};
   require_object(doc, ctx);
-  return Tokenizer(std::make_shared<const Impl>(doc, ctx));
+  return Tokenizer(std::make_shared<const Impl>(doc, ctx, std::move(model)));
+}
+
+std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skip_special_tokens) const {
+  return impl_->decode(ids, skip_special_tokens);
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_tokens) const {

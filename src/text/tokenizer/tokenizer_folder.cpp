@@ -1,0 +1,247 @@
+// Tokenizer::from_folder: which file of a Hugging Face tokenizer folder is loaded, and the
+// tokenizer_config.json rules transformers applies on top of it.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "text/tokenizer/json_fields.h"
+#include "text/tokenizer/sentencepiece_model.h"
+#include "text/tokenizer/tokenizer.h"
+
+namespace rb::text {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string() + ": cannot open");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw IoError(path.string() + ": read error");
+  return content.str();
+}
+
+nlohmann::json read_json(const fs::path& path) {
+  try {
+    return nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw TokenizerError(path.string() + ": invalid JSON: " + e.what());
+  }
+}
+
+// tokenizer_config.json values are a string or an AddedToken dict {"content": ...}.
+std::optional<std::string> token_text(const nlohmann::json& config, const char* key) {
+  auto it = config.find(key);
+  if (it == config.end() || it->is_null()) return std::nullopt;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_object() && it->contains("content") && it->at("content").is_string()) {
+    return it->at("content").get<std::string>();
+  }
+  return std::nullopt;
+}
+
+bool config_bool(const nlohmann::json& config, const char* key, bool fallback) {
+  auto it = config.find(key);
+  return it != config.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+// The classes whose transformers implementation rebuilds the post-processor at load.
+bool rebuilds_post_processor(const std::string& tokenizer_class) {
+  for (const char* name : {"LlamaTokenizer", "LlamaTokenizerFast", "CodeLlamaTokenizer",
+                           "CodeLlamaTokenizerFast", "GemmaTokenizer", "GemmaTokenizerFast"}) {
+    if (tokenizer_class == name) return true;
+  }
+  return false;
+}
+
+nlohmann::json added_token_entry(const std::string& content, int64_t id, bool special,
+                                 const nlohmann::json& flags = nlohmann::json::object()) {
+  auto flag = [&](const char* key, bool fallback) {
+    auto it = flags.find(key);
+    return it != flags.end() && it->is_boolean() ? it->get<bool>() : fallback;
+  };
+  const bool is_special = flag("special", special);
+  return {{"id", id},
+          {"content", content},
+          {"single_word", flag("single_word", false)},
+          {"lstrip", flag("lstrip", false)},
+          {"rstrip", flag("rstrip", false)},
+          {"normalized", flag("normalized", !is_special)},
+          {"special", is_special}};
+}
+
+bool has_added_token(const nlohmann::json& doc, const std::string& content) {
+  if (!doc.contains("added_tokens") || !doc["added_tokens"].is_array()) return false;
+  for (const auto& token : doc["added_tokens"]) {
+    if (token.value("content", "") == content) return true;
+  }
+  return false;
+}
+
+// Tokens of added_tokens_decoder that the tokenizer lacks are added, in id order.
+void merge_config_added_tokens(nlohmann::json& doc, const nlohmann::json& config) {
+  auto it = config.find("added_tokens_decoder");
+  if (it == config.end() || !it->is_object()) return;
+  std::vector<std::pair<int64_t, const nlohmann::json*>> entries;
+  for (auto entry = it->begin(); entry != it->end(); ++entry) {
+    try {
+      entries.emplace_back(std::stoll(entry.key()), &entry.value());
+    } catch (const std::exception&) {
+      continue;  // not an id: transformers would fail; we ignore the entry
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!doc.contains("added_tokens") || !doc["added_tokens"].is_array()) {
+    doc["added_tokens"] = nlohmann::json::array();
+  }
+  for (const auto& [id, token] : entries) {
+    if (!token->is_object() || !token->contains("content")) continue;
+    const std::string content = token->at("content").get<std::string>();
+    if (has_added_token(doc, content)) continue;
+    doc["added_tokens"].push_back(added_token_entry(content, id, false, *token));
+  }
+}
+
+// Special tokens named by the config (bos/eos/unk/pad/...) become special added tokens.
+void add_config_special_tokens(nlohmann::json& doc, const nlohmann::json& config) {
+  if (!doc.contains("added_tokens") || !doc["added_tokens"].is_array()) {
+    doc["added_tokens"] = nlohmann::json::array();
+  }
+  for (const char* key : {"unk_token", "bos_token", "eos_token", "pad_token", "sep_token",
+                          "cls_token", "mask_token"}) {
+    const auto content = token_text(config, key);
+    if (!content || has_added_token(doc, *content)) continue;
+    doc["added_tokens"].push_back(added_token_entry(*content, 0, true));
+  }
+}
+
+// transformers' update_post_processor: "<bos>:0 $A:0 <eos>:0" with the parts switched on.
+nlohmann::json bos_eos_template(const Tokenizer& probe, const nlohmann::json& config, bool add_bos,
+                                bool add_eos, const std::string& origin) {
+  nlohmann::json single = nlohmann::json::array();
+  nlohmann::json specials = nlohmann::json::object();
+  auto special = [&](const char* key) {
+    const auto content = token_text(config, key);
+    if (!content) throw TokenizerError(origin + ": " + key + " is required when add_" + std::string(key).substr(0, 3) + "_token is true");
+    const auto id = probe.token_to_id(*content);
+    if (!id) throw TokenizerError(origin + ": " + key + " '" + *content + "' is not in the vocabulary");
+    single.push_back({{"SpecialToken", {{"id", *content}, {"type_id", 0}}}});
+    specials[*content] = {{"id", *content}, {"ids", {*id}}, {"tokens", {*content}}};
+  };
+  if (add_bos) special("bos_token");
+  single.push_back({{"Sequence", {{"id", "A"}, {"type_id", 0}}}});
+  if (add_eos) special("eos_token");
+  return {{"type", "TemplateProcessing"}, {"single", single}, {"pair", nlohmann::json::array()},
+          {"special_tokens", specials}};
+}
+
+// GPT-2 style folder: what transformers' GPT2Converter builds from vocab.json + merges.txt.
+nlohmann::json gpt2_document(const fs::path& vocab_path, const fs::path& merges_path,
+                             const nlohmann::json& config) {
+  nlohmann::json merges = nlohmann::json::array();
+  std::istringstream lines(read_file(merges_path));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line.rfind("#version", 0) == 0) continue;
+    std::istringstream parts(line);
+    std::string left, right, extra;
+    if (!(parts >> left >> right) || (parts >> extra)) {
+      throw TokenizerError(merges_path.string() + ": line '" + line + "' is not two tokens");
+    }
+    merges.push_back(nlohmann::json::array({left, right}));
+  }
+  const bool add_prefix_space = config_bool(config, "add_prefix_space", false);
+  return {{"version", "1.0"},
+          {"added_tokens", nlohmann::json::array()},
+          {"normalizer", nullptr},
+          {"pre_tokenizer", {{"type", "ByteLevel"}, {"add_prefix_space", add_prefix_space},
+                             {"trim_offsets", true}, {"use_regex", true}}},
+          {"post_processor", {{"type", "ByteLevel"}, {"add_prefix_space", true},
+                              {"trim_offsets", false}, {"use_regex", true}}},
+          {"decoder", {{"type", "ByteLevel"}, {"add_prefix_space", true}, {"trim_offsets", true},
+                       {"use_regex", true}}},
+          {"model", {{"type", "BPE"}, {"vocab", read_json(vocab_path)}, {"merges", merges},
+                     {"fuse_unk", false}, {"byte_fallback", false}}}};
+}
+
+// A .model file: its unknown and control pieces are special added tokens, user-defined pieces
+// plain ones (not normalized), as transformers' SpmConverter registers them.
+nlohmann::json sentencepiece_document(const SentencePieceModel& model) {
+  nlohmann::json added = nlohmann::json::array();
+  const auto& pieces = model.pieces();
+  for (size_t id = 0; id < pieces.size(); ++id) {
+    const int type = pieces[id].type;
+    if (type == 2 || type == 3) {
+      added.push_back(added_token_entry(pieces[id].piece, static_cast<int64_t>(id), true));
+    } else if (type == 4) {
+      added.push_back(added_token_entry(pieces[id].piece, static_cast<int64_t>(id), false,
+                                        {{"normalized", false}}));
+    }
+  }
+  return {{"version", "1.0"}, {"added_tokens", added}, {"normalizer", nullptr},
+          {"pre_tokenizer", nullptr}, {"post_processor", nullptr},
+          {"decoder", {{"type", "Sequence"}, {"decoders", {
+              {{"type", "Replace"}, {"pattern", {{"String", "\u2581"}}}, {"content", " "}},
+              {{"type", "ByteFallback"}}, {{"type", "Fuse"}},
+              {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}}}};
+}
+
+}  // namespace
+
+Tokenizer Tokenizer::from_folder(const std::string& dir) {
+  const fs::path root(dir);
+  if (!fs::is_directory(root)) throw IoError(dir + ": not a directory");
+  const fs::path config_path = root / "tokenizer_config.json";
+  const nlohmann::json config = fs::exists(config_path) ? read_json(config_path) : nlohmann::json::object();
+  if (!config.is_object()) throw TokenizerError(config_path.string() + ": expected a JSON object");
+  const std::string tokenizer_class = config.value("tokenizer_class", "");
+
+  nlohmann::json doc;
+  std::unique_ptr<SentencePieceModel> sentencepiece;
+  std::string origin;
+  bool has_tokenizer_json = false;
+  if (fs::exists(root / "tokenizer.json")) {
+    origin = (root / "tokenizer.json").string();
+    doc = read_json(root / "tokenizer.json");
+    has_tokenizer_json = true;
+  } else if (fs::exists(root / "tokenizer.model")) {
+    origin = (root / "tokenizer.model").string();
+    sentencepiece = std::make_unique<SentencePieceModel>(origin);
+    doc = sentencepiece_document(*sentencepiece);
+  } else if (fs::exists(root / "vocab.json") && fs::exists(root / "merges.txt")) {
+    origin = (root / "vocab.json").string();
+    doc = gpt2_document(root / "vocab.json", root / "merges.txt", config);
+  } else {
+    throw IoError(dir + ": no tokenizer.json, tokenizer.model or vocab.json + merges.txt");
+  }
+  if (!doc.is_object()) throw TokenizerError(origin + ": expected a JSON object");
+  merge_config_added_tokens(doc, config);
+  if (!has_tokenizer_json) add_config_special_tokens(doc, config);
+
+  const bool rebuild = rebuilds_post_processor(tokenizer_class);
+  const bool bos_eos_from_config =
+      rebuild || (!has_tokenizer_json && (config.contains("add_bos_token") || config.contains("add_eos_token")));
+  if (!bos_eos_from_config) {
+    return from_document(doc, origin, std::move(sentencepiece));
+  }
+  // Ids of bos/eos are only known once the vocabulary is loaded: probe without post-processor.
+  // (The SentencePiece model is loaded twice then; it is cheap next to a tokenizer.json parse.)
+  nlohmann::json probe_doc = doc;
+  probe_doc["post_processor"] = nullptr;
+  const Tokenizer probe = from_document(
+      probe_doc, origin, sentencepiece ? std::make_unique<SentencePieceModel>(origin) : nullptr);
+  const bool add_bos = config_bool(config, "add_bos_token", rebuild);
+  const bool add_eos = config_bool(config, "add_eos_token", false);
+  doc["post_processor"] = bos_eos_template(probe, config, add_bos, add_eos, config_path.string());
+  return from_document(doc, origin, std::move(sentencepiece));
+}
+
+}  // namespace rb::text

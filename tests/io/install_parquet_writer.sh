@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the pinned Parquet writer (parquet-wasm, i.e. the Rust `parquet` crate compiled to
+# WebAssembly, plus apache-arrow to build its input) once into DEST_DIR and prints the
+# node_modules folder. Exits 3 (tests skip) when node, npm or the registry is unavailable.
+#   install_parquet_writer.sh DEST_DIR
+set -euo pipefail
+dest="$1"
+if [ -f "$dest/.complete" ]; then echo "$dest/node_modules"; exit 0; fi
+command -v node >/dev/null 2>&1 || exit 3
+command -v npm >/dev/null 2>&1 || exit 3
+mkdir -p "$dest"
+if ! npm install --silent --no-audit --no-fund --no-save --prefix "$dest" \
+    parquet-wasm@0.8.0 apache-arrow@21.2.0 >/dev/null 2>&1; then
+  exit 3
+fi
+touch "$dest/.complete"
+echo "$dest/node_modules"

@@ -269,7 +269,7 @@ std::string dotted(const std::vector<std::string>& path) {
 void read_row_group(std::string_view bytes, const std::string& name, size_t group_index, const RowGroup& group,
                     const SchemaNode& root, const std::vector<LeafColumn>& leaves,
                     const std::vector<size_t>& selected, const ReadLimits& limits, size_t& row_number,
-                    std::vector<JsonRow>& rows) {
+                    ParquetTable& table) {
   const std::string group_context = name + ": row group " + std::to_string(group_index);
   if (group.columns.size() != leaves.size()) {
     fail(group_context, "has " + std::to_string(group.columns.size()) + " column chunks for " +
@@ -292,6 +292,7 @@ void read_row_group(std::string_view bytes, const std::string& name, size_t grou
         fail(context, "column chunk type differs from the schema's");
       }
       columns[leaf] = read_column_chunk(bytes, *chunk.meta_data, leaves[leaf], limits, context);
+      for (const auto& [kind, count] : columns[leaf].page_kinds) table.page_kinds[kind] += count;
     }
   }
   RowAssembler assembler(columns, leaves, group_context);
@@ -302,7 +303,7 @@ void read_row_group(std::string_view bytes, const std::string& name, size_t grou
       assembler.start_row(node);
       row[node.element->name] = assembler.read_field(node);
     }
-    rows.push_back(JsonRow{std::move(row), name + ":row " + std::to_string(row_number++)});
+    table.rows.push_back(JsonRow{std::move(row), name + ":row " + std::to_string(row_number++)});
   }
   for (size_t field : selected) assembler.check_all_consumed(root.children[field]);
 }
@@ -325,8 +326,7 @@ ParquetTable parse_parquet(std::string_view bytes, const std::string& origin_nam
   for (size_t field : selected) table.column_names.push_back(root.children[field].element->name);
   size_t row_number = 0;
   for (size_t g = 0; g < meta.row_groups.size(); ++g) {
-    read_row_group(bytes, origin_name, g, meta.row_groups[g], root, leaves, selected, limits, row_number,
-                   table.rows);
+    read_row_group(bytes, origin_name, g, meta.row_groups[g], root, leaves, selected, limits, row_number, table);
   }
   return table;
 }

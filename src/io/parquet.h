@@ -5,6 +5,7 @@
 // assembled from definition/repetition levels; pages v1/v2, dictionary/PLAIN/RLE/DELTA_*/
 // BYTE_STREAM_SPLIT encodings and UNCOMPRESSED/SNAPPY/GZIP/ZSTD codecs are supported.
 // A malformed file raises rb::IoError naming the file (and row group/column), never crashes.
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ struct ParquetTable {
   std::vector<JsonRow> rows;              // each origin is "<file>:row N" (N counted from 0)
   std::string created_by;                 // the writer, as the footer names it
   size_t row_group_count = 0;
+  // Pages decoded, by "<page type> <value encoding> <codec>" (e.g. "DATA_PAGE RLE_DICTIONARY
+  // SNAPPY"): shows which parts of the format a file exercised.
+  std::map<std::string, size_t> page_kinds;
 };
 
 ParquetTable read_parquet(const std::string& path, const ParquetReadOptions& options = {});

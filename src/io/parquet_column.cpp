@@ -60,6 +60,10 @@ struct ChunkReader {
     return pos + length;
   }
 
+  void note_page(const char* page_type, int32_t value_encoding) {
+    ++result.page_kinds[std::string(page_type) + " " + encoding_name(value_encoding) + " " + codec_name(meta.codec)];
+  }
+
   size_t count_present(size_t first_entry) const {
     size_t present = 0;
     for (size_t i = first_entry; i < result.definition_levels.size(); ++i) {
@@ -85,6 +89,7 @@ struct ChunkReader {
     decode_values(leaf.value_type, encoding::kPlain, page.data(), page.size(), static_cast<size_t>(dict.num_values),
                   nullptr, dictionary, context + " (dictionary page)");
     has_dictionary = true;
+    note_page("DICTIONARY_PAGE", dict.encoding);
   }
 
   void read_data_page_v1(const PageHeader& header, const std::vector<uint8_t>& page, int64_t remaining) {
@@ -98,6 +103,7 @@ struct ChunkReader {
                            result.definition_levels, "definition");
     decode_values(leaf.value_type, data.encoding, page.data() + pos, page.size() - pos, count_present(first_entry),
                   has_dictionary ? &dictionary : nullptr, result.values, context);
+    note_page("DATA_PAGE", data.encoding);
   }
 
   // V2 pages keep their levels uncompressed in front of the (possibly compressed) values.
@@ -136,6 +142,7 @@ struct ChunkReader {
     }
     decode_values(leaf.value_type, data.encoding, plain.data(), plain.size(), count_present(first_entry),
                   has_dictionary ? &dictionary : nullptr, result.values, context);
+    note_page("DATA_PAGE_V2", data.encoding);
   }
 
   void read_pages(uint64_t start, uint64_t end) {

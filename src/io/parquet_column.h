@@ -3,6 +3,7 @@
 // repetition levels and non-null values.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,8 @@ struct ColumnValues {
   std::vector<uint16_t> definition_levels;
   std::vector<uint16_t> repetition_levels;
   std::vector<Json> values;
+  // Pages read, by "<page type> <value encoding> <codec>", e.g. "DATA_PAGE_V2 RLE_DICTIONARY ZSTD".
+  std::map<std::string, size_t> page_kinds;
 };
 
 // Hostile files must not make us allocate without bound: decompressed pages and decoded entries

@@ -30,19 +30,24 @@ class ParquetWriterTest : public ::testing::Test {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
-  // Writes one file per props object and checks each reads back as `dataset`.
-  void round_trip(const Dataset& dataset, const std::vector<Json>& props_list, size_t min_row_groups) {
+  // Writes one file per props object, checks each reads back as `dataset` and returns the
+  // tables (for checks on which page kinds were exercised).
+  std::vector<ParquetTable> round_trip(const Dataset& dataset, const std::vector<Json>& props_list,
+                                       size_t min_row_groups) {
+    std::vector<ParquetTable> tables;
     Json specs = Json::array();
     for (size_t i = 0; i < props_list.size(); ++i) {
       specs.push_back(data::writer_spec(dataset, dir_ + "/file" + std::to_string(i) + ".parquet", props_list[i]));
     }
-    ASSERT_EQ(data::write_parquet_files(modules_, specs, dir_ + "/spec.json"), "");
+    EXPECT_EQ(data::write_parquet_files(modules_, specs, dir_ + "/spec.json"), "");
     for (size_t i = 0; i < props_list.size(); ++i) {
       SCOPED_TRACE("props " + props_list[i].dump());
-      ParquetTable table = read_parquet(specs[i]["output"].get<std::string>());
+      tables.push_back(read_parquet(specs[i]["output"].get<std::string>()));
+      const ParquetTable& table = tables.back();
       EXPECT_GE(table.row_group_count, min_row_groups);
       EXPECT_NE(table.created_by.find("parquet-rs"), std::string::npos);
-      ASSERT_EQ(table.rows.size(), dataset.rows.size());
+      EXPECT_EQ(table.rows.size(), dataset.rows.size());
+      if (table.rows.size() != dataset.rows.size()) continue;
       size_t mismatches = 0;
       for (size_t r = 0; r < dataset.rows.size() && mismatches < 3; ++r) {
         if (table.rows[r].value != dataset.rows[r]) {
@@ -55,6 +60,16 @@ class ParquetWriterTest : public ::testing::Test {
       EXPECT_EQ(table.rows.back().origin, specs[i]["output"].get<std::string>() + ":row " +
                                                std::to_string(dataset.rows.size() - 1));
     }
+    return tables;
+  }
+
+  // Page kinds (see ParquetTable::page_kinds) whose text contains `needle`, summed.
+  static size_t pages_matching(const ParquetTable& table, const std::string& needle) {
+    size_t count = 0;
+    for (const auto& [kind, n] : table.page_kinds) {
+      if ((" " + kind + " ").find(needle) != std::string::npos) count += n;
+    }
+    return count;
   }
 
   std::string modules_;
@@ -68,11 +83,26 @@ TEST_F(ParquetWriterTest, EveryCodecPageVersionAndDictionarySetting) {
     for (const char* version : {"V1", "V2"}) {
       for (bool dictionary : {true, false}) {
         props.push_back(Json{{"compression", codec}, {"writer_version", version}, {"dictionary", dictionary},
-                             {"max_row_group_size", 128}, {"data_page_size_limit", 1024}, {"write_batch_size", 32}});
+                             {"max_row_group_size", 128}, {"data_page_size_limit", 256}, {"write_batch_size", 16}});
       }
     }
   }
-  round_trip(dataset, props, 3);
+  std::vector<ParquetTable> tables = round_trip(dataset, props, 3);
+  ASSERT_EQ(tables.size(), props.size());
+  constexpr size_t kLeafColumns = 11;
+  for (size_t i = 0; i < tables.size(); ++i) {
+    SCOPED_TRACE("props " + props[i].dump());
+    const ParquetTable& table = tables[i];
+    const std::string page = props[i]["writer_version"] == "V2" ? " DATA_PAGE_V2 " : " DATA_PAGE ";
+    const std::string codec = " " + props[i]["compression"].get<std::string>() + " ";
+    size_t data_pages = pages_matching(table, page);
+    EXPECT_EQ(data_pages, pages_matching(table, "DATA_PAGE"));   // one page version only
+    EXPECT_GT(data_pages, table.row_group_count * kLeafColumns);  // several pages per chunk
+    EXPECT_EQ(pages_matching(table, codec), pages_matching(table, " "));
+    const bool dictionary = props[i]["dictionary"];
+    EXPECT_EQ(pages_matching(table, "DICTIONARY_PAGE") > 0, dictionary);
+    EXPECT_EQ(pages_matching(table, "_DICTIONARY ") > 0, dictionary);
+  }
 }
 
 TEST_F(ParquetWriterTest, DeltaAndByteStreamSplitEncodings) {
@@ -89,7 +119,16 @@ TEST_F(ParquetWriterTest, DeltaAndByteStreamSplitEncodings) {
                            {"max_row_group_size", 64}, {"data_page_size_limit", 512}, {"write_batch_size", 16}});
     }
   }
-  round_trip(dataset, props, 3);
+  std::vector<ParquetTable> tables = round_trip(dataset, props, 3);
+  for (const ParquetTable& table : tables) {
+    for (const char* encoding : {" DELTA_BYTE_ARRAY ", " DELTA_LENGTH_BYTE_ARRAY ", " DELTA_BINARY_PACKED ",
+                                 " BYTE_STREAM_SPLIT ", " RLE "}) {
+      EXPECT_GT(pages_matching(table, encoding), 0u) << encoding;
+    }
+  }
+  if (!tables.empty()) {
+    for (const auto& [kind, n] : tables.back().page_kinds) std::printf("  %-48s %zu pages\n", kind.c_str(), n);
+  }
 }
 
 TEST_F(ParquetWriterTest, EmptyTableAndColumnSelection) {

@@ -1,0 +1,26 @@
+#pragma once
+// The files a judge run writes besides results.json:
+//   verdicts.jsonl       one line per example, in dataset order: id, subset, result, the answer
+//                        orders shown (orders[0] is the seeded one), and every judgment (judge,
+//                        order or answer, raw text, parsed verdict / rating, failures)
+//   judge_metrics.json   per subset: examples, score, parse_failures, request_failures and, in
+//                        debias mode, position_consistency and consistent_accuracy
+// Both are deterministic: no timings, no cache statistics (those go to run.json).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "judge/judge_plan.h"
+#include "judge/judge_verdicts.h"
+#include "report/python_json.h"
+
+namespace rb::judge {
+
+std::string format_verdicts_jsonl(const JudgePlan& plan, const std::vector<ExampleVerdict>& verdicts,
+                                  const std::vector<std::string>& models);
+
+// `scores` = the reported score per subset (accuracy, or the Ties composite).
+report::Json build_judge_metrics(const std::map<std::string, SubsetJudgeStats>& stats,
+                                 const std::map<std::string, double>& scores, bool debias, size_t dropped_rows);
+
+}  // namespace rb::judge

@@ -55,6 +55,11 @@ ResultsReadOutcome parse_results_text(const std::string& text, const std::string
   if (!file.contains("model") || !file["model"].is_string()) {
     return skipped(path, "no \"model\" string: not a results file");
   }
+  for (const auto& item : file.items()) {
+    if (item.value().is_array()) {
+      return skipped(path, "\"" + item.key() + "\" holds a list: a per-prompt scores file, not a results file");
+    }
+  }
   ResultsRecord record;
   record.path = path;
   record.model = file["model"].get<std::string>();
@@ -65,7 +70,6 @@ ResultsReadOutcome parse_results_text(const std::string& text, const std::string
     bool pref = is_pref_key(key);
     bool v2 = is_v2_only_subset(key) || key == "Safety";
     if (!core && !pref && !v2) continue;  // other keys (custom subsets, notes) are not used
-    if (value.is_array()) return skipped(path, "\"" + key + "\" holds a list: a per-prompt scores file, not results");
     if (!value.is_number() && !value.is_null()) {
       return skipped(path, "\"" + key + "\": expected a number, got " + std::string(value.type_name()));
     }

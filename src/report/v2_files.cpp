@@ -77,7 +77,8 @@ Json build_v2_scores_json(const std::vector<eval::V2ScoredPrompt>& prompts, cons
   file["subset"] = std::move(subset);
   file["id"] = std::move(id);
   file["num_correct"] = std::move(num_correct);
-  for (const auto& [key, value] : metadata_object(metadata).items()) file[key] = value;
+  const Json run = metadata_object(metadata);  // named: items() must not outlive a temporary
+  for (const auto& [key, value] : run.items()) file[key] = value;
   return file;
 }
 

@@ -10,7 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(build-essential cmake pkg-config libtorch-dev libopenblas-dev nlohmann-json3-dev libpcre2-dev
           libicu-dev libcli11-dev libgtest-dev python3 libsentencepiece-dev
-          libsnappy-dev libzstd-dev zlib1g-dev)
+          libsnappy-dev libzstd-dev zlib1g-dev
+          libcurl4-openssl-dev libsqlite3-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

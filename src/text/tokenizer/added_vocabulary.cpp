@@ -4,23 +4,14 @@
 
 #include <algorithm>
 
+#include "text/tokenizer/unicode_classes.h"
 #include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
 namespace {
 
-// Rust regex's Unicode \w: Alphabetic, marks, decimal digits, connector punctuation, Join_Control.
-bool is_word_char(char32_t cp) {
-  const auto c = static_cast<UChar32>(cp);
-  if (u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || u_hasBinaryProperty(c, UCHAR_JOIN_CONTROL)) {
-    return true;
-  }
-  const int8_t category = u_charType(c);
-  return category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK ||
-         category == U_COMBINING_SPACING_MARK || category == U_DECIMAL_DIGIT_NUMBER ||
-         category == U_CONNECTOR_PUNCTUATION;
-}
+bool is_word_char(char32_t cp) { return is_regex_word_char(cp); }
 
 bool is_white_space(char32_t cp) { return u_isUWhiteSpace(static_cast<UChar32>(cp)); }
 

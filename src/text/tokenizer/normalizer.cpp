@@ -222,7 +222,7 @@ class BertNormalizer final : public Normalizer {
       const size_t start = pos;
       const char32_t cp = decode_utf8(text, pos);
       if (cp == 0 || cp == 0xFFFD || is_control_char(cp)) continue;
-      if (is_bert_whitespace(cp)) {
+      if (is_rust_whitespace(cp)) {
         out.push_back(' ');
       } else {
         out.append(text, start, pos - start);

@@ -272,19 +272,28 @@ class MetaspacePreTokenizer final : public PreTokenizer {
   bool split_ = true;
 };
 
-// Whitespace: runs of word characters and runs of other non-space characters (\w+|[^\w\s]+).
+// Whitespace: Rust's \w+|[^\w\s]+ with the regex crate's Unicode classes: runs of word
+// characters and runs of other non-space characters are kept, white space is dropped.
 class WhitespacePreTokenizer final : public PreTokenizer {
  public:
-  explicit WhitespacePreTokenizer(const JsonContext& ctx)
-      : regex_(R"(\w+|[^\w\s]+)", ctx.origin + ": " + ctx.path) {}
   void pre_tokenize(Pieces& pieces) const override {
     split_text_pieces(pieces, [&](const std::string& text, std::vector<Span>& spans) {
-      split_by_regex(regex_, SplitBehavior::Removed, /*invert=*/true, text, spans);
+      enum Kind { kSpace, kWord, kOther };
+      Kind run = kSpace;
+      size_t run_start = 0;
+      size_t pos = 0;
+      while (pos < text.size()) {
+        const size_t start = pos;
+        const char32_t cp = decode_utf8(text, pos);
+        const Kind kind = is_regex_word_char(cp) ? kWord : is_rust_whitespace(cp) ? kSpace : kOther;
+        if (kind == run) continue;
+        if (run != kSpace) spans.push_back({run_start, start});
+        run = kind;
+        run_start = start;
+      }
+      if (run != kSpace) spans.push_back({run_start, text.size()});
     });
   }
-
- private:
-  OnigRegex regex_;
 };
 
 // A split on a character class with a fixed behaviour (WhitespaceSplit, Punctuation, Digits).
@@ -309,8 +318,6 @@ std::unique_ptr<PreTokenizer> make_char_split(Predicate predicate, SplitBehavior
   return std::make_unique<CharSplitPreTokenizer<Predicate>>(predicate, behavior);
 }
 
-bool is_ascii_digit(char32_t cp) { return cp >= '0' && cp <= '9'; }
-
 class SequencePreTokenizer final : public PreTokenizer {
  public:
   explicit SequencePreTokenizer(std::vector<std::unique_ptr<PreTokenizer>> steps)
@@ -332,7 +339,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config,
   if (type == "Split") return std::make_unique<SplitPreTokenizer>(config, ctx);
   if (type == "ByteLevel") return std::make_unique<ByteLevelPreTokenizer>(config, ctx);
   if (type == "Metaspace") return std::make_unique<MetaspacePreTokenizer>(config, ctx);
-  if (type == "Whitespace") return std::make_unique<WhitespacePreTokenizer>(ctx);
+  if (type == "Whitespace") return std::make_unique<WhitespacePreTokenizer>();
   if (type == "WhitespaceSplit") return make_char_split(is_rust_whitespace, SplitBehavior::Removed);
   if (type == "Punctuation") {
     const SplitBehavior behavior = parse_behavior(string_or(config, "behavior", "Isolated", ctx),
@@ -341,7 +348,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config,
   }
   if (type == "Digits") {
     const bool individual = bool_or(config, "individual_digits", false, ctx);
-    return make_char_split(is_ascii_digit,
+    return make_char_split(is_rust_numeric,
                            individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous);
   }
   if (type == "BertPreTokenizer") {

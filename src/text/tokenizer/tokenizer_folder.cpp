@@ -219,6 +219,12 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   } else if (fs::exists(root / "vocab.json") && fs::exists(root / "merges.txt")) {
     origin = (root / "vocab.json").string();
     doc = gpt2_document(root / "vocab.json", root / "merges.txt", config);
+    // GPT2Tokenizer's defaults: unk, bos and eos are all <|endoftext|>.
+    const bool names_tokens = token_text(config, "unk_token") || token_text(config, "bos_token") ||
+                              token_text(config, "eos_token");
+    if (!names_tokens && doc["model"]["vocab"].contains("<|endoftext|>")) {
+      doc["added_tokens"].push_back(added_token_entry("<|endoftext|>", 0, true));
+    }
   } else {
     throw IoError(dir + ": no tokenizer.json, tokenizer.model or vocab.json + merges.txt");
   }

@@ -1,9 +1,11 @@
 // Reference encoder: Hugging Face's Rust tokenizers through the npm package tokenizers@0.23.2.
 // Usage: node encode.js <node_modules dir> <request.json> <response.json>
 // request:  {"jobs": [{"tokenizer": path, "add_special_tokens": bool, "texts": [string, ...],
-//            "truncation": {"max_length": n, "direction": "right"|"left"} (optional)}, ...]}
+//            "truncation": {"max_length": n, "direction": "right"|"left"} (optional),
+//            "decode": bool (optional), "skip_special_tokens": bool (optional)}, ...]}
 // response: {"results": [{"ids": [[int, ...], ...], "seconds": wall time of encodeBatch,
-//            "cpu_seconds": process CPU time of encodeBatch, "vocab_size": with added tokens}]}
+//            "cpu_seconds": process CPU time of encodeBatch, "vocab_size": with added tokens,
+//            "decoded": [string, ...] (the oracle's own ids decoded, when "decode")}]}
 // Each tokenizer file is loaded once per run, so many jobs cost one start-up.
 'use strict';
 const fs = require('fs');
@@ -24,8 +26,13 @@ async function runJob(Tokenizer, loaded, job) {
   const encodings = await tokenizer.encodeBatch(job.texts, options);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
+  const ids = encodings.map((e) => e.getIds());
+  const decoded = job.decode
+    ? await Promise.all(ids.map((one) => tokenizer.decode(one, !!job.skip_special_tokens)))
+    : [];
   return {
-    ids: encodings.map((e) => e.getIds()),
+    ids,
+    decoded,
     seconds,
     cpu_seconds: (cpu.user + cpu.system) / 1e6,
     vocab_size: tokenizer.getVocabSize(true),

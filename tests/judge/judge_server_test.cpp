@@ -8,6 +8,11 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "judge/judge_command.h"
@@ -128,6 +133,45 @@ TEST_F(JudgeServerTest, ScoresRetriesAndResumesAsHandComputed) {
   const json run = json::parse(read_file(o.output_dir + "/run.json"));
   EXPECT_EQ(run["config"]["requests"]["from_cache"], 9);
   EXPECT_EQ(run["config"]["requests"]["sent"], 1);
+}
+
+TEST_F(JudgeServerTest, KilledRunResumesFromTheCache) {
+  std::vector<json> rows;
+  for (int i = 0; i < 40; ++i)
+    rows.push_back(v1_row("k" + std::to_string(i), "#delay q" + std::to_string(i), "GOOD", "BAD", "s"));
+  JudgeOptions o = options(rows);
+  o.concurrency = 2;  // 40 answers x 0.1 s / 2 in flight: about 2 s for the whole run
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    try {
+      run_judge(o);
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  // Kill it once the server has seen a quarter of the requests (answers arrive every 0.05 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (server_.stats()["distinct"].get<int>() < 10 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the first run finished before it could be interrupted";
+  const int asked_before = server_.stats()["distinct"].get<int>();
+  EXPECT_GT(asked_before, 0);
+  EXPECT_LT(asked_before, 40);
+
+  ASSERT_EQ(run_judge(o), 0);
+  const json run = json::parse(read_file(o.output_dir + "/run.json"));
+  const int cached = run["config"]["requests"]["from_cache"].get<int>();
+  EXPECT_GT(cached, 0);
+  // Whatever was answered and committed before the kill is not asked again; at most the requests
+  // in flight at the kill (2) are asked twice.
+  EXPECT_EQ(cached + run["config"]["requests"]["sent"].get<int>(), 40);
+  EXPECT_LE(server_.stats()["attempts"].get<int>(), 40 + 2);
+  EXPECT_EQ(server_.stats()["distinct"], 40);
+  EXPECT_DOUBLE_EQ(results(o)["s"].get<double>(), 1.0);
 }
 
 TEST_F(JudgeServerTest, RetryAfterIsHonoured) {

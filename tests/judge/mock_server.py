@@ -13,6 +13,7 @@ decided from the request itself, so tests can script every path by writing marke
   #slowxN        the first N attempts are answered after 3 s (longer than the tests' timeout)
   #badbodyxN     the first N attempts get a 200 whose body is not JSON
   #fail          every attempt gets 500, until POST /heal
+  #delay         every answer comes after 0.1 s
   model ...biasA always answers [[A]]; model "unauthorized" gets 401
 
 POST /stats returns {"attempts": total attempts, "distinct": distinct request bodies,
@@ -102,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
+        if "#delay" in user:
+            time.sleep(0.1)
         if first_n(user, "slow", attempt):
             time.sleep(3)
         if first_n(user, "429", attempt):

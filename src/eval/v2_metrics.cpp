@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "eval/python_set_order.h"
 
 namespace rb::eval {
 namespace {
@@ -155,21 +156,31 @@ TiesPromptStats stats_from_split(const std::vector<double>& correct, const std::
   return stats;
 }
 
-double mean_accuracy(const std::map<int64_t, TiesPromptStats>& stats) {
-  if (stats.empty()) return 0.0;
+// A Python dict from prompt id to stats: assignment replaces the value, keys keep first-insertion order.
+struct StatsById {
+  std::map<int64_t, TiesPromptStats> by_id;
+  std::vector<int64_t> key_order;
+
+  void assign(int64_t prompt_id, const TiesPromptStats& stats) {
+    if (by_id.insert_or_assign(prompt_id, stats).second) key_order.push_back(prompt_id);
+  }
+  size_t size() const { return by_id.size(); }
+};
+
+double mean_accuracy(const StatsById& stats) {
+  if (stats.size() == 0) return 0.0;
   size_t accurate = 0;
-  for (const auto& [id, entry] : stats) accurate += entry.accurate ? 1 : 0;
+  for (const auto& [id, entry] : stats.by_id) accurate += entry.accurate ? 1 : 0;
   return mean_of_flags(accurate, stats.size());
 }
 
 // The three terms over prompt ids present as both ref and tied.
-void score_pairs(const std::map<int64_t, TiesPromptStats>& ref, const std::map<int64_t, TiesPromptStats>& tied,
-                 TiesScore& out) {
+void score_pairs(const StatsById& ref, const StatsById& tied, TiesScore& out) {
   size_t preferred = 0, preferred_hard = 0;
   std::vector<double> margins;
-  for (const auto& [prompt_id, tied_stats] : tied) {
-    auto ref_it = ref.find(prompt_id);
-    if (ref_it == ref.end()) continue;
+  for (int64_t prompt_id : python_set_intersection_order(ref.key_order, tied.key_order)) {
+    const TiesPromptStats& tied_stats = tied.by_id.at(prompt_id);
+    auto ref_it = ref.by_id.find(prompt_id);
     if (!tied_stats.different_correct_margin) {
       throw InputError("Ties prompt " + std::to_string(prompt_id) +
                        ": the tied prompt has a single correct answer, so it has no margin between correct answers "
@@ -234,10 +245,10 @@ TiesPromptStats ties_prompt_stats(const std::vector<double>& scores, int64_t num
 double numpy_pairwise_sum(const std::vector<double>& values) { return pairwise_sum(values.data(), values.size()); }
 
 TiesScore ties_score(const std::vector<V2ScoredPrompt>& ties_prompts) {
-  std::map<int64_t, TiesPromptStats> ref, tied;  // later groups with the same id replace earlier ones
+  StatsById ref, tied;  // later groups with the same id replace earlier ones
   for (const auto& group : group_ties_rows(ties_prompts)) {
     TiesPromptStats stats = stats_from_split(group.correct, group.incorrect, group.first_id);
-    (group.key.type == "ref" ? ref : tied)[group.key.prompt_id] = stats;
+    (group.key.type == "ref" ? ref : tied).assign(group.key.prompt_id, stats);
   }
   TiesScore out;
   out.ref_prompts = ref.size();

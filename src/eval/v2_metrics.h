@@ -47,13 +47,15 @@ TiesPromptStats ties_prompt_stats(const std::vector<double>& scores, int64_t num
 // process_single_model. Ids are "<type>:<int>"; "ref" prompts have one correct answer, every other
 // type counts as "tied" (as in the reference). Rows with the same type and id merge.
 //   ref_accuracy / tied_accuracy  mean(accurate) over each kind (0 when there is none)
-//   for the prompt ids present as both ref and tied (visited in ascending id order; CPython's set
-//   order for small non-negative ids), d = tied margin between correct answers,
+//   for the prompt ids present as both ref and tied (visited in the order CPython iterates
+//   set(ref) & set(tied), eval/python_set_order.h), d = tied margin between correct answers,
 //   cit / cir = tied / ref correct-incorrect margins:
 //   correctness_preferred       mean(cit > d)
 //   correctness_preferred_hard  mean(min(cir, cit) > d)
 //   margin_score                mean(nan_to_num(tanh(min(cir, cit) / d - 1), nan=0)), numpy's
-//                               pairwise sum (d = 0 gives +-inf -> tanh +-1; 0/0 gives 0)
+//                               pairwise sum (d = 0 gives +-inf -> tanh +-1; 0/0 gives 0). tanh is
+//                               the C library's; numpy's SIMD tanh can differ in the last bit on
+//                               some CPUs, which moves the score by about 1e-18.
 //   score = 0.30 tied + 0.30 ref + 0.20 preferred + 0.20 preferred_hard + 0.01 margin
 // With no paired id the three pair terms are NaN (np.mean of nothing) and so is the score.
 // A paired tied prompt with a single correct answer has no d: the reference fails there

@@ -1,7 +1,10 @@
 #include "eval/v2_metrics.h"
 
+#include "eval/python_set_order.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -265,6 +268,55 @@ TEST(V2Summary, SubsetMeansTiesCompositeAndFinalMean) {
   rows.pop_back();
   rows.pop_back();  // no Ties: no final score
   EXPECT_TRUE(std::isnan(rb::eval::summarize_v2(rows).final_score));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(PythonSetOrder, SmallIdsComeOutAscendingOthersDoNot) {
+  EXPECT_EQ(rb::eval::python_set_intersection_order({3, 1, 2}, {2, 3, 9}), (std::vector<int64_t>{2, 3}));
+  // 8 slots: 9 takes slot 1, so 1 (hash 1) jumps to slot (1 * 5 + 1) & 7 = 6; the walked right set
+  // yields 9 first and the result keeps that.
+  EXPECT_EQ(rb::eval::python_set_intersection_order({1, 9}, {9, 1}), (std::vector<int64_t>{9, 1}));
+  EXPECT_EQ(rb::eval::python_set_intersection_order({}, {1}), std::vector<int64_t>{});
+}
+
+// Differential check against the interpreter for assorted id sets (negative, large, colliding).
+TEST(PythonSetOrder, MatchesCPython) {
+  std::mt19937_64 random(11);
+  std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> cases;
+  std::ostringstream script;
+  for (int c = 0; c < 60; ++c) {
+    std::uniform_int_distribution<int64_t> id(c % 3 == 0 ? -50 : 0, c % 2 ? 400 : 40);
+    auto draw = [&](size_t n) {
+      std::vector<int64_t> keys;
+      while (keys.size() < n) {
+        int64_t key = c == 59 ? (int64_t{1} << 62) + id(random) : id(random);
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+      }
+      return keys;
+    };
+    std::uniform_int_distribution<size_t> size(0, c % 2 ? 120 : 30);
+    cases.emplace_back(draw(std::min<size_t>(size(random), 40)), draw(std::min<size_t>(size(random), 40)));
+    auto list = [](const std::vector<int64_t>& keys) {
+      std::string text = "[";
+      for (int64_t key : keys) text += std::to_string(key) + ",";
+      return text + "]";
+    };
+    script << "print(' '.join(str(k) for k in set(dict.fromkeys(" << list(cases.back().first) << ")) & set(dict.fromkeys("
+           << list(cases.back().second) << "))))\n";
+  }
+  auto output = rb_test::run_python(script.str());
+  if (!output) GTEST_SKIP() << "python3 not available";
+  std::istringstream lines(*output);
+  for (const auto& [left, right] : cases) {
+    std::string line;
+    std::getline(lines, line);
+    std::string ours;
+    for (int64_t key : rb::eval::python_set_intersection_order(left, right)) ours += (ours.empty() ? "" : " ") + std::to_string(key);
+    EXPECT_EQ(ours, line);
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "io/parquet.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "common/error.h"
@@ -337,5 +338,13 @@ ParquetTable read_parquet(const std::string& path, const ParquetReadOptions& opt
 }
 
 std::vector<JsonRow> read_parquet_rows(const std::string& path) { return read_parquet(path).rows; }
+
+std::vector<JsonRow> read_dataset_rows(const std::string& path) {
+  constexpr std::string_view kParquet = ".parquet";
+  const bool is_parquet = path.size() >= kParquet.size() &&
+                          std::equal(kParquet.rbegin(), kParquet.rend(), path.rbegin(),
+                                     [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+  return is_parquet ? read_parquet_rows(path) : read_json_rows(path);
+}
 
 }  // namespace rb::io

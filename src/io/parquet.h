@@ -39,4 +39,8 @@ ParquetTable parse_parquet(std::string_view bytes, const std::string& origin_nam
 // 64-bit integers stay integers.
 std::vector<JsonRow> read_parquet_rows(const std::string& path);
 
+// A dataset file's rows by its extension: `.parquet` through read_parquet_rows, anything else
+// (.json, .jsonl) through read_json_rows. Lets dataset loaders accept Hub Parquet shards as is.
+std::vector<JsonRow> read_dataset_rows(const std::string& path);
+
 }  // namespace rb::io

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <unistd.h>
 
 #include "../support/test_support.h"
 #include "common/error.h"
@@ -181,6 +182,21 @@ TEST(ParquetFixtureShape, SeveralRowGroupsAndIntegerTypes) {
   EXPECT_EQ(rb2.row_group_count, 2u);
   EXPECT_TRUE(rb2.rows[1].value["rejected"].is_array());
   EXPECT_TRUE(rb2.rows[2].value["rejected"].is_null());
+}
+
+TEST(ParquetDatasetRows, DispatchesOnTheExtension) {
+  std::vector<JsonRow> parquet_rows = read_dataset_rows(fixture_path("rb1_flat_snappy_v1.parquet"));
+  ASSERT_EQ(parquet_rows.size(), 5u);
+  EXPECT_EQ(parquet_rows[0].value["subset"], "alpacaeval-easy");
+  const std::string jsonl = rb::testing::binary_dir() + "/parquet_dispatch_" + std::to_string(::getpid()) + ".jsonl";
+  {
+    std::ofstream out(jsonl);
+    out << "{\"a\": 1}\n{\"a\": 2}\n";
+  }
+  std::vector<JsonRow> json_rows = read_dataset_rows(jsonl);
+  std::remove(jsonl.c_str());
+  ASSERT_EQ(json_rows.size(), 2u);
+  EXPECT_EQ(json_rows[1].value["a"], 2);
 }
 
 // ---- Malformed files ---------------------------------------------------------------------

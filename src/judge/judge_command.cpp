@@ -16,7 +16,6 @@
 #include "judge/request_executor.h"
 #include "report/results_file.h"
 #include "report/run_file.h"
-#include "report/summary_table.h"
 #include "report/v2_files.h"
 
 namespace rb::judge {
@@ -118,7 +117,11 @@ std::map<std::string, double> write_v1_results(const std::string& path, const st
   }
   const eval::EvalSummary summary = eval::summarize_accuracies(std::move(accuracies));
   report::write_results_json(path, summary, metadata);
-  if (!quiet) report::print_summary(std::cout, summary);
+  if (!quiet) {
+    for (const auto& section : summary.sections)
+      if (section.has_subsets) std::cout << section.section << ": " << section.score << "\n";
+    if (summary.overall == summary.overall) std::cout << "overall: " << summary.overall << "\n";
+  }
   return scores;
 }
 
@@ -222,6 +225,7 @@ int run_judge(const JudgeOptions& options) {
                         {"failed", stats.failed},    {"http_attempts", stats.attempts}};
   report::write_run_json((fs::path(output_dir) / "run.json").string(), config, clock.timings());
   if (!options.quiet) {
+    print_judge_summary(std::cout, metrics);
     std::cout << "judge: " << stats.requests << " distinct requests (" << stats.cached << " from cache, " << stats.sent
               << " sent, " << stats.failed << " failed); parse failures " << metrics["parse_failures"].get<size_t>()
               << "; results in " << output_dir << "\n";

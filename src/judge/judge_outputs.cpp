@@ -1,5 +1,7 @@
 #include "judge/judge_outputs.h"
 
+#include <cstdio>
+
 namespace rb::judge {
 namespace {
 
@@ -79,6 +81,23 @@ Json build_judge_metrics(const std::map<std::string, SubsetJudgeStats>& stats, c
               {"parse_failures", parse_failures},
               {"request_failures", request_failures},
               {"dropped_rows", dropped_rows}};
+}
+
+void print_judge_summary(std::ostream& out, const Json& metrics) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%-28s %8s %9s %7s %8s\n", "subset", "score", "examples", "parse", "request");
+  out << line;
+  for (const auto& [name, subset] : metrics["subsets"].items()) {
+    std::snprintf(line, sizeof line, "%-28s %8.4f %9zu %7zu %8zu", name.c_str(), subset["score"].get<double>(),
+                  subset["examples"].get<size_t>(), subset["parse_failures"].get<size_t>(),
+                  subset["request_failures"].get<size_t>());
+    out << line;
+    if (subset.contains("position_consistency"))
+      out << "  consistency " << subset["position_consistency"].get<double>() << ", consistent accuracy "
+          << subset["consistent_accuracy"].get<double>();
+    out << "\n";
+  }
+  out << "(parse = answers without a verdict, request = requests that failed after every retry)\n";
 }
 
 }  // namespace rb::judge

@@ -7,6 +7,7 @@
 //                        debias mode, position_consistency and consistent_accuracy
 // Both are deterministic: no timings, no cache statistics (those go to run.json).
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -22,5 +23,8 @@ std::string format_verdicts_jsonl(const JudgePlan& plan, const std::vector<Examp
 // `scores` = the reported score per subset (accuracy, or the Ties composite).
 report::Json build_judge_metrics(const std::map<std::string, SubsetJudgeStats>& stats,
                                  const std::map<std::string, double>& scores, bool debias, size_t dropped_rows);
+
+// Per subset: score, examples, parse and request failures (and consistency in debias mode).
+void print_judge_summary(std::ostream& out, const report::Json& metrics);
 
 }  // namespace rb::judge

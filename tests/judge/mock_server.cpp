@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -23,6 +24,9 @@ std::string fresh_test_dir(const std::string& name) {
 }
 
 MockServer::MockServer() {
+  // libcurl honours http_proxy; loopback requests must never go through one.
+  setenv("NO_PROXY", "127.0.0.1,localhost", 1);
+  setenv("no_proxy", "127.0.0.1,localhost", 1);
   if (system("python3 -c 'import http.server' >/dev/null 2>&1") != 0) return;
   port_file_ = fresh_test_dir("mock_port") + "/port";
   const std::string script = std::string(RB_SOURCE_DIR) + "/tests/judge/mock_server.py";

@@ -5,7 +5,9 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/uniset.h>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,22 +41,30 @@ class UnicodeNormalizer final : public Normalizer {
       case UnicodeForm::NFKD: icu_ = icu::Normalizer2::getNFKDInstance(status); break;
     }
     if (U_FAILURE(status)) ctx.fail(std::string("ICU normalizer unavailable: ") + u_errorName(status));
+    // Rust's unicode-normalization-alignments crate has Unicode 9.0 tables: characters assigned
+    // later are neither decomposed, composed nor reordered there (checked against the oracle).
+    unicode_9_ = std::make_unique<icu::UnicodeSet>(icu::UnicodeString(u"[:age=9.0:]"), status);
+    if (U_FAILURE(status)) ctx.fail(std::string("ICU age set unavailable: ") + u_errorName(status));
+    unicode_9_->freeze();
+    filtered_ = std::make_unique<icu::FilteredNormalizer2>(*icu_, *unicode_9_);
   }
 
   void normalize(std::string& text) const override {
     if (is_ascii(text)) return;  // ASCII is invariant under all four forms
     UErrorCode status = U_ZERO_ERROR;
-    if (icu_->isNormalizedUTF8(text, status) && U_SUCCESS(status)) return;
+    if (filtered_->isNormalizedUTF8(text, status) && U_SUCCESS(status)) return;
     status = U_ZERO_ERROR;
     std::string out;
     out.reserve(text.size() + 8);
     icu::StringByteSink<std::string> sink(&out);
-    icu_->normalizeUTF8(0, text, sink, nullptr, status);
+    filtered_->normalizeUTF8(0, text, sink, nullptr, status);
     if (U_SUCCESS(status)) text.swap(out);
   }
 
  private:
   const icu::Normalizer2* icu_ = nullptr;
+  std::unique_ptr<icu::UnicodeSet> unicode_9_;
+  std::unique_ptr<icu::FilteredNormalizer2> filtered_;
 };
 
 // Rust's char::to_lowercase applied per character (full, context-free mappings: no final sigma).
@@ -74,6 +84,10 @@ class LowercaseNormalizer final : public Normalizer {
       const char32_t cp = decode_utf8(text, pos);
       if (cp < 0x80) {
         out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
+        continue;
+      }
+      if (cp >= 0x10D50 && cp <= 0x10D65) {  // Garay capitals (Unicode 16.0; ICU 72 lacks them)
+        append_utf8(out, cp + 0x20);
         continue;
       }
       icu::UnicodeString one(static_cast<UChar32>(cp));
@@ -208,7 +222,7 @@ class BertNormalizer final : public Normalizer {
     if (handle_chinese_chars_) pad_cjk(text);
     if (strip_accents_) {
       nfd_.normalize(text);
-      filter_chars(text, is_nonspacing_mark);
+      filter_chars(text, is_nonspacing_mark_unicode_8);
     }
     if (lowercase_) lowercase_step_.normalize(text);
   }

@@ -11,7 +11,7 @@ bool is_regex_word_char(char32_t cp);   // Rust regex's Unicode \w
 bool is_punctuation(char32_t cp);       // ASCII punctuation or P* as of Unicode 8.0 (is_bert_punc)
 bool is_control_char(char32_t cp);      // BertNormalizer's is_control: Cc, Co, Cf (8.0) but \t \n \r
 bool is_cjk_ideograph(char32_t cp);     // BertNormalizer's is_chinese_char ranges
-bool is_nonspacing_mark(char32_t cp);   // Mn
-bool is_combining_mark(char32_t cp);    // Mn, Mc, Me
+bool is_nonspacing_mark_unicode_8(char32_t cp);  // Mn as of Unicode 8.0 (BertNormalizer)
+bool is_combining_mark(char32_t cp);    // Mn, Mc, Me as of Unicode 9.0 (StripAccents)
 
 }  // namespace rb::text

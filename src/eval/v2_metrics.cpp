@@ -234,6 +234,26 @@ V2ScoredPrompt make_v2_scored_prompt(const V2Row& row, std::vector<std::string> 
   return make_v2_scored_prompt(row, std::move(texts), std::vector<double>(scores.begin(), scores.end()));
 }
 
+std::vector<V2ScoredPrompt> reroll_v2(const std::vector<V2Row>& rows, const std::vector<std::string>& texts,
+                                      const std::vector<double>& scores) {
+  size_t total = 0;
+  for (const auto& row : rows) total += row.completion_count();
+  if (texts.size() != total || scores.size() != total) {
+    throw Error("RewardBench 2: the rows have " + std::to_string(total) + " completions in all but got " +
+                std::to_string(texts.size()) + " texts and " + std::to_string(scores.size()) + " scores");
+  }
+  std::vector<V2ScoredPrompt> prompts;
+  prompts.reserve(rows.size());
+  size_t offset = 0;
+  for (const auto& row : rows) {
+    auto begin = static_cast<std::ptrdiff_t>(offset), end = static_cast<std::ptrdiff_t>(offset + row.completion_count());
+    prompts.push_back(make_v2_scored_prompt(row, std::vector<std::string>(texts.begin() + begin, texts.begin() + end),
+                                            std::vector<double>(scores.begin() + begin, scores.begin() + end)));
+    offset += row.completion_count();
+  }
+  return prompts;
+}
+
 TiesPromptStats ties_prompt_stats(const std::vector<double>& scores, int64_t num_correct, const std::string& id) {
   std::vector<double> correct, incorrect;
   for (size_t i = 0; i < scores.size(); ++i) {

@@ -34,6 +34,11 @@ V2ScoredPrompt make_v2_scored_prompt(const V2Row& row, std::vector<std::string> 
 V2ScoredPrompt make_v2_scored_prompt(const V2Row& row, std::vector<std::string> texts,
                                      const std::vector<float>& scores);
 
+// reroll_and_score_dataset: the flat texts and scores of unroll_v2(rows) (same order) regrouped
+// into one V2ScoredPrompt per row. A length that is not the sum of total_completions is an rb::Error.
+std::vector<V2ScoredPrompt> reroll_v2(const std::vector<V2Row>& rows, const std::vector<std::string>& texts,
+                                      const std::vector<double>& scores);
+
 // _compute_prompt_stats: best/worst with Python's max()/min() (a NaN is kept only when it comes
 // first), margins, and accurate = (worst correct - best incorrect) > 0.
 struct TiesPromptStats {

@@ -320,3 +320,30 @@ TEST(PythonSetOrder, MatchesCPython) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Reroll, RegroupsFlatScoresPerPrompt) {
+  auto row = [](const std::string& id, std::vector<std::string> chosen, std::vector<std::string> rejected) {
+    rb::eval::V2Row r;
+    r.origin = "r:" + id;
+    r.id = id;
+    r.subset = "Focus";
+    r.chosen = std::move(chosen);
+    r.rejected = std::move(rejected);
+    r.num_correct = static_cast<int64_t>(r.chosen.size());
+    r.total_completions = static_cast<int64_t>(r.completion_count());
+    return r;
+  };
+  std::vector<rb::eval::V2Row> rows = {row("a", {"x"}, {"y", "z"}), row("b", {"u", "v"}, {"w"})};
+  auto prompts = rb::eval::reroll_v2(rows, {"tx", "ty", "tz", "tu", "tv", "tw"}, {1, 0, 1, 2, 3, 0});
+  ASSERT_EQ(prompts.size(), 2u);
+  EXPECT_EQ(prompts[0].texts, (std::vector<std::string>{"tx", "ty", "tz"}));
+  EXPECT_EQ(prompts[0].result, 0.5);
+  EXPECT_EQ(prompts[1].scores, (std::vector<double>{2, 3, 0}));
+  EXPECT_EQ(prompts[1].result, 0.0);
+  EXPECT_EQ(prompts[1].num_correct, 2);
+  EXPECT_THROW(rb::eval::reroll_v2(rows, {"t"}, {1}), rb::Error);
+}
+
+}  // namespace

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/python_text.h"
+
 namespace rb::report {
 
 using Json = nlohmann::ordered_json;
@@ -18,8 +20,8 @@ struct PythonJsonStyle {
   bool ensure_ascii = true;   // Python's default
 };
 
-// repr(float): "0.1", "1.0", "-0.0", "1e+16", "1.5e-05", "nan", "inf", "-inf".
-std::string python_float_repr(double value);
+// repr(float): "0.1", "1.0", "-0.0", "1e+16", "1.5e-05", "nan", "inf", "-inf" (common/python_text.h).
+using rb::python_float_repr;
 
 // json.dumps(value, indent=..., sort_keys=..., ensure_ascii=...). Floats go through
 // python_float_repr (NaN, Infinity and -Infinity as Python writes them); integers as integers.

@@ -4,46 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/python_text.h"
 #include "template/utf8.h"
 
 namespace rb::tmpl {
 namespace {
-
-void append_escaped(std::string& out, const std::string& text, bool ensure_ascii) {
-  out += '"';
-  for (char32_t cp : utf8::decode(text)) {
-    switch (cp) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      default: break;
-    }
-    char buffer[16];
-    if (cp < 0x20 || (ensure_ascii && cp > 0x7E)) {
-      if (cp >= 0x10000) {
-        char32_t v = cp - 0x10000;
-        std::snprintf(buffer, sizeof buffer, "\\u%04x\\u%04x", 0xD800 + (static_cast<unsigned>(v) >> 10),
-                      0xDC00 + (static_cast<unsigned>(v) & 0x3FF));
-      } else {
-        std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(cp));
-      }
-      out += buffer;
-    } else {
-      utf8::append(out, cp);
-    }
-  }
-  out += '"';
-}
-
-std::string float_text(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  return python_float_repr(d);
-}
 
 class Dumper {
  public:
@@ -57,8 +22,8 @@ class Dumper {
       case Value::Kind::None: out += "null"; return;
       case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; return;
       case Value::Kind::Int: out += std::to_string(v.as_int()); return;
-      case Value::Kind::Float: out += float_text(v.as_double()); return;
-      case Value::Kind::String: append_escaped(out, v.as_string(), options_.ensure_ascii); return;
+      case Value::Kind::Float: out += rb::python_json_float(v.as_double()); return;
+      case Value::Kind::String: rb::append_python_json_string(out, v.as_string(), options_.ensure_ascii); return;
       case Value::Kind::List:
       case Value::Kind::Tuple: dump_list(v.as_list(), level, out); return;
       case Value::Kind::Dict: dump_dict(v.as_dict(), level, out); return;
@@ -95,7 +60,7 @@ class Dumper {
       case Value::Kind::None: return "null";
       case Value::Kind::Bool: return key.as_bool() ? "true" : "false";
       case Value::Kind::Int: return std::to_string(key.as_int());
-      case Value::Kind::Float: return float_text(key.as_double());
+      case Value::Kind::Float: return rb::python_json_float(key.as_double());
       default:
         throw RenderError("TypeError", "keys must be str, int, float, bool or None, not " + key.type_name());
     }
@@ -115,7 +80,7 @@ class Dumper {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (i) out += item_separator_;
       newline(level + 1, out);
-      append_escaped(out, entries[i].first, options_.ensure_ascii);
+      rb::append_python_json_string(out, entries[i].first, options_.ensure_ascii);
       out += key_separator_;
       dump(*entries[i].second, level + 1, out);
     }

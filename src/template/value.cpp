@@ -208,49 +208,6 @@ bool Value::truthy() const {
   }
 }
 
-static std::string format_exponent(int exponent) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
-  return buffer;
-}
-
-std::string python_float_repr(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  if (value == 0.0) return std::signbit(value) ? "-0.0" : "0.0";
-  char buffer[64];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*e", precision - 1, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  // buffer is "[-]d.ddde[+-]xx": split into sign, digits and decimal exponent.
-  std::string text = buffer;
-  bool negative = text[0] == '-';
-  if (negative) text.erase(0, 1);
-  std::size_t e_pos = text.find('e');
-  int exponent = std::atoi(text.c_str() + e_pos + 1);
-  std::string digits;
-  for (std::size_t i = 0; i < e_pos; ++i) {
-    if (text[i] != '.') digits += text[i];
-  }
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  std::string out = negative ? "-" : "";
-  if (exponent >= -5 + 1 && exponent < 16) {
-    if (exponent < 0) {
-      out += "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
-    } else if (static_cast<std::size_t>(exponent) + 1 >= digits.size()) {
-      out += digits + std::string(static_cast<std::size_t>(exponent) + 1 - digits.size(), '0') + ".0";
-    } else {
-      out += digits.substr(0, static_cast<std::size_t>(exponent) + 1) + "." +
-             digits.substr(static_cast<std::size_t>(exponent) + 1);
-    }
-    return out;
-  }
-  out += digits.substr(0, 1);
-  if (digits.size() > 1) out += "." + digits.substr(1);
-  return out + format_exponent(exponent);
-}
-
 static bool is_printable(char32_t cp) {
   if (cp < 0x20 || cp == 0x7F) return false;
   if (cp >= 0x80 && cp <= 0xA0) return false;

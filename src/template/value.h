@@ -3,6 +3,7 @@
 // None, bool, int, float, str, list, tuple, dict, jinja2's Undefined, namespace(), callables
 // (globals, macros, bound methods) and a few host objects (loop, cycler, joiner).
 // Printing follows Python's str()/repr() exactly because templates print lists and floats.
+#include "common/python_text.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -141,7 +142,7 @@ class Value {
 };
 
 // Python float repr (shortest round-trip digits, 'e' notation outside [1e-4, 1e16)).
-std::string python_float_repr(double value);
+using rb::python_float_repr;  // common/python_text.h
 // Python repr of a str: single quotes unless the text holds ' and no ".
 std::string python_string_repr(const std::string& text);
 

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "judge/chat_api.h"
+#include "judge/http_client.h"
 #include "judge/judge_plan.h"
 #include "judge/sha256.h"
 
@@ -133,6 +134,26 @@ TEST(ChatApi, RequestBodiesAndKeys) {
   EXPECT_EQ(resolve_protocol("auto", "claude-3-opus-20240229"), Protocol::kAnthropic);
   EXPECT_EQ(resolve_protocol("auto", "gpt-4"), Protocol::kOpenAI);
   EXPECT_THROW(resolve_protocol("grpc", "gpt-4"), InputError);
+}
+
+TEST(HttpClient, RetryAfterValues) {
+  EXPECT_EQ(parse_retry_after("2"), 2.0);
+  EXPECT_EQ(parse_retry_after(" 0.5 "), 0.5);
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), 0.0);  // a date in the past: no wait
+  const auto future = parse_retry_after("Fri, 01 Jan 2100 00:00:00 GMT");
+  ASSERT_TRUE(future);
+  EXPECT_GT(*future, 1e9);
+  EXPECT_FALSE(parse_retry_after("soon"));
+  EXPECT_FALSE(parse_retry_after("-3"));
+  EXPECT_FALSE(parse_retry_after(""));
+}
+
+TEST(HttpClient, RefusedConnectionIsATransportError) {
+  HttpClient client;
+  // Port 1 on loopback: nothing listens there.
+  const HttpResult result = client.post("http://127.0.0.1:1/v1/chat/completions", {}, "{}", 5.0);
+  EXPECT_EQ(result.status, 0);
+  EXPECT_FALSE(result.transport_error.empty());
 }
 
 }  // namespace

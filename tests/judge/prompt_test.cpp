@@ -5,6 +5,7 @@
 #include "judge/judge_prompt.h"
 #include "judge/prompt_texts.h"
 #include "judge/python_format.h"
+#include "judge/sha256.h"
 
 namespace rb::judge {
 namespace {
@@ -17,6 +18,41 @@ eval::Messages conversation(std::initializer_list<const char*> turns) {
     user = !user;
   }
   return messages;
+}
+
+// SHA-256 of each prompt as Python evaluates the reference's string literals (rewardbench/
+// generative.py at 2560a78, generative_v2.py at 22d19c5): any edit of a prompt text fails here.
+TEST(PromptTexts, MatchTheReferenceStringsExactly) {
+  struct Expected {
+    const char* name;
+    const char* text;
+    const char* sha256;
+  };
+  const Expected expected[] = {
+      {"kPairSystem", prompts::kPairSystem, "c3fbb61119533727d0d82252b8b3201a9bbcfc7ca0d5eb1a0dfc85266d4a6c00"},
+      {"kPairGeminiPreamble", prompts::kPairGeminiPreamble, "c55a9cd22b7325d36de6f9ce6814cf61839014d12fa4cf522ace9f959b0cd1de"},
+      {"kPairMultiTurnSystem", prompts::kPairMultiTurnSystem, "4a39e7ba8e571456edd995fff0a3ae016a10e97f00018b60c54577016df9869d"},
+      {"kPairTemplate", prompts::kPairTemplate, "22f93e573bf9343e52c3dd0a36b1a033a47a6dc0045ab3d40357da8d3c613d57"},
+      {"kPairMultiTurnTemplate", prompts::kPairMultiTurnTemplate, "a962ad885e77f79a229c88cff6fe258f829ceed6188370743217032f3c8d8ca9"},
+      {"kPrometheusSystem", prompts::kPrometheusSystem, "2d7f53af02b6a37c5701ed6a821289874a82615c0a6af9d181dc465b2fb5df20"},
+      {"kPrometheusRubric", prompts::kPrometheusRubric, "b7ab0578cdab00bac2c5eba789e6c9b28cbc16af379e845e569451fef2764e91"},
+      {"kPrometheusPairTemplate", prompts::kPrometheusPairTemplate, "21aa5c504dea0ca6d3ec98c3adf7b3abc476763469dd135b88fef56d4ecaae25"},
+      {"kOffsetBiasPairTemplate", prompts::kOffsetBiasPairTemplate, "d51780925935f35e99e91ae8a66c15c935390b28999a12df90bad2816e7debf9"},
+      {"kConJPairTemplate", prompts::kConJPairTemplate, "c56bb922c2d98ec2236fd8df021b9a36c1bc228c62fb1a1e0d52b845fad5b756"},
+      {"kRiseJudgePairTemplate", prompts::kRiseJudgePairTemplate, "3c6479d30ae905701929638a9740f21f00c1491b21cb1a9995798933d065577f"},
+      {"kAtlaPairTemplate", prompts::kAtlaPairTemplate, "320206c5f2bf44a2396841bc14a21ff7639a1c60a45dac371be1a8036839dad2"},
+      {"kRatingTemplate", prompts::kRatingTemplate, "dd94ed65b24c00d411e65e8a671611ed2cba7154e97ff457b96183112b99ee14"},
+      {"kRatingTiesTemplate", prompts::kRatingTiesTemplate, "86b62377fd01e9697fd87f04ef6d1163ee694a006b838d532d1866267d9722b4"},
+      {"kFourSystem", prompts::kFourSystem, "cc81b612789438e858efeee67de4087ac07d451c750915b79b73d470ed36a5ff"},
+      {"kFourGeminiPreamble", prompts::kFourGeminiPreamble, "bbb18673721094746b8faeece0bbcfdd123d56777fb51102656a0c31fe3a294f"},
+      {"kFourTemplate", prompts::kFourTemplate, "0b53abc0dd92074fcf9351fb8edab886a23bc29ee68172e7592bd08bfe0e6221"},
+      {"kPrometheusFourTemplate", prompts::kPrometheusFourTemplate, "8ab3105e73e4fbc7a9bcf0701606cde741691acb6ada67abd56d1cb0cbe4f23f"},
+      {"kOffsetBiasFourTemplate", prompts::kOffsetBiasFourTemplate, "50f3c7ab57a8cfcd3758fdeaa73b869b35006003a19045ef87fd7a6ae2160e84"},
+      {"kConJFourTemplate", prompts::kConJFourTemplate, "7bca58ea46d4bb6b98614455e0fb8a85006845b062fc4b431ee882dcacebe81b"},
+      {"kRiseJudgeFourTemplate", prompts::kRiseJudgeFourTemplate, "5e7adc846536787fcb22f743d1f26fff3f6d53bf7c836908a313594d13d9538a"},
+      {"kAtlaFourTemplate", prompts::kAtlaFourTemplate, "ef293c4589362754b3f4ab6e9575783b02353f3ec2c172920c57b04a4672d04c"},
+  };
+  for (const auto& entry : expected) EXPECT_EQ(sha256_hex(entry.text), entry.sha256) << entry.name;
 }
 
 TEST(PythonFormat, FieldsAndDoubledBraces) {

@@ -1,8 +1,14 @@
 #include "io/parquet_compression.h"
 
+#ifdef RB_HAVE_SNAPPY
 #include <snappy-c.h>
+#endif
+#ifdef RB_HAVE_ZLIB
 #include <zlib.h>
+#endif
+#ifdef RB_HAVE_ZSTD
 #include <zstd.h>
+#endif
 
 #include <cstring>
 
@@ -15,6 +21,7 @@ namespace {
   throw IoError(context + ": " + what);
 }
 
+#ifdef RB_HAVE_SNAPPY
 std::vector<uint8_t> snappy_decompress(const uint8_t* data, size_t size, size_t expected_size,
                                        const std::string& context) {
   const char* input = reinterpret_cast<const char*>(data);
@@ -32,6 +39,9 @@ std::vector<uint8_t> snappy_decompress(const uint8_t* data, size_t size, size_t 
   return out;
 }
 
+#endif
+
+#ifdef RB_HAVE_ZSTD
 std::vector<uint8_t> zstd_decompress(const uint8_t* data, size_t size, size_t expected_size,
                                      const std::string& context) {
   std::vector<uint8_t> out(expected_size);
@@ -41,6 +51,9 @@ std::vector<uint8_t> zstd_decompress(const uint8_t* data, size_t size, size_t ex
   return out;
 }
 
+#endif
+
+#ifdef RB_HAVE_ZLIB
 // GZIP pages may hold several concatenated gzip members; zlib's inflate is restarted per member.
 std::vector<uint8_t> gzip_decompress(const uint8_t* data, size_t size, size_t expected_size,
                                      const std::string& context) {
@@ -69,8 +82,25 @@ std::vector<uint8_t> gzip_decompress(const uint8_t* data, size_t size, size_t ex
   if (written != expected_size) fail(context, "GZIP data does not have the size its page header gives");
   return out;
 }
+#endif
 
 }  // namespace
+
+bool codec_supported(int32_t codec) {
+  switch (codec) {
+    case codec::kUncompressed: return true;
+#ifdef RB_HAVE_SNAPPY
+    case codec::kSnappy: return true;
+#endif
+#ifdef RB_HAVE_ZLIB
+    case codec::kGzip: return true;
+#endif
+#ifdef RB_HAVE_ZSTD
+    case codec::kZstd: return true;
+#endif
+    default: return false;
+  }
+}
 
 std::string codec_name(int32_t codec) {
   switch (codec) {
@@ -92,12 +122,22 @@ std::vector<uint8_t> decompress(int32_t codec, const uint8_t* data, size_t size,
     case codec::kUncompressed:
       if (size != expected_size) fail(context, "uncompressed page sizes disagree");
       return std::vector<uint8_t>(data, data + size);
+#ifdef RB_HAVE_SNAPPY
     case codec::kSnappy: return snappy_decompress(data, size, expected_size, context);
+#endif
+#ifdef RB_HAVE_ZSTD
     case codec::kZstd: return zstd_decompress(data, size, expected_size, context);
+#endif
+#ifdef RB_HAVE_ZLIB
     case codec::kGzip: return gzip_decompress(data, size, expected_size, context);
-    default:
-      fail(context, "unsupported compression " + codec_name(codec) +
-                        " (supported: UNCOMPRESSED, SNAPPY, GZIP, ZSTD)");
+#endif
+    default: {
+      std::string supported;
+      for (int32_t known : {codec::kUncompressed, codec::kSnappy, codec::kGzip, codec::kZstd}) {
+        if (codec_supported(known)) supported += (supported.empty() ? "" : ", ") + codec_name(known);
+      }
+      fail(context, "unsupported compression " + codec_name(codec) + " (this build reads: " + supported + ")");
+    }
   }
 }
 

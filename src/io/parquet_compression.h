@@ -15,6 +15,10 @@ constexpr int32_t kUncompressed = 0, kSnappy = 1, kGzip = 2, kLzo = 3, kBrotli =
 
 std::string codec_name(int32_t codec);
 
+// Whether this build can decompress `codec` (SNAPPY, GZIP and ZSTD depend on libraries found
+// at configure time).
+bool codec_supported(int32_t codec);
+
 // Decompresses `size` bytes at `data` into exactly `expected_size` bytes. Throws rb::IoError
 // (prefixed with `context`) for unsupported codecs, corrupt data or a size mismatch.
 std::vector<uint8_t> decompress(int32_t codec, const uint8_t* data, size_t size, size_t expected_size,

@@ -1,0 +1,109 @@
+// Benchmark (not a test): our encoder against the Rust oracle (npm tokenizers@0.23.2) on the
+// same corpus, single-thread and batch (all cores), in tokens per second, with the ratio.
+// Usage: tokenizer_bench [--repeat N] <tokenizer.json | tokenizer folder> [...more]
+// Corpus: every AlpacaEval text in ../shared (9,658 texts), repeated N times (default 1).
+// The oracle's single-thread figure runs its encodeBatch with RAYON_RS_NUM_THREADS=1.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "text/tokenizer/tokenizer.h"
+#include "tokenizer_test_support.h"
+
+namespace t = rb::text::testing;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+size_t count_tokens(const std::vector<std::vector<int32_t>>& ids) {
+  size_t total = 0;
+  for (const auto& one : ids) total += one.size();
+  return total;
+}
+
+void print_row(const std::string& what, double tokens, double ours_s, double oracle_s) {
+  std::cout << std::fixed << std::setprecision(2) << "  " << std::left << std::setw(14) << what
+            << " ours " << std::setw(8) << tokens / ours_s / 1e6 << " M tok/s   oracle "
+            << std::setw(8) << tokens / oracle_s / 1e6 << " M tok/s   ratio ours/oracle "
+            << oracle_s / ours_s << "\n";
+}
+
+int bench_one(const std::string& path, const std::vector<std::string>& texts, const std::string& modules) {
+  const bool folder = std::filesystem::is_directory(path);
+  const auto load_start = std::chrono::steady_clock::now();
+  const auto tokenizer = folder ? rb::text::Tokenizer::from_folder(path) : rb::text::Tokenizer::from_file(path);
+  const double load_s = seconds_since(load_start);
+  const std::string oracle_json = folder ? path + "/tokenizer.json" : path;
+
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::vector<int32_t>> single;
+  single.reserve(texts.size());
+  for (const auto& text : texts) single.push_back(tokenizer.encode(text, true));
+  const double ours_single = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  const auto batch = tokenizer.encode_batch(texts, true);
+  const double ours_batch = seconds_since(start);
+  const double tokens = static_cast<double>(count_tokens(batch));
+
+  std::cout << path << "\n  " << texts.size() << " texts, " << static_cast<size_t>(tokens)
+            << " tokens, load " << std::setprecision(2) << load_s << " s, "
+            << std::thread::hardware_concurrency() << " cores\n";
+  if (!std::filesystem::exists(oracle_json)) {
+    std::cout << "  (no tokenizer.json for the oracle) ours single " << tokens / ours_single / 1e6
+              << " M tok/s, batch " << tokens / ours_batch / 1e6 << " M tok/s\n";
+    return 0;
+  }
+  t::OracleJob job{oracle_json, texts, true, std::nullopt};
+  ::setenv("RAYON_RS_NUM_THREADS", "1", 1);
+  const auto oracle_single = t::run_oracle(modules, {job});
+  ::unsetenv("RAYON_RS_NUM_THREADS");
+  const auto oracle_batch = t::run_oracle(modules, {job});
+  print_row("single-thread", tokens, ours_single, oracle_single[0].seconds);
+  print_row("batch", tokens, ours_batch, oracle_batch[0].seconds);
+  const bool identical = oracle_batch[0].ids == batch && single == batch;
+  std::cout << "  ids identical to the oracle: " << (identical ? "yes" : "NO") << "\n";
+  return identical ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t repeat = 1;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--repeat" && i + 1 < argc) {
+      repeat = std::stoul(argv[++i]);
+    } else {
+      paths.push_back(arg);
+    }
+  }
+  if (paths.empty()) {
+    std::cerr << "usage: tokenizer_bench [--repeat N] <tokenizer.json | folder> [...]\n";
+    return 2;
+  }
+  std::string why_not;
+  const auto alpaca = t::alpaca_texts(why_not);
+  if (!alpaca) {
+    std::cerr << why_not << "\n";
+    return 2;
+  }
+  const auto modules = t::oracle_node_modules(why_not);
+  if (!modules) {
+    std::cerr << why_not << "\n";
+    return 2;
+  }
+  std::vector<std::string> texts;
+  for (size_t r = 0; r < repeat; ++r) texts.insert(texts.end(), alpaca->begin(), alpaca->end());
+  int status = 0;
+  for (const auto& path : paths) status |= bench_one(path, texts, *modules);
+  return status;
+}

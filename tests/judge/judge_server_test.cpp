@@ -329,6 +329,39 @@ TEST_F(JudgeServerTest, UnauthorizedStopsTheRun) {
   EXPECT_THROW(run_judge(o), Error);
 }
 
+size_t code_points(const std::string& text) {
+  size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+// Real text (AlpacaEval outputs: code, markdown, braces, non-ASCII) through prompts, JSON requests,
+// the cache and back: a judge that prefers the longer answer must score exactly the share of pairs
+// whose chosen answer is longer.
+TEST_F(JudgeServerTest, RealAlpacaEvalTextWithALengthJudge) {
+  const std::string folder = std::string(RB_SHARED_DIR) + "/data/text/alpaca_eval/";
+  if (!std::filesystem::exists(folder + "gpt4_1106_preview.json")) GTEST_SKIP() << "no ../shared data";
+  const json chosen = json::parse(read_file(folder + "gpt4_1106_preview.json"));
+  const json rejected = json::parse(read_file(folder + "alpaca-7b.json"));
+  std::vector<json> rows;
+  size_t chosen_longer = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const std::string a = chosen[i]["output"], b = rejected[i]["output"];
+    if (code_points(a) == code_points(b)) continue;  // the mock would pick slot A: order-dependent
+    chosen_longer += code_points(a) > code_points(b);
+    rows.push_back(v1_row("alpaca-" + std::to_string(i), chosen[i]["instruction"], a, b, "alpacaeval-length"));
+  }
+  ASSERT_GT(rows.size(), 700u);
+  JudgeOptions o = options(rows);
+  o.models = {"judge-longer"};
+  o.concurrency = 16;
+  o.retry.request_timeout_s = 20;
+  ASSERT_EQ(run_judge(o), 0);
+  EXPECT_DOUBLE_EQ(results(o)["alpacaeval-length"].get<double>(),
+                   static_cast<double>(chosen_longer) / static_cast<double>(rows.size()));
+  EXPECT_EQ(metrics(o)["parse_failures"], 0);
+}
+
 TEST_F(JudgeServerTest, LoadThousandJudgmentsAtConcurrency32) {
   JudgeOptions o = options(plain_rows(1000));
   o.concurrency = 32;

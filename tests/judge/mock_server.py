@@ -14,7 +14,8 @@ decided from the request itself, so tests can script every path by writing marke
   #badbodyxN     the first N attempts get a 200 whose body is not JSON
   #fail          every attempt gets 500, until POST /heal
   #delay         every answer comes after 0.1 s
-  model ...biasA always answers [[A]]; model "unauthorized" gets 401
+  model ...biasA always answers [[A]]; model ...longer picks the longest answer (in code points);
+  model "unauthorized" gets 401
 
 POST /stats returns {"attempts": total attempts, "distinct": distinct request bodies,
 "per_body_max": the most attempts one body got}; POST /heal turns #fail off.
@@ -45,9 +46,22 @@ def first_n(text, name, attempt):
     return match is not None and attempt <= int(match.group(1))
 
 
+def answer_sections(user):
+    sections = {}
+    for letter in "ABCD":
+        section = re.search(r"\[The Start of Assistant " + letter + r"'s Answer\]\n(.*?)\n\[The End of Assistant "
+                            + letter + r"'s Answer\]", user, re.S)
+        if section:
+            sections[letter] = section.group(1)
+    return sections
+
+
 def verdict_text(user, model):
     if "biasA" in model:
         return "Both are fine. [[A]]"
+    if "longer" in model:
+        sections = answer_sections(user)
+        return "Longer is better: [[%s]]" % max(sections, key=lambda letter: len(sections[letter]))
     if "#malformed" in user:
         return "I find both answers equally compelling and cannot choose."
     if "[Your judgement]" in user:  # a rating prompt
@@ -55,10 +69,8 @@ def verdict_text(user, model):
         rate = re.search(r"RATE=(\d+)", response)
         value = rate.group(1) if rate else ("9" if "GOOD" in response else "3")
         return "A short explanation.\n\n" + value
-    for letter in "ABCD":
-        section = re.search(r"\[The Start of Assistant " + letter + r"'s Answer\]\n(.*?)\n\[The End of Assistant "
-                            + letter + r"'s Answer\]", user, re.S)
-        if section and "GOOD" in section.group(1):
+    for letter, section in answer_sections(user).items():
+        if "GOOD" in section:
             return "Assistant %s is more helpful. [[%s]]" % (letter, letter)
     conversation = re.search(r"### Assistant A:\n(.*?)<\|The End of Assistant A", user, re.S)
     if conversation:

@@ -285,6 +285,18 @@ TEST_F(JudgeServerTest, RewardBench2RankingsAndTiesRatings) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(verdicts[static_cast<size_t>(i)]["orders"][0].size(), 4u);
 }
 
+TEST_F(JudgeServerTest, RewardBench2RatingsGiveOneOverK) {
+  JudgeOptions o = options({v2_row("a", "q", {"RATE=9"}, {"RATE=9", "RATE=4", "RATE=2"}, "Focus"),      // 1/2
+                            v2_row("b", "q", {"RATE=8"}, {"RATE=3", "RATE=4", "RATE=2"}, "Focus"),      // 1
+                            v2_row("c", "q", {"RATE=5"}, {"RATE=6", "RATE=4", "RATE=2"}, "Focus"),      // 0
+                            v2_row("d", "#malformed", {"RATE=5"}, {"RATE=6", "RATE=4", "RATE=2"}, "Focus")});  // 0.25
+  o.version = 2;
+  o.ratings = true;
+  ASSERT_EQ(run_judge(o), 0);
+  EXPECT_DOUBLE_EQ(results(o)["Focus"].get<double>(), (0.5 + 1 + 0 + 0.25) / 4.0);
+  EXPECT_EQ(metrics(o)["subsets"]["Focus"]["parse_failures"], 4);
+}
+
 TEST_F(JudgeServerTest, RatingsModeV1) {
   JudgeOptions o = options({v1_row("a", "q", "RATE=8", "RATE=3", "s"), v1_row("b", "q", "RATE=5", "RATE=5", "s"),
                             v1_row("c", "q", "RATE=2", "RATE=7", "s"), v1_row("d", "#malformed", "RATE=9", "RATE=1", "s")});

@@ -63,7 +63,10 @@ std::vector<uint8_t> gzip_decompress(const uint8_t* data, size_t size, size_t ex
   if (inflateInit2(&stream, 15 + 32) != Z_OK) fail(context, "zlib initialisation failed");
   stream.next_in = const_cast<Bytef*>(data);
   stream.avail_in = static_cast<uInt>(size);
-  stream.next_out = out.data();
+  // zlib rejects a null output pointer even with no room, as an empty vector's may be (an
+  // all-null page compresses an empty value section).
+  Bytef empty_output = 0;
+  stream.next_out = out.empty() ? &empty_output : out.data();
   stream.avail_out = static_cast<uInt>(out.size());
   int status = Z_OK;
   while (true) {

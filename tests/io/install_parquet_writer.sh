@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the pinned Parquet writer (parquet-wasm, i.e. the Rust `parquet` crate compiled to
-# WebAssembly, plus apache-arrow to build its input) once into DEST_DIR and prints the
-# node_modules folder. Exits 3 (tests skip) when node, npm or the registry is unavailable.
+# Installs the pinned Parquet writers once into DEST_DIR and prints the node_modules folder:
+# parquet-wasm (the Rust `parquet` crate compiled to WebAssembly; apache-arrow builds its input)
+# and hyparquet-writer (an independent pure-JavaScript writer). Exits 3 (tests skip) when node, npm or the registry is unavailable.
 #   install_parquet_writer.sh DEST_DIR
 set -euo pipefail
 dest="$1"
@@ -16,7 +16,7 @@ if command -v flock >/dev/null 2>&1; then
   if [ -f "$dest/.complete" ]; then echo "$dest/node_modules"; exit 0; fi
 fi
 if ! npm install --silent --no-audit --no-fund --no-save --prefix "$dest" \
-    parquet-wasm@0.8.0 apache-arrow@21.2.0 >/dev/null 2>&1; then
+    parquet-wasm@0.8.0 apache-arrow@21.2.0 hyparquet-writer@0.17.0 >/dev/null 2>&1; then
   exit 3
 fi
 touch "$dest/.complete"

@@ -137,19 +137,21 @@ inline Json writer_spec(const Dataset& data, const std::string& output, const Js
 // The node_modules folder with the pinned writer, or "" when it cannot be installed (skip).
 inline std::string parquet_writer_modules() {
   auto r = run_command(shell_quote(source_dir() + "/tests/io/install_parquet_writer.sh") + " " +
-                       shell_quote(binary_dir() + "/npm-parquet-writer") + " 2>/dev/null");
+                       shell_quote(binary_dir() + "/npm-parquet-writers-2") + " 2>/dev/null");
   if (r.status != 0) return "";
   while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
   return r.output;
 }
 
-// Runs the writer on `specs` (a JSON array); returns an error message or "".
-inline std::string write_parquet_files(const std::string& modules, const Json& specs, const std::string& spec_path) {
+// Runs a writer script of tests/io (parquet_write.js: parquet-wasm; hyparquet_write.mjs:
+// hyparquet-writer) on `specs` (a JSON array); returns an error message or "".
+inline std::string write_parquet_files(const std::string& modules, const Json& specs, const std::string& spec_path,
+                                       const std::string& script = "parquet_write.js") {
   {
     std::ofstream out(spec_path, std::ios::binary);
     out << specs.dump();
   }
-  auto r = run_command("node " + shell_quote(source_dir() + "/tests/io/parquet_write.js") + " " + shell_quote(modules) +
+  auto r = run_command("node " + shell_quote(source_dir() + "/tests/io/" + script) + " " + shell_quote(modules) +
                        " " + shell_quote(spec_path) + " 2>&1");
   return r.status == 0 ? "" : "writer failed: " + r.output;
 }

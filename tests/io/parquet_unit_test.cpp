@@ -1,6 +1,6 @@
 // Offline tests of the Parquet reader: the Thrift compact decoder and the level/integer
 // encodings on bytes worked out by hand from the format specs, the committed fixtures (written
-// by parquet-wasm 0.8.0, expected rows checked by hand), malformed files, and a corruption loop.
+// by parquet-wasm 0.8.0 and hyparquet-writer 0.17.0, expected rows checked by hand), malformed files, and a corruption loop.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -184,7 +184,10 @@ TEST_P(ParquetFixture, ReadsTheRowsItWasWrittenFrom) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Committed, ParquetFixture,
-                         ::testing::Values("rb1_flat_snappy_v1", "rb2_lists_zstd_v2", "mixed_gzip_delta"));
+                         ::testing::Values("rb1_flat_snappy_v1", "rb2_lists_zstd_v2", "mixed_gzip_delta",
+                                           // hyparquet-writer 0.17.0: its second row group's GZIP
+                                           // pages hold no values at all (regression)
+                                           "hyparquet_gzip_v2"));
 
 TEST(ParquetFixtureShape, SeveralRowGroupsAndIntegerTypes) {
   SKIP_WITHOUT_CODEC("rb1_flat_snappy");
@@ -282,7 +285,8 @@ TEST(ParquetMalformed, CorruptionLoopNeverCrashes) {
   const char* seed = std::getenv("RB_PARQUET_FUZZ_SEED");
   std::mt19937 engine(seed ? static_cast<uint32_t>(std::atoll(seed)) : 1234u);
   size_t errors = 0, results = 0;
-  for (const char* name : {"rb1_flat_snappy_v1.parquet", "rb2_lists_zstd_v2.parquet", "mixed_gzip_delta.parquet"}) {
+  for (const char* name : {"rb1_flat_snappy_v1.parquet", "rb2_lists_zstd_v2.parquet", "mixed_gzip_delta.parquet",
+                           "hyparquet_gzip_v2.parquet"}) {
     const std::string good = load(name);
     ASSERT_FALSE(good.empty());
     for (int iteration = 0; iteration < iterations; ++iteration) {
@@ -307,7 +311,7 @@ TEST(ParquetMalformed, CorruptionLoopNeverCrashes) {
       }
     }
   }
-  EXPECT_GT(errors, static_cast<size_t>(iterations) * 3 / 2);
+  EXPECT_GT(errors, static_cast<size_t>(iterations) * 2);
   std::printf("[ figure ] corruption loop: %zu clean errors, %zu results\n", errors, results);
 }
 

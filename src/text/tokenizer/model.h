@@ -19,6 +19,10 @@ class Model {
   virtual ~Model() = default;
   // Appends the ids of one pre-token (valid UTF-8). Must be safe to call concurrently.
   virtual void tokenize(const std::string& word, std::vector<int32_t>& ids) const = 0;
+  // The same, told whether the piece begins the input (only SentencePiece files care).
+  virtual void tokenize_at(const std::string& word, bool /*at_input_start*/, std::vector<int32_t>& ids) const {
+    tokenize(word, ids);
+  }
   virtual std::optional<int32_t> token_to_id(const std::string& token) const = 0;
   virtual std::optional<std::string> id_to_token(int32_t id) const = 0;
   virtual size_t vocab_size() const = 0;

@@ -17,6 +17,7 @@ class WireReader {
  public:
   WireReader(std::string_view data, const std::string& origin) : data_(data), origin_(origin) {}
   bool done() const { return pos_ >= data_.size(); }
+  size_t position() const { return pos_; }
 
   uint64_t varint() {
     uint64_t value = 0;
@@ -78,6 +79,45 @@ SentencePiecePieceInfo read_piece(std::string_view message, const std::string& o
   return info;
 }
 
+void append_varint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+// The same ModelProto with normalizer_spec.add_dummy_prefix = false (field 3 of field 3): the
+// appended value wins, as protobuf keeps the last occurrence of a scalar field.
+std::string without_dummy_prefix(const std::string& serialized, const std::string& origin) {
+  std::string out;
+  bool had_normalizer = false;
+  WireReader reader(serialized, origin);
+  while (!reader.done()) {
+    const size_t field_start = reader.position();
+    const uint64_t key = reader.varint();
+    const auto field = static_cast<uint32_t>(key >> 3);
+    const auto wire_type = static_cast<uint32_t>(key & 7);
+    if (field == 3 && wire_type == 2) {
+      std::string spec(reader.bytes());
+      spec += std::string("\x18\x00", 2);
+      append_varint(out, key);
+      append_varint(out, spec.size());
+      out += spec;
+      had_normalizer = true;
+      continue;
+    }
+    reader.skip(wire_type);
+    out.append(serialized, field_start, reader.position() - field_start);
+  }
+  if (!had_normalizer) {
+    append_varint(out, (3u << 3) | 2u);
+    append_varint(out, 2);
+    out += std::string("\x18\x00", 2);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<SentencePiecePieceInfo> read_sentencepiece_pieces(const std::string& serialized,
@@ -103,15 +143,16 @@ struct SentencePieceModel::Processor {
   std::unordered_map<std::string, int32_t> ids;
 };
 
-SentencePieceModel::SentencePieceModel(const std::string& model_path)
-    : processor_(std::make_unique<Processor>()), origin_(model_path) {
+SentencePieceModel::SentencePieceModel(const std::string& model_path, bool legacy)
+    : processor_(std::make_unique<Processor>()), legacy_(legacy), origin_(model_path) {
   std::ifstream in(model_path, std::ios::binary);
   if (!in) throw IoError(model_path + ": cannot open SentencePiece model");
   std::ostringstream content;
   content << in.rdbuf();
   const std::string serialized = content.str();
   pieces_ = read_sentencepiece_pieces(serialized, model_path);
-  const auto status = processor_->sp.LoadFromSerializedProto(serialized);
+  const auto status = processor_->sp.LoadFromSerializedProto(
+      legacy ? serialized : without_dummy_prefix(serialized, model_path));
   if (!status.ok()) throw TokenizerError(model_path + ": libsentencepiece: " + status.ToString());
   for (size_t id = 0; id < pieces_.size(); ++id) {
     processor_->ids.emplace(pieces_[id].piece, static_cast<int32_t>(id));
@@ -121,10 +162,24 @@ SentencePieceModel::SentencePieceModel(const std::string& model_path)
 SentencePieceModel::~SentencePieceModel() = default;
 
 void SentencePieceModel::tokenize(const std::string& word, std::vector<int32_t>& ids) const {
+  tokenize_at(word, /*at_input_start=*/true, ids);
+}
+
+void SentencePieceModel::tokenize_at(const std::string& word, bool at_input_start,
+                                     std::vector<int32_t>& ids) const {
   std::vector<int> encoded;
-  const auto status = processor_->sp.Encode(word, &encoded);
-  if (!status.ok()) throw TokenizerError(origin_ + ": libsentencepiece: " + status.ToString());
+  encode_piece(word, at_input_start, encoded);
   ids.insert(ids.end(), encoded.begin(), encoded.end());
+}
+
+void SentencePieceModel::encode_piece(const std::string& word, bool at_input_start,
+                                              std::vector<int>& encoded) const {
+  // legacy=false: only the piece that starts the input gets the "▁" prefix (Metaspace "first").
+  static const std::string kMeta = "\u2581";
+  const bool prefix = !legacy_ && at_input_start && !word.empty() && word[0] != ' ' &&
+                      word.compare(0, kMeta.size(), kMeta) != 0;
+  const auto status = processor_->sp.Encode(prefix ? kMeta + word : word, &encoded);
+  if (!status.ok()) throw TokenizerError(origin_ + ": libsentencepiece: " + status.ToString());
 }
 
 std::optional<int32_t> SentencePieceModel::token_to_id(const std::string& token) const {

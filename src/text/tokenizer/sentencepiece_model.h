@@ -1,8 +1,11 @@
 #pragma once
 // A SentencePiece .model file as a tokenizer model, run through libsentencepiece (Debian's
 // libsentencepiece-dev). Each text piece left between added tokens is encoded by
-// SentencePieceProcessor::Encode with the file's own normalizer (dummy prefix included), which
-// is what transformers' slow sentencepiece tokenizers (legacy=True) do per segment.
+// SentencePieceProcessor::Encode with the file's own normalizer. legacy=true (transformers'
+// default for Llama): every piece gets the dummy prefix, as the converted tokenizer.json's
+// Prepend normalizer does. legacy=false: the dummy prefix is switched off in the model and "▁" is
+// prepended only to the piece that starts the input, as the converted Metaspace(prepend_scheme=
+// "first", split=false) does.
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,10 +23,11 @@ struct SentencePiecePieceInfo {
 class SentencePieceModel final : public Model {
  public:
   // Throws rb::IoError / rb::TokenizerError naming the file.
-  explicit SentencePieceModel(const std::string& model_path);
+  explicit SentencePieceModel(const std::string& model_path, bool legacy = true);
   ~SentencePieceModel() override;
 
   void tokenize(const std::string& word, std::vector<int32_t>& ids) const override;
+  void tokenize_at(const std::string& word, bool at_input_start, std::vector<int32_t>& ids) const override;
   std::optional<int32_t> token_to_id(const std::string& token) const override;
   std::optional<std::string> id_to_token(int32_t id) const override;
   size_t vocab_size() const override { return pieces_.size(); }
@@ -31,8 +35,10 @@ class SentencePieceModel final : public Model {
   const std::vector<SentencePiecePieceInfo>& pieces() const { return pieces_; }
 
  private:
+  void encode_piece(const std::string& word, bool at_input_start, std::vector<int>& encoded) const;
   struct Processor;
   std::unique_ptr<Processor> processor_;
+  bool legacy_ = true;
   std::vector<SentencePiecePieceInfo> pieces_;
   std::string origin_;
 };

@@ -92,7 +92,7 @@ class Tokenizer::Impl {
       if (piece.is_token()) {
         ids.push_back(piece.token_id);
       } else {
-        model_->tokenize(piece.text, ids);
+        model_->tokenize_at(piece.text, piece.at_input_start, ids);
       }
     }
     return ids;

@@ -242,7 +242,7 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
     has_tokenizer_json = true;
   } else if (fs::exists(root / "tokenizer.model")) {
     origin = (root / "tokenizer.model").string();
-    sentencepiece = std::make_unique<SentencePieceModel>(origin);
+    sentencepiece = std::make_unique<SentencePieceModel>(origin, config_bool(config, "legacy", true));
     doc = sentencepiece_document(*sentencepiece);
   } else if (fs::exists(root / "vocab.json") && fs::exists(root / "merges.txt")) {
     origin = (root / "vocab.json").string();

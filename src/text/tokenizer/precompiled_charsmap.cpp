@@ -4,6 +4,7 @@
 #include <unicode/locid.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -90,6 +91,8 @@ std::optional<std::string_view> PrecompiledCharsmap::transform(std::string_view 
 }
 
 std::string PrecompiledCharsmap::normalize(const std::string& text) const {
+  const bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return normalize_ascii(text);
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::BreakIterator> graphemes(
       icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), status));
@@ -123,6 +126,32 @@ std::string PrecompiledCharsmap::normalize(const std::string& text) const {
     }
   }
   utext_close(utext);
+  return out;
+}
+
+// ASCII text needs no segmenter: every character is its own grapheme cluster except CR LF.
+std::string PrecompiledCharsmap::normalize_ascii(const std::string& text) const {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t length = (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') ? 2 : 1;
+    const std::string_view grapheme(text.data() + pos, length);
+    if (auto replacement = transform(grapheme)) {
+      out.append(*replacement);
+    } else if (length == 2) {  // CR LF without a mapping: map CR and LF one by one
+      for (char c : grapheme) {
+        auto one = transform(std::string_view(&c, 1));
+        if (one) {
+          out.append(*one);
+        } else {
+          out.push_back(c);
+        }
+      }
+    } else {
+      out.push_back(text[pos]);
+    }
+    pos += length;
+  }
   return out;
 }
 

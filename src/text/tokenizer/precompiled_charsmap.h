@@ -22,6 +22,7 @@ class PrecompiledCharsmap {
   std::string normalize(const std::string& text) const;
 
  private:
+  std::string normalize_ascii(const std::string& text) const;
   std::vector<uint32_t> trie_;
   std::string replacements_;
 };

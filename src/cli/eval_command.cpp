@@ -1,138 +1,63 @@
 #include "cli/eval_command.h"
 
-#include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <thread>
-#include <algorithm>
 
-#include "cli/progress.h"
+#include "cli/scoring_session.h"
 #include "common/error.h"
 #include "eval/dataset.h"
 #include "eval/metrics.h"
-#include "model/reward_model.h"
+#include "eval/v2_dataset.h"
+#include "eval/v2_metrics.h"
+#include "io/json_file.h"
 #include "pipeline/pair_renderer.h"
-#include "pipeline/sequence_builder.h"
-#include "pipeline/text_builder.h"
-#include "pipeline/text_scorer.h"
-#include "pipeline/tokenizer_folder.h"
 #include "report/outputs_file.h"
 #include "report/results_file.h"
 #include "report/run_file.h"
 #include "report/summary_table.h"
+#include "report/v2_files.h"
 
 namespace rb::cli {
 namespace fs = std::filesystem;
 
 namespace {
 
-class StageClock {
- public:
-  void lap(const std::string& stage) {
-    const auto now = std::chrono::steady_clock::now();
-    timings_.push_back({stage, std::chrono::duration<double>(now - last_).count()});
-    last_ = now;
-  }
-  const std::vector<report::StageTiming>& timings() const { return timings_; }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-  std::vector<report::StageTiming> timings_;
-};
-
-model::DType resolve_dtype(const EvalOptions& options) {
-  if (options.dtype == "auto") return options.device == "cpu" ? model::DType::Float32 : model::DType::BFloat16;
-  return model::parse_dtype(options.dtype);
+// RewardBench 2 rows carry completion lists and their counts; v1 rows have one chosen/rejected.
+bool looks_like_v2(const std::vector<io::JsonRow>& rows) {
+  return !rows.empty() && rows.front().value.contains("num_correct") && rows.front().value.contains("total_completions");
 }
 
-std::string default_output_dir(const std::string& model_dir) {
-  std::string name = fs::path(model_dir).lexically_normal().filename().string();
-  if (name.empty() || name == ".") name = fs::path(model_dir).lexically_normal().parent_path().filename().string();
-  return (fs::path("results") / (name.empty() ? "model" : name)).string();
+report::ResultsMetadata results_metadata(const ScoringSession& session) {
+  report::ResultsMetadata metadata;
+  metadata.model = session.results_model_name();
+  metadata.chat_template = session.text_builder().chat_template_label();
+  return metadata;
 }
 
-nlohmann::ordered_json run_config(const EvalOptions& options, const std::string& tokenizer_dir,
-                                  const std::string& output_dir, model::DType dtype,
-                                  const model::ModelInfo& info, const pipeline::TextBuilder& text_builder,
-                                  std::optional<int64_t> pad_id, bool append_eos, size_t num_rows) {
-  nlohmann::ordered_json config;
-  config["rewardbench_version"] = "0.1.0";
-  config["command_line"] = options.command_line;
-  config["model"] = options.model;
-  config["tokenizer"] = tokenizer_dir;
-  config["dataset"] = options.dataset;
-  config["num_pairs"] = num_rows;
-  config["output_dir"] = output_dir;
-  config["architecture"] = info.architecture;
-  config["num_labels"] = info.num_labels;
-  config["num_parameters"] = info.num_parameters;
-  config["dtype"] = model::dtype_name(dtype);
-  config["device"] = options.device;
-  config["chat_template"] = text_builder.chat_template_label();
-  config["max_length"] = options.max_length;
-  config["truncation_side"] = "left";
-  config["pooling"] = "rightmost token whose id != pad_token_id";
-  config["pooling_pad_token_id"] = pad_id ? nlohmann::ordered_json(*pad_id) : nlohmann::ordered_json();
-  config["append_eos"] = append_eos;
-  config["batch_size"] = options.batch_size;
-  config["max_tokens_per_batch"] = options.max_tokens_per_batch;
-  config["threads"] = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  return config;
+void write_run_json(ScoringSession& session, size_t num_rows) {
+  session.clock().lap("write_outputs");
+  report::write_run_json((fs::path(session.output_dir()) / "run.json").string(), session.run_config(num_rows),
+                         session.clock().timings());
 }
 
-}  // namespace
-
-int run_eval(const EvalOptions& options) {
-  StageClock clock;
-  // libtorch may see fewer cores than the machine has (one, here): always say how many to use.
-  const int threads = options.threads > 0 ? options.threads
-                                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  model::set_num_threads(threads);
-  const std::string tokenizer_dir = options.tokenizer.empty() ? options.model : options.tokenizer;
-  const std::string output_dir = options.output_dir.empty() ? default_output_dir(options.model) : options.output_dir;
-  const model::DType dtype = resolve_dtype(options);
-
+int run_v1(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows) {
+  ScoringSession session(options);
   eval::DatasetOptions dataset_options;
   dataset_options.max_rows = options.limit;
-  const auto rows = eval::load_preference_rows(options.dataset, dataset_options);
-  const auto folder = pipeline::load_tokenizer_folder(tokenizer_dir);
-  const pipeline::TextBuilder text_builder(folder, options.chat_template);
-  const auto texts = pipeline::render_pairs(rows, text_builder);
-  clock.lap("load_and_render");
-  if (!options.quiet)
-    std::cerr << "rewardbench: " << rows.size() << " pairs from " << options.dataset << ", chat template: "
-              << text_builder.chat_template_label() << "\n";
+  const auto rows = eval::parse_preference_rows(json_rows, dataset_options);
+  const auto texts = pipeline::render_pairs(rows, session.text_builder());
+  session.clock().lap("load_and_render");
+  session.log(std::to_string(rows.size()) + " pairs from " + options.dataset + ", chat template: " +
+              session.text_builder().chat_template_label());
 
-  auto model = model::load_reward_model(options.model, {dtype, options.device});
-  const auto& info = model->info();
-  clock.lap("load_model");
-  if (!options.quiet)
-    std::cerr << "rewardbench: " << info.architecture << " (" << info.num_parameters << " parameters, "
-              << model::dtype_name(dtype) << ", " << options.device << ")\n";
-
-  const auto pad_id = pipeline::pooling_pad_token_id(folder, info.pad_token_id);
-  pipeline::SequenceOptions sequence_options;
-  sequence_options.max_length = options.max_length;
-  sequence_options.append_eos = !text_builder.uses_tokenizer_template() && pipeline::honours_add_eos_token(folder);
-  sequence_options.num_threads = static_cast<unsigned>(threads);
-  const pipeline::SequenceBuilder sequence_builder(folder, pad_id, sequence_options);
-
+  session.load_model();
   std::vector<std::string> all_texts;
   all_texts.reserve(2 * texts.size());
   for (const auto& t : texts) {
     all_texts.push_back(t.chosen);
     all_texts.push_back(t.rejected);
   }
-  pipeline::ScoringOptions scoring;
-  scoring.max_sequences_per_batch = options.batch_size;
-  scoring.max_tokens_per_batch = options.max_tokens_per_batch;
-  Progress progress("scoring", !options.quiet);
-  pipeline::ScoringStats stats;
-  const auto scores = pipeline::score_texts(
-      *model, sequence_builder, all_texts, scoring, [&](size_t done, size_t total) { progress.update(done, total); },
-      &stats);
-  progress.finish();
-  clock.lap("tokenize_and_score");
+  const auto scores = session.score(all_texts);
 
   std::vector<eval::ScoredExample> examples;
   examples.reserve(rows.size());
@@ -140,24 +65,72 @@ int run_eval(const EvalOptions& options) {
     examples.push_back(eval::make_scored_example(rows[i], texts[i], scores[2 * i], scores[2 * i + 1]));
   const auto summary = eval::summarize(examples);
 
-  report::ResultsMetadata metadata;
-  metadata.model = options.label.empty() ? options.model : options.label;
-  metadata.chat_template = text_builder.chat_template_label();
-  fs::create_directories(output_dir);
-  report::write_outputs_jsonl((fs::path(output_dir) / "outputs.jsonl").string(), examples);
-  auto config = run_config(options, tokenizer_dir, output_dir, dtype, info, text_builder, pad_id,
-                           sequence_options.append_eos, rows.size());
-  config["distinct_texts_scored"] = stats.distinct_texts;
-  config["tokens_scored"] = stats.tokens;
-  config["texts_at_max_length"] = stats.texts_at_max_length;
-  clock.lap("write_outputs");
-  report::write_run_json((fs::path(output_dir) / "run.json").string(), config, clock.timings());
-  report::write_results_json((fs::path(output_dir) / "results.json").string(), summary, metadata);
+  const auto metadata = results_metadata(session);
+  const fs::path out = session.output_dir();
+  fs::create_directories(out);
+  report::write_outputs_jsonl((out / "outputs.jsonl").string(), examples);
+  write_run_json(session, rows.size());
+  report::write_results_json((out / "results.json").string(), summary, metadata);
 
   std::cout << "model: " << metadata.model << "\n";
   report::print_summary(std::cout, summary);
-  std::cout << "results written to " << output_dir << "/ (results.json, outputs.jsonl, run.json)\n";
+  std::cout << "results written to " << out.string() << "/ (results.json, outputs.jsonl, run.json)\n";
   return 0;
+}
+
+// scripts/run_v2.py: every completion scored once as [user: prompt, assistant: completion],
+// regrouped per prompt, best-of-N per subset and the Ties composite.
+int run_v2(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows) {
+  ScoringSession session(options);
+  eval::V2DatasetOptions dataset_options;
+  dataset_options.max_prompts = options.limit;
+  const auto rows = eval::parse_v2_rows(json_rows, dataset_options);
+  const auto completions = eval::unroll_v2(rows);
+  std::vector<std::string> texts;
+  texts.reserve(completions.size());
+  for (const auto& completion : completions) {
+    try {
+      texts.push_back(session.text_builder().render_messages(eval::to_json(completion.conversation)));
+    } catch (const TemplateError& e) {
+      throw InputError(rows[completion.prompt_index].origin + ": the chat template raised: " + e.what());
+    }
+  }
+  session.clock().lap("load_and_render");
+  session.log(std::to_string(rows.size()) + " prompts (" + std::to_string(texts.size()) + " completions) from " +
+              options.dataset + ", chat template: " + session.text_builder().chat_template_label());
+
+  session.load_model();
+  const auto scores = session.score(texts);
+  std::vector<double> flat;
+  flat.reserve(scores.size());
+  for (const auto& row : scores) {
+    if (row.size() != 1)
+      throw ModelError("RewardBench 2 needs one score per completion; this model has " + std::to_string(row.size()) +
+                       " labels");
+    flat.push_back(row[0]);
+  }
+  const auto prompts = eval::reroll_v2(rows, texts, flat);
+  const auto summary = eval::summarize_v2(prompts);
+
+  auto metadata = results_metadata(session);
+  const fs::path out = session.output_dir();
+  fs::create_directories(out);
+  report::write_v2_scores_json((out / "scores.json").string(), prompts, metadata);
+  write_run_json(session, rows.size());
+  report::write_v2_results_json((out / "results.json").string(), summary, metadata);
+
+  std::cout << "model: " << metadata.model << "\n";
+  report::print_v2_summary(std::cout, summary);
+  std::cout << "results written to " << out.string() << "/ (results.json, scores.json, run.json)\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_eval(const EvalOptions& options) {
+  const auto json_rows = io::read_json_rows(options.dataset);
+  const bool v2 = options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows));
+  return v2 ? run_v2(options, json_rows) : run_v1(options, json_rows);
 }
 
 }  // namespace rb::cli

@@ -1,6 +1,7 @@
 #pragma once
 // `rewardbench eval`: score a sequence-classifier reward model on a RewardBench v1 preference
-// set and write results.json, outputs.jsonl and run.json, as scripts/run_rm.py would.
+// set (as scripts/run_rm.py: results.json, outputs.jsonl, run.json) or on RewardBench 2 (as
+// scripts/run_v2.py: results.json, scores.json, run.json).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -10,7 +11,8 @@ namespace rb::cli {
 struct EvalOptions {
   std::string model;                 // local Hugging Face folder
   std::string tokenizer;             // defaults to the model folder
-  std::string dataset;               // .json / .jsonl in the v1 schema
+  std::string dataset;               // .json / .jsonl in the v1 or RewardBench 2 schema
+  std::string benchmark = "auto";    // v1, v2, or auto (v2 when rows have num_correct/total_completions)
   std::string chat_template = "tulu";  // FastChat fallback; the tokenizer's template always wins
   std::string output_dir;            // default: results/<model folder name>
   std::string dtype = "auto";        // auto: float32 on CPU, bfloat16 on CUDA

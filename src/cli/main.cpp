@@ -9,6 +9,10 @@
 #include "cli/inspect_commands.h"
 #include "common/error.h"
 #include "model/reward_model.h"
+#include "report/leaderboard_command.h"
+#ifdef RB_WITH_JUDGE
+#include "judge/judge_cli.h"
+#endif
 
 namespace {
 
@@ -25,10 +29,16 @@ std::string architectures_help() {
 }
 
 void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
-  auto* cmd = app.add_subcommand("eval", "Score a reward model on a RewardBench v1 preference set (JSON/JSONL)");
+  auto* cmd = app.add_subcommand(
+      "eval", "Score a reward model on a RewardBench v1 preference set or on RewardBench 2 (JSON/JSONL)");
   cmd->footer(architectures_help());
   cmd->add_option("--model", o.model, "Local Hugging Face model folder (config.json + *.safetensors)")->required();
-  cmd->add_option("--dataset", o.dataset, "Preference data, .json or .jsonl, RewardBench v1 schema")->required();
+  cmd->add_option("--dataset", o.dataset, "Preference data, .json or .jsonl, RewardBench v1 or v2 schema")->required();
+  cmd->add_option("--benchmark", o.benchmark,
+                  "v1 (pairs, as run_rm.py), v2 (best-of-N + Ties, as run_v2.py), or auto: v2 when rows have "
+                  "num_correct and total_completions")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "v1", "v2"}));
   cmd->add_option("--tokenizer", o.tokenizer, "Tokenizer folder (default: the model folder)");
   cmd->add_option("--chat_template,--chat-template", o.chat_template,
                   "FastChat template used only when the tokenizer has no chat template")
@@ -52,8 +62,8 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o.threads, "CPU threads for tokenization and the model (0: all cores)")
       ->capture_default_str();
-  cmd->add_option("--limit", o.limit, "Evaluate only the first N pairs");
-  cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 pairs only, as the reference's --debug");
+  cmd->add_option("--limit", o.limit, "Evaluate only the first N rows (pairs, or prompts for v2)");
+  cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 rows only, as the reference's --debug");
   cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");
   cmd->add_option("--name", o.label, "Model name written to results.json (default: --model as given)");
 }
@@ -79,6 +89,16 @@ void add_render_command(CLI::App& app, rb::cli::RenderOptions& o) {
                 "Pass add_generation_prompt=True to the template");
 }
 
+void add_leaderboard_command(CLI::App& app, rb::report::LeaderboardOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "leaderboard", "Section and overall scores of many results.json files, as the reference's leaderboard computes them");
+  cmd->add_option("inputs", o.inputs, "results.json files, or folders searched for them")->required();
+  cmd->add_option("--format", o.format, "markdown or csv")->capture_default_str()->check(CLI::IsMember({"markdown", "csv"}));
+  cmd->add_option("--output_dir,--output-dir", o.output_dir, "Also write each table as CSV here");
+  cmd->add_option("--model_type,--model-type", o.settings.model_type, "Only rows of this model type");
+  cmd->add_flag("--keep_ref_free,--keep-ref-free", o.settings.keep_ref_free, "Keep \"DPO Ref. Free\" rows");
+}
+
 void add_demo_command(CLI::App& app, rb::cli::DemoOptions& o) {
   auto* cmd = app.add_subcommand(
       "demo", "Create a tiny RANDOM-WEIGHT Llama reward model and a small preference set, then evaluate it (offline)");
@@ -97,10 +117,16 @@ int main(int argc, char** argv) {
   rb::cli::TokenizeOptions tokenize_options;
   rb::cli::RenderOptions render_options;
   rb::cli::DemoOptions demo_options;
+  rb::report::LeaderboardOptions leaderboard_options;
   add_eval_command(app, eval_options);
   add_tokenize_command(app, tokenize_options);
   add_render_command(app, render_options);
   add_demo_command(app, demo_options);
+  add_leaderboard_command(app, leaderboard_options);
+#ifdef RB_WITH_JUDGE
+  rb::judge::JudgeOptions judge_options;
+  rb::judge::add_judge_command(app, judge_options);
+#endif
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -112,6 +138,13 @@ int main(int argc, char** argv) {
     if (command == "tokenize") return rb::cli::run_tokenize(tokenize_options, std::cout);
     if (command == "render") return rb::cli::run_render(render_options, std::cout);
     if (command == "demo") return rb::cli::run_demo(demo_options);
+    if (command == "leaderboard") return rb::report::run_leaderboard(leaderboard_options);
+#ifdef RB_WITH_JUDGE
+    if (command == "judge") {
+      judge_options.command_line = joined_command_line(argc, argv);
+      return rb::judge::run_judge(judge_options);
+    }
+#endif
   } catch (const rb::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -2,6 +2,7 @@
 // in a temp folder by the same code `rewardbench demo` uses); each bad-input case corrupts one thing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -180,6 +181,32 @@ TEST_F(CliTest, RenderPrintsTextOrError) {
   std::getline(lines, second);
   EXPECT_EQ(nlohmann::json::parse(first)["text"], "[user] hi\n");
   EXPECT_NE(nlohmann::json::parse(second)["error"].get<std::string>().find("no system"), std::string::npos) << second;
+}
+
+// RewardBench 2 rows are recognised by their counts and scored as run_v2.py: every completion on its
+// own, regrouped per prompt; results follow the best-of-N 1/k rule on the recorded scores.
+TEST_F(CliTest, EvalScoresRewardBench2Rows) {
+  const auto path = write("rb2.jsonl",
+      R"({"id": "1", "subset": "Factuality", "prompt": "Capital of France?", "chosen": ["Paris."], "rejected": ["Lyon.", "Nice.", "Rome."], "num_correct": 1, "num_incorrect": 3, "total_completions": 4, "models": []})" "\n"
+      R"({"id": "2", "subset": "Math", "prompt": "2+2?", "chosen": ["4"], "rejected": ["5", "4", "22"], "num_correct": 1, "num_incorrect": 3, "total_completions": 4, "models": []})" "\n"
+      R"({"id": "ref:3", "subset": "Ties", "prompt": "Name a prime.", "chosen": ["2"], "rejected": ["4", "6"], "num_correct": 1, "num_incorrect": 2, "total_completions": 3, "models": []})" "\n"
+      R"({"id": "tied:3", "subset": "Ties", "prompt": "Name a prime under 10.", "chosen": ["2", "3", "5"], "rejected": ["4"], "num_correct": 3, "num_incorrect": 1, "total_completions": 4, "models": []})" "\n");
+  const ProgramRun run = rewardbench(eval_args(path));
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto results = nlohmann::json::parse(rb::testing::read_file(out_ + "/results.json"));
+  for (const char* key : {"Factuality", "Math", "Ties"}) EXPECT_TRUE(results.contains(key)) << key;
+  auto scores = nlohmann::json::parse(rb::testing::read_file(out_ + "/scores.json"));
+  ASSERT_EQ(scores["scores"].size(), 4u);
+  for (size_t p = 0; p < 2; ++p) {  // Factuality and Math rows: check the 1/k rule
+    const auto& s = scores["scores"][p];
+    const double top = *std::max_element(s.begin(), s.end());
+    const int ties = static_cast<int>(std::count(s.begin(), s.end(), top));
+    const double expected = s[0].get<double>() == top ? 1.0 / ties : 0.0;
+    EXPECT_DOUBLE_EQ(scores["results"][p].get<double>(), expected);
+  }
+  // Math's second rejected answer is the same text as the chosen one: the same score, so at best 1/2.
+  EXPECT_EQ(scores["scores"][1][0], scores["scores"][1][2]);
+  EXPECT_LE(scores["results"][1].get<double>(), 0.5);
 }
 
 }  // namespace

@@ -208,6 +208,25 @@ TEST_F(TokenizerFolderTest, MissingFilesAreAnIoErrorNamingTheFolder) {
   }
 }
 
+TEST_F(TokenizerFolderTest, CorruptSentencePieceModelIsATokenizerErrorNotACrash) {
+  fs::remove(dir_ / "tokenizer.json");
+  for (const std::string& bytes : {std::string("not a protobuf at all"), std::string("\x0a\xff\xff\xff", 4),
+                                   std::string("\x0a\x02\x0a", 3), std::string()}) {
+    write("tokenizer.model", bytes);
+    EXPECT_THROW(Tokenizer::from_folder(dir_.string()), TokenizerError);
+  }
+}
+
+TEST_F(TokenizerFolderTest, Gpt2StyleFolderDefaultsToEndOfTextSpecial) {
+  fs::remove(dir_ / "tokenizer.json");
+  // Byte-level alphabet: "h" "i" and the merge "h i"; <|endoftext|> as in GPT-2's vocab.json.
+  write("vocab.json", R"({"h": 0, "i": 1, "hi": 2, "<|endoftext|>": 3, "Ġ": 4, "Ġhi": 5})");
+  write("merges.txt", "#version: 0.2\nh i\n\u0120 hi\n");
+  const Tokenizer tok = Tokenizer::from_folder(dir_.string());
+  EXPECT_EQ(tok.encode("hi hi<|endoftext|>", true), (Ids{2, 5, 3}));
+  EXPECT_EQ(tok.decode({2, 5, 3}, /*skip_special_tokens=*/true), "hi hi");
+}
+
 // ---- Character classes against the oracle, code point by code point ----
 
 TEST(TokenizerCharacterClasses, MatchTheRustOracleOnEveryCodePoint) {

@@ -68,8 +68,8 @@ std::string dotted(const std::vector<std::string>& path) {
 
 void read_row_group(std::string_view bytes, const std::string& name, size_t group_index, const RowGroup& group,
                     const SchemaNode& root, const std::vector<LeafColumn>& leaves,
-                    const std::vector<size_t>& selected, const ReadLimits& limits, size_t& row_number,
-                    ParquetTable& table) {
+                    const std::vector<size_t>& selected, const ReadLimits& limits, CopyBudget& copies,
+                    size_t& row_number, ParquetTable& table) {
   const std::string group_context = name + ": row group " + std::to_string(group_index);
   if (group.columns.size() != leaves.size()) {
     fail(group_context, "has " + std::to_string(group.columns.size()) + " column chunks for " +
@@ -91,7 +91,7 @@ void read_row_group(std::string_view bytes, const std::string& name, size_t grou
       if (chunk.meta_data->type != leaves[leaf].value_type.physical) {
         fail(context, "column chunk type differs from the schema's");
       }
-      columns[leaf] = read_column_chunk(bytes, *chunk.meta_data, leaves[leaf], limits, context);
+      columns[leaf] = read_column_chunk(bytes, *chunk.meta_data, leaves[leaf], limits, copies, context);
       for (const auto& [kind, count] : columns[leaf].page_kinds) table.page_kinds[kind] += count;
     }
   }
@@ -119,6 +119,8 @@ ParquetTable parse_parquet(std::string_view bytes, const std::string& origin_nam
   ReadLimits limits;
   limits.max_page_bytes = std::min<uint64_t>(bytes.size() * kMaxExpansion, INT32_MAX);
   limits.max_entries = std::max<uint64_t>(bytes.size() * kMaxExpansion, 1u << 20);
+  CopyBudget copies;
+  copies.bytes_left = std::max<uint64_t>(bytes.size() * kMaxExpansion, uint64_t{64} << 20);
 
   ParquetTable table;
   table.created_by = meta.created_by;
@@ -126,7 +128,8 @@ ParquetTable parse_parquet(std::string_view bytes, const std::string& origin_nam
   for (size_t field : selected) table.column_names.push_back(root.children[field].element->name);
   size_t row_number = 0;
   for (size_t g = 0; g < meta.row_groups.size(); ++g) {
-    read_row_group(bytes, origin_name, g, meta.row_groups[g], root, leaves, selected, limits, row_number, table);
+    read_row_group(bytes, origin_name, g, meta.row_groups[g], root, leaves, selected, limits, copies, row_number,
+                   table);
   }
   return table;
 }

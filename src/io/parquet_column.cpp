@@ -19,6 +19,7 @@ struct ChunkReader {
   const ColumnMetaData& meta;
   const LeafColumn& leaf;
   const ReadLimits& limits;
+  CopyBudget& copies;
   const std::string& context;
   std::vector<Json> dictionary;
   bool has_dictionary = false;
@@ -102,7 +103,7 @@ struct ChunkReader {
     pos = decode_v1_levels(page, pos, leaf.max_definition_level, data.definition_level_encoding, count,
                            result.definition_levels, "definition");
     decode_values(leaf.value_type, data.encoding, page.data() + pos, page.size() - pos, count_present(first_entry),
-                  has_dictionary ? &dictionary : nullptr, result.values, context);
+                  has_dictionary ? &dictionary : nullptr, result.values, context, &copies);
     note_page("DATA_PAGE", data.encoding);
   }
 
@@ -141,7 +142,7 @@ struct ChunkReader {
       plain.assign(values, values + compressed);
     }
     decode_values(leaf.value_type, data.encoding, plain.data(), plain.size(), count_present(first_entry),
-                  has_dictionary ? &dictionary : nullptr, result.values, context);
+                  has_dictionary ? &dictionary : nullptr, result.values, context, &copies);
     note_page("DATA_PAGE_V2", data.encoding);
   }
 
@@ -192,7 +193,7 @@ struct ChunkReader {
 }  // namespace
 
 ColumnValues read_column_chunk(std::string_view file, const ColumnMetaData& meta, const LeafColumn& leaf,
-                               const ReadLimits& limits, const std::string& context) {
+                               const ReadLimits& limits, CopyBudget& copies, const std::string& context) {
   if (meta.num_values < 0 || static_cast<uint64_t>(meta.num_values) > limits.max_entries) {
     fail(context, "implausible value count " + std::to_string(meta.num_values));
   }
@@ -207,7 +208,7 @@ ColumnValues read_column_chunk(std::string_view file, const ColumnMetaData& meta
     fail(context, "column chunk (offset " + std::to_string(start) + ", " + std::to_string(meta.total_compressed_size) +
                       " bytes) lies outside the file");
   }
-  ChunkReader reader{file, meta, leaf, limits, context, {}, false, {}};
+  ChunkReader reader{file, meta, leaf, limits, copies, context, {}, false, {}};
   reader.read_pages(static_cast<uint64_t>(start), static_cast<uint64_t>(start + meta.total_compressed_size));
   return std::move(reader.result);
 }

@@ -38,7 +38,8 @@ struct ReadLimits {
   uint64_t max_entries = 0;
 };
 
+// `copies` is the file-wide budget for dictionary and prefix copies (see CopyBudget).
 ColumnValues read_column_chunk(std::string_view file, const ColumnMetaData& meta, const LeafColumn& leaf,
-                               const ReadLimits& limits, const std::string& context);
+                               const ReadLimits& limits, CopyBudget& copies, const std::string& context);
 
 }  // namespace rb::io::parquet

@@ -86,8 +86,15 @@ void decode_plain(const ValueType& type, const uint8_t* data, size_t size, size_
   for (size_t i = 0; i < count; ++i) out.push_back(fixed_to_json(type, data + i * width, context));
 }
 
+// The bytes a copy of a decoded value holds (strings and byte arrays; other values count 8).
+uint64_t copied_bytes(const Json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().size() + 8;
+  if (value.is_array()) return value.size() + 8;
+  return 8;
+}
+
 void decode_dictionary_indices(const uint8_t* data, size_t size, size_t count, const std::vector<Json>* dictionary,
-                               std::vector<Json>& out, const std::string& context) {
+                               std::vector<Json>& out, const std::string& context, CopyBudget& budget) {
   if (dictionary == nullptr) fail(context, "dictionary-encoded page without a dictionary page");
   if (count == 0) return;
   if (size < 1) fail(context, "dictionary-encoded page without its bit width");
@@ -98,6 +105,7 @@ void decode_dictionary_indices(const uint8_t* data, size_t size, size_t count, c
       fail(context, "dictionary index " + std::to_string(index) + " out of range (dictionary has " +
                         std::to_string(dictionary->size()) + " entries)");
     }
+    budget.spend(copied_bytes((*dictionary)[index]), context);
     out.push_back((*dictionary)[index]);
   }
 }
@@ -150,7 +158,7 @@ void decode_delta_length_byte_array(const ValueType& type, const uint8_t* data, 
 // Each value shares a prefix of the previous one: prefix lengths, then suffixes as
 // DELTA_LENGTH_BYTE_ARRAY.
 void decode_delta_byte_array(const ValueType& type, const uint8_t* data, size_t size, size_t count,
-                             std::vector<Json>& out, const std::string& context) {
+                             std::vector<Json>& out, const std::string& context, CopyBudget& budget) {
   std::vector<int64_t> prefix_lengths;
   size_t pos = decode_delta_binary_packed(data, size, count, false, prefix_lengths, context);
   std::vector<std::string_view> suffixes = decode_length_prefixed(data + pos, size - pos, count, context);
@@ -159,6 +167,7 @@ void decode_delta_byte_array(const ValueType& type, const uint8_t* data, size_t 
     if (prefix_lengths[i] < 0 || static_cast<uint64_t>(prefix_lengths[i]) > previous.size()) {
       fail(context, "DELTA_BYTE_ARRAY prefix longer than the previous value");
     }
+    budget.spend(static_cast<uint64_t>(prefix_lengths[i]), context);
     std::string value = previous.substr(0, static_cast<size_t>(prefix_lengths[i]));
     value.append(suffixes[i]);
     out.push_back(bytes_to_json(type, value, context));
@@ -171,6 +180,7 @@ void decode_byte_stream_split(const ValueType& type, const uint8_t* data, size_t
   const size_t width = fixed_width(type);
   if (width == 0 || type.physical == PhysicalType::kInt96) fail(context, "BYTE_STREAM_SPLIT on an unsupported type");
   if (count > size / width) fail(context, "BYTE_STREAM_SPLIT values run past the end of the page");
+  if (count == 0) return;  // (and no buffer for a huge declared width)
   // Byte j of value i lives in stream j; a page's streams each hold size / width bytes.
   const size_t stream_length = size / width;
   std::vector<uint8_t> value(width);
@@ -182,12 +192,23 @@ void decode_byte_stream_split(const ValueType& type, const uint8_t* data, size_t
 
 }  // namespace
 
+void CopyBudget::spend(uint64_t bytes, const std::string& context) {
+  if (bytes > bytes_left) {
+    fail(context, "dictionary or prefix copies expand past what a file of this size can plausibly hold");
+  }
+  bytes_left -= bytes;
+}
+
 void decode_values(const ValueType& type, int32_t value_encoding, const uint8_t* data, size_t size, size_t count,
-                   const std::vector<Json>* dictionary, std::vector<Json>& out, const std::string& context) {
+                   const std::vector<Json>* dictionary, std::vector<Json>& out, const std::string& context,
+                   CopyBudget* budget) {
+  CopyBudget unlimited;
+  CopyBudget& copies = budget != nullptr ? *budget : unlimited;
   switch (value_encoding) {
     case encoding::kPlain: return decode_plain(type, data, size, count, out, context);
     case encoding::kPlainDictionary:
-    case encoding::kRleDictionary: return decode_dictionary_indices(data, size, count, dictionary, out, context);
+    case encoding::kRleDictionary:
+      return decode_dictionary_indices(data, size, count, dictionary, out, context, copies);
     case encoding::kRle:
       if (type.physical != PhysicalType::kBoolean) fail(context, "RLE values on a non-boolean column");
       return decode_rle_booleans(data, size, count, out, context);
@@ -199,7 +220,7 @@ void decode_values(const ValueType& type, int32_t value_encoding, const uint8_t*
       if (type.physical != PhysicalType::kByteArray && type.physical != PhysicalType::kFixedLenByteArray) {
         fail(context, "DELTA_BYTE_ARRAY on a non-byte-array column");
       }
-      return decode_delta_byte_array(type, data, size, count, out, context);
+      return decode_delta_byte_array(type, data, size, count, out, context, copies);
     case encoding::kByteStreamSplit: return decode_byte_stream_split(type, data, size, count, out, context);
     default: fail(context, "unsupported value encoding " + encoding_name(value_encoding));
   }

@@ -29,9 +29,18 @@ struct ValueType {
   ValueConversion conversion = ValueConversion::kSigned;
 };
 
+// Bytes that dictionary lookups and DELTA_BYTE_ARRAY prefixes may still copy. Those two can turn
+// a small page into enormous output (a long entry repeated by an RLE run of a million indices),
+// so the reader caps their total per file in proportion to the file's size.
+struct CopyBudget {
+  uint64_t bytes_left = UINT64_MAX;
+  void spend(uint64_t bytes, const std::string& context);
+};
+
 // Appends `count` values encoded with `encoding` in data[0, size) to `out`. `dictionary` is the
 // column chunk's dictionary for the dictionary encodings (nullptr when the chunk has none).
 void decode_values(const ValueType& type, int32_t encoding, const uint8_t* data, size_t size, size_t count,
-                   const std::vector<Json>* dictionary, std::vector<Json>& out, const std::string& context);
+                   const std::vector<Json>* dictionary, std::vector<Json>& out, const std::string& context,
+                   CopyBudget* budget = nullptr);
 
 }  // namespace rb::io::parquet

@@ -120,6 +120,32 @@ TEST(ParquetLayouts, DictionaryIndicesInAFile) {
                {"hand.parquet", "row group 0", "column 's'", "dictionary index 5 out of range"});
 }
 
+// A 20 kB dictionary entry repeated by one RLE run of a million indices would copy 20 GB: the
+// file-size-proportional copy budget stops it with a clear error instead.
+TEST(ParquetLayouts, DictionaryAmplificationIsBounded) {
+  const int rows = 1000000;
+  std::vector<Element> schema = {{"schema", kRequired, std::nullopt, 1, std::nullopt},
+                                 {"s", kRequired, kByteArray, 0, kUtf8}};
+  std::string run_header;
+  for (uint64_t v = static_cast<uint64_t>(rows) << 1; ; v >>= 7) {
+    run_header += static_cast<char>((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+    if (v < 0x80) break;
+  }
+  Leaf leaf{{"s"}, kByteArray, 0, 0, std::vector<int>(rows, 0), std::vector<int>(rows, 0),
+            std::string("\x01", 1) + run_header + std::string("\x00", 1), /*encoding=*/8};
+  leaf.dictionary = plain_string(std::string(20000, 'x'));
+  leaf.dictionary_size = 1;
+  expect_error(build_file(schema, {leaf}, rows), {"hand.parquet", "column 's'", "expand past"});
+
+  // The same layout at a plausible scale reads fine.
+  Leaf small = leaf;
+  small.rep = small.def = std::vector<int>(3, 0);
+  small.values = std::string("\x01\x06\x00", 3);
+  ParquetTable table = parse_parquet(build_file(schema, {small}, 3), "hand.parquet");
+  ASSERT_EQ(table.rows.size(), 3u);
+  EXPECT_EQ(table.rows[2].value["s"], std::string(20000, 'x'));
+}
+
 Leaf optional_int32_leaf() { return Leaf{{"v"}, kInt32, 0, 1, {0, 0}, {1, 0}, plain_int32s({4})}; }
 
 std::vector<Element> optional_int32_schema() {

@@ -17,9 +17,12 @@ namespace {
 
 using namespace parquet;
 
-// A decoded page or value count may exceed the file size (compression, RLE runs of nulls) but
-// not by more than this factor; larger claims come from corrupt or hostile files.
+// Decoded sizes may exceed the file size (compression, dictionaries, RLE runs of nulls) but only
+// so far; larger claims come from corrupt or hostile files. Bytes may expand 4096-fold; level
+// entries and rows (each row costs ~100 bytes of JSON) 64 per file byte, and at least a million.
 constexpr uint64_t kMaxExpansion = 4096;
+constexpr uint64_t kMaxEntriesPerByte = 64;
+constexpr uint64_t kMinEntryLimit = uint64_t{1} << 20;
 
 [[noreturn]] void fail(const std::string& context, const std::string& what) {
   throw IoError(context + ": " + what);
@@ -75,7 +78,7 @@ void read_row_group(std::string_view bytes, const std::string& name, size_t grou
     fail(group_context, "has " + std::to_string(group.columns.size()) + " column chunks for " +
                             std::to_string(leaves.size()) + " schema columns");
   }
-  if (group.num_rows < 0 || static_cast<uint64_t>(group.num_rows) > limits.max_entries) {
+  if (group.num_rows < 0 || static_cast<uint64_t>(group.num_rows) > limits.max_entries - table.rows.size()) {
     fail(group_context, "implausible row count " + std::to_string(group.num_rows));
   }
   std::vector<ColumnValues> columns(leaves.size());
@@ -118,7 +121,7 @@ ParquetTable parse_parquet(std::string_view bytes, const std::string& origin_nam
 
   ReadLimits limits;
   limits.max_page_bytes = std::min<uint64_t>(bytes.size() * kMaxExpansion, INT32_MAX);
-  limits.max_entries = std::max<uint64_t>(bytes.size() * kMaxExpansion, 1u << 20);
+  limits.max_entries = std::max<uint64_t>(bytes.size() * kMaxEntriesPerByte, kMinEntryLimit);
   CopyBudget copies;
   copies.bytes_left = std::max<uint64_t>(bytes.size() * kMaxExpansion, uint64_t{64} << 20);
 

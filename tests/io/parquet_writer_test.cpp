@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "io/parquet.h"

@@ -10,6 +10,7 @@
 #include "eval/v2_dataset.h"
 #include "eval/v2_metrics.h"
 #include "io/json_file.h"
+#include "io/parquet.h"
 #include "pipeline/pair_renderer.h"
 #include "report/outputs_file.h"
 #include "report/results_file.h"
@@ -128,7 +129,7 @@ int run_v2(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows
 }  // namespace
 
 int run_eval(const EvalOptions& options) {
-  const auto json_rows = io::read_json_rows(options.dataset);
+  const auto json_rows = io::read_dataset_rows(options.dataset);
   const bool v2 = options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows));
   return v2 ? run_v2(options, json_rows) : run_v1(options, json_rows);
 }

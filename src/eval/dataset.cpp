@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "io/parquet.h"
 
 namespace rb::eval {
 namespace {
@@ -154,7 +155,7 @@ std::vector<PreferenceRow> parse_preference_rows(const std::vector<io::JsonRow>&
 }
 
 std::vector<PreferenceRow> load_preference_rows(const std::string& path, const DatasetOptions& options) {
-  std::vector<io::JsonRow> rows = io::read_json_rows(path);
+  std::vector<io::JsonRow> rows = io::read_dataset_rows(path);
   if (rows.empty()) throw InputError(path + ": no rows");
   return parse_preference_rows(rows, options);
 }

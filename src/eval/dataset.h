@@ -57,7 +57,7 @@ PreferenceRow parse_preference_row(const io::JsonRow& row, const DatasetOptions&
 std::vector<PreferenceRow> parse_preference_rows(const std::vector<io::JsonRow>& rows,
                                                  const DatasetOptions& options);
 
-// Reads `path` (.json or .jsonl, see io/json_file.h) and parses its rows; a file without rows
+// Reads `path` (.json, .jsonl or .parquet, see io/parquet.h) and parses its rows; a file without rows
 // is an rb::InputError.
 std::vector<PreferenceRow> load_preference_rows(const std::string& path, const DatasetOptions& options);
 

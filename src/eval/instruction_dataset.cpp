@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "io/parquet.h"
 
 namespace rb::eval {
 namespace {
@@ -87,7 +88,7 @@ std::vector<InstructionRow> parse_instruction_rows(const std::vector<io::JsonRow
 }
 
 std::vector<InstructionRow> load_instruction_rows(const std::string& path, std::optional<size_t> max_rows) {
-  std::vector<io::JsonRow> rows = io::read_json_rows(path);
+  std::vector<io::JsonRow> rows = io::read_dataset_rows(path);
   if (rows.empty()) throw InputError(path + ": no rows");
   return parse_instruction_rows(rows, max_rows);
 }

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "io/parquet.h"
 
 namespace rb::eval {
 
@@ -25,10 +26,10 @@ std::vector<PrefSetSplit> find_pref_set_splits(const std::string& folder) {
   std::vector<PrefSetSplit> splits;
   for (const auto& entry : it) {
     std::string extension = entry.path().extension().string();
-    if (!entry.is_regular_file() || (extension != ".json" && extension != ".jsonl")) continue;
+    if (!entry.is_regular_file() || (extension != ".json" && extension != ".jsonl" && extension != ".parquet")) continue;
     splits.push_back(PrefSetSplit{entry.path().stem().string(), entry.path().string()});
   }
-  if (splits.empty()) throw InputError(folder + ": no <split>.json or <split>.jsonl files");
+  if (splits.empty()) throw InputError(folder + ": no <split>.json, <split>.jsonl or <split>.parquet files");
   std::sort(splits.begin(), splits.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return splits;
 }
@@ -50,7 +51,7 @@ std::vector<PreferenceRow> load_pref_test_sets(const std::vector<PrefSetSplit>& 
   std::vector<io::JsonRow> rows;
   for (const auto& split : splits) {
     if (is_dropped_pref_split(split.name)) continue;
-    for (auto& row : io::read_json_rows(split.path)) rows.push_back(with_split_subset(std::move(row), split.name));
+    for (auto& row : io::read_dataset_rows(split.path)) rows.push_back(with_split_subset(std::move(row), split.name));
   }
   if (rows.empty()) throw InputError("pref-test-sets: no rows in the kept splits");
   return parse_preference_rows(rows, options);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "io/parquet.h"
 
 namespace rb::eval {
 namespace {
@@ -134,7 +135,7 @@ std::vector<V2Row> parse_v2_rows(const std::vector<io::JsonRow>& rows, const V2D
 }
 
 std::vector<V2Row> load_v2_rows(const std::string& path, const V2DatasetOptions& options) {
-  std::vector<io::JsonRow> rows = io::read_json_rows(path);
+  std::vector<io::JsonRow> rows = io::read_dataset_rows(path);
   if (rows.empty()) throw InputError(path + ": no rows");
   return parse_v2_rows(rows, options);
 }

@@ -50,7 +50,7 @@ struct V2DatasetOptions {
 // len(chosen) + len(rejected) = 4
 V2Row parse_v2_row(const io::JsonRow& row);
 std::vector<V2Row> parse_v2_rows(const std::vector<io::JsonRow>& rows, const V2DatasetOptions& options);
-// Reads a .json/.jsonl file (io/json_file.h); a file without rows is an rb::InputError.
+// Reads a .json/.jsonl/.parquet file (io/parquet.h read_dataset_rows); a file without rows is an rb::InputError.
 std::vector<V2Row> load_v2_rows(const std::string& path, const V2DatasetOptions& options);
 
 // One completion to score: the unrolled row of load_bon_dataset_v2.

@@ -183,6 +183,23 @@ TEST_F(CliTest, RenderPrintsTextOrError) {
   EXPECT_NE(nlohmann::json::parse(second)["error"].get<std::string>().find("no system"), std::string::npos) << second;
 }
 
+// Hugging Face datasets are Parquet: a v1 file written by a real Parquet writer (tests/io/fixtures).
+TEST_F(CliTest, EvalReadsParquetDatasets) {
+  const std::string parquet = rb::testing::source_dir() + "/tests/io/fixtures/rb1_flat_snappy_v1.parquet";
+  const ProgramRun run = rewardbench(eval_args(parquet));
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::ifstream outputs(out_ + "/outputs.jsonl");
+  std::string line;
+  std::getline(outputs, line);
+  auto first = nlohmann::json::parse(line);
+  EXPECT_EQ(first["id"], 0);
+  EXPECT_EQ(first["subset"], "alpacaeval-easy");
+  EXPECT_NE(first["text_chosen"].get<std::string>().find("bake at 220°C"), std::string::npos);
+  size_t lines = 1;
+  while (std::getline(outputs, line)) ++lines;
+  EXPECT_EQ(lines, 5u);
+}
+
 // RewardBench 2 rows are recognised by their counts and scored as run_v2.py: every completion on its
 // own, regrouped per prompt; results follow the best-of-N 1/k rule on the recorded scores.
 TEST_F(CliTest, EvalScoresRewardBench2Rows) {

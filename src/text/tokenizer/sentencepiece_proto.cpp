@@ -306,5 +306,4 @@ std::string serialize_sentencepiece_model(const SentencePieceModelProto& model) 
   return out;
 }
 
-}  // namespace
 }  // namespace rb::text

@@ -116,7 +116,8 @@ void BpeModel::load_vocab(const nlohmann::json& vocab, const JsonContext& ctx) {
 
 void BpeModel::load_merges(const nlohmann::json& merges, const JsonContext& ctx) {
   require_array(merges, ctx);
-  merges_.reserve(merges.size());
+  std::unordered_map<uint64_t, MergeTarget> by_pair;
+  by_pair.reserve(merges.size());
   const size_t prefix_length = continuing_subword_prefix_ ? continuing_subword_prefix_->size() : 0;
   uint32_t rank = 0;
   for (size_t i = 0; i < merges.size(); ++i) {
@@ -147,14 +148,41 @@ void BpeModel::load_merges(const nlohmann::json& merges, const JsonContext& ctx)
     auto merged_id = vocab_.find(merged);
     if (merged_id == vocab_.end()) entry_ctx.fail("merged token '" + merged + "' is not in the vocab");
     // Later duplicates overwrite earlier ones, as collecting into Rust's HashMap does.
-    merges_[pair_key(left_id->second, right_id->second)] = MergeTarget{rank, merged_id->second};
+    by_pair[pair_key(left_id->second, right_id->second)] = MergeTarget{rank, merged_id->second};
     ++rank;
+  }
+  build_merge_table(by_pair);
+}
+
+namespace {
+uint64_t mix_bits(uint64_t key) {  // splitmix64's finalizer
+  key ^= key >> 30;
+  key *= 0xbf58476d1ce4e5b9ULL;
+  key ^= key >> 27;
+  key *= 0x94d049bb133111ebULL;
+  return key ^ (key >> 31);
+}
+}  // namespace
+
+void BpeModel::build_merge_table(const std::unordered_map<uint64_t, MergeTarget>& merges) {
+  size_t capacity = 16;
+  while (capacity < 2 * merges.size()) capacity <<= 1;
+  merge_table_.assign(capacity, MergeSlot{kEmptySlot, MergeTarget{0, 0}});
+  merge_mask_ = capacity - 1;
+  for (const auto& [key, target] : merges) {
+    uint64_t slot = mix_bits(key) & merge_mask_;
+    while (merge_table_[slot].key != kEmptySlot) slot = (slot + 1) & merge_mask_;
+    merge_table_[slot] = MergeSlot{key, target};
   }
 }
 
 const BpeModel::MergeTarget* BpeModel::find_merge(int32_t left, int32_t right) const {
-  auto it = merges_.find(pair_key(left, right));
-  return it == merges_.end() ? nullptr : &it->second;
+  const uint64_t key = pair_key(left, right);
+  for (uint64_t slot = mix_bits(key) & merge_mask_;; slot = (slot + 1) & merge_mask_) {
+    const MergeSlot& entry = merge_table_[slot];
+    if (entry.key == key) return &entry.target;
+    if (entry.key == kEmptySlot) return nullptr;
+  }
 }
 
 void BpeModel::tokenize(const std::string& word, std::vector<int32_t>& ids) const {

@@ -49,7 +49,16 @@ class BpeModel final : public Model {
 
   std::unordered_map<std::string, int32_t> vocab_;
   std::unordered_map<int32_t, std::string> vocab_r_;
-  std::unordered_map<uint64_t, MergeTarget> merges_;
+  // Pair -> merge, built in an unordered_map while loading, then moved into an open-addressing
+  // table (linear probing, load <= 1/2): merging long words spends most of its time here.
+  struct MergeSlot {
+    uint64_t key;
+    MergeTarget target;
+  };
+  static constexpr uint64_t kEmptySlot = ~uint64_t{0};  // no valid pair has both ids = -1
+  void build_merge_table(const std::unordered_map<uint64_t, MergeTarget>& merges);
+  std::vector<MergeSlot> merge_table_;
+  uint64_t merge_mask_ = 0;
   std::optional<std::string> unk_token_;
   std::optional<std::string> continuing_subword_prefix_;
   std::optional<std::string> end_of_word_suffix_;

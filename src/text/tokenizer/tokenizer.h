@@ -22,6 +22,11 @@
 // a new one takes the next id after the vocab); the file's "id" field is only informative there.
 // A "truncation" block in the file is honoured by encode() like Rust does; "padding" is ignored.
 //
+// Unicode versions are the oracle's, not ICU's: NFC/NFD/NFKC/NFKD leave characters assigned after
+// Unicode 9.0 untouched (Rust's unicode-normalization-alignments tables), punctuation and BERT's
+// control class are Unicode 8.0 (unicode_categories), char::is_whitespace / is_numeric and regex
+// \w are Unicode 16.0 (see unicode_classes.h; checked code point by code point in the tests).
+//
 // Invalid UTF-8 input: encode* throws rb::TokenizerError naming the byte offset of the first
 // ill-formed sequence (overlong forms, surrogates and code points above U+10FFFF included);
 // nothing is replaced silently. Regex matching failures (PCRE2 resource limits) also throw.

@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "text/tokenizer/normalizer.h"
 #include "text/tokenizer/tokenizer.h"
 #include "text/tokenizer/unicode_classes.h"
+#include "text/tokenizer/utf8.h"
 #include "tokenizer_test_support.h"
 
 namespace rb::text {
@@ -240,6 +242,7 @@ TEST(TokenizerCharacterClasses, MatchTheRustOracleOnEveryCodePoint) {
   const json classes = json::parse(rb::text::testing::read_text_file(out));
   fs::remove(out);
   const auto& code_points = classes.at("code_points");
+  const auto lowercase = make_normalizer(json{{"type", "Lowercase"}}, JsonContext{"test", ""});
   size_t mismatches = 0;
   auto expect = [&](bool ours, bool oracle, const char* what, char32_t cp) {
     if (ours == oracle) return;
@@ -253,8 +256,14 @@ TEST(TokenizerCharacterClasses, MatchTheRustOracleOnEveryCodePoint) {
     expect(is_rust_numeric(cp), classes["digit"][i].get<bool>(), "Digits", cp);
     const int kind = is_regex_word_char(cp) ? 1 : is_rust_whitespace(cp) ? 2 : 3;
     expect(kind == classes["whitespace_kind"][i].get<int>(), true, "Whitespace \\w/\\s", cp);
+    if (cp != 0) {  // U+0000 is left out: the oracle's JSON round trip of it is not worth checking
+      std::string one;
+      append_utf8(one, cp);
+      lowercase->normalize(one);
+      expect(one == classes["lowercase"][i].get<std::string>(), true, "Lowercase", cp);
+    }
   }
-  std::cout << "[ classes ] " << code_points.size() << " code points x 4 classes, " << mismatches
+  std::cout << "[ classes ] " << code_points.size() << " code points x 5 classes, " << mismatches
             << " mismatches\n";
   EXPECT_EQ(mismatches, 0u);
 }

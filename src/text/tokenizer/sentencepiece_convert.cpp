@@ -394,6 +394,61 @@ std::vector<SentencePieceMerge> sentencepiece_bpe_merges(const VocabScores& voca
   return result;
 }
 
+namespace {
+
+bool config_flag(const Json& config, const char* key, bool fallback, const std::string& origin) {
+  if (!config.contains(key) || config[key].is_null()) return fallback;
+  if (!config[key].is_boolean()) throw TokenizerError(origin + ": field '" + key + "' must be true or false");
+  return config[key].get<bool>();
+}
+
+std::string family_of_class(std::string tokenizer_class) {
+  const std::string fast = "Fast";
+  if (tokenizer_class.size() > fast.size() &&
+      tokenizer_class.compare(tokenizer_class.size() - fast.size(), fast.size(), fast) == 0) {
+    tokenizer_class.resize(tokenizer_class.size() - fast.size());
+  }
+  if (tokenizer_class == "LlamaTokenizer" || tokenizer_class == "CodeLlamaTokenizer") return "llama";
+  if (tokenizer_class == "GemmaTokenizer") return "gemma";
+  if (tokenizer_class == "T5Tokenizer") return "t5";
+  if (tokenizer_class == "DebertaV2Tokenizer") return "deberta-v2";
+  return "auto";
+}
+
+}  // namespace
+
+SentencePieceConvertOptions sentencepiece_options_from_config(const Json& config, const std::string& origin) {
+  SentencePieceConvertOptions options;
+  options.origin = origin;
+  if (!config.is_object()) throw TokenizerError(origin + ": tokenizer_config.json must be a JSON object");
+  if (config.contains("tokenizer_class") && config["tokenizer_class"].is_string()) {
+    options.family = family_of_class(config["tokenizer_class"].get<std::string>());
+  }
+  options.legacy = config_flag(config, "legacy", true, origin);
+  options.add_prefix_space = config_flag(config, "add_prefix_space", true, origin);
+  if (config.contains("add_bos_token") && !config["add_bos_token"].is_null()) {
+    options.add_bos = config_flag(config, "add_bos_token", true, origin);
+  }
+  if (config.contains("add_eos_token") && !config["add_eos_token"].is_null()) {
+    options.add_eos = config_flag(config, "add_eos_token", false, origin);
+  }
+  options.do_lower_case = config_flag(config, "do_lower_case", false, origin);
+  options.split_by_punct = config_flag(config, "split_by_punct", false, origin);
+  if (config.contains("extra_ids") && !config["extra_ids"].is_null()) {
+    if (!config["extra_ids"].is_number_integer() || config["extra_ids"].get<int64_t>() < 0 ||
+        config["extra_ids"].get<int64_t>() > 100000) {
+      throw TokenizerError(origin + ": field 'extra_ids' must be an integer in 0..100000");
+    }
+    options.extra_ids = config["extra_ids"].get<int>();
+  }
+  return options;
+}
+
+Json sentencepiece_file_to_tokenizer_json(const std::string& model_path, SentencePieceConvertOptions options) {
+  options.origin = model_path;
+  return convert_sentencepiece_to_tokenizer_json(read_sentencepiece_model_file(model_path), options);
+}
+
 Json convert_sentencepiece_to_tokenizer_json(const SentencePieceModelProto& model,
                                              const SentencePieceConvertOptions& options) {
   if (model.pieces.empty()) throw TokenizerError(options.origin + ": SentencePiece model has no pieces");

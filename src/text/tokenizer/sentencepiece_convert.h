@@ -42,6 +42,20 @@ struct SentencePieceConvertOptions {
   std::string origin = "<memory>";  // names the model in errors
 };
 
+// Options as transformers derives them from a folder's tokenizer_config.json (an empty object
+// when the folder has none): tokenizer_class picks the family (Llama/CodeLlama -> "llama",
+// Gemma -> "gemma", T5 -> "t5", DebertaV2 -> "deberta-v2", with or without "Fast"; anything else
+// "auto"); legacy (default true), add_prefix_space (default true), add_bos_token, add_eos_token,
+// extra_ids (T5, default 100), do_lower_case and split_by_punct (DeBERTa-v2) are read when present.
+// Throws rb::TokenizerError naming `origin` when a present field has the wrong type.
+SentencePieceConvertOptions sentencepiece_options_from_config(const nlohmann::json& config,
+                                                              const std::string& origin);
+
+// Reads a .model file and converts it: what from_folder needs for a folder with tokenizer.model
+// and no tokenizer.json. Throws rb::IoError / rb::TokenizerError naming the file.
+nlohmann::json sentencepiece_file_to_tokenizer_json(const std::string& model_path,
+                                                    SentencePieceConvertOptions options);
+
 // Throws rb::TokenizerError for an unknown family, an unsupported model type, or ids that the
 // post-processor needs but the vocab lacks.
 nlohmann::json convert_sentencepiece_to_tokenizer_json(const SentencePieceModelProto& model,

@@ -558,6 +558,32 @@ TEST_F(Llama2Test, UnigramConversionAgreesWithRustAndSentencePiece) {
   EXPECT_EQ(tiny_ours.back(), (std::vector<int32_t>{8, 10, 3, 9}));
 }
 
+// The Gemma rules (Replace(" ", "▁") without a dummy prefix, BPE with byte fallback, "<0x09>"
+// renamed "\t" when there is no tab piece) on the Llama-2 pieces, against SentencePiece running
+// the same pieces with add_dummy_prefix=false.
+TEST_F(Llama2Test, GemmaConversionAgreesWithSentencePiece) {
+  SentencePieceModelProto gemma_like = model_;
+  gemma_like.normalizer_spec.add_dummy_prefix = false;
+  const std::string model_path = t::npm_work_dir() + "/llama2-no-dummy-prefix.model";
+  t::write_text_file(model_path, serialize_sentencepiece_model(gemma_like));
+  auto texts = corpus_texts();
+  if (texts.empty()) GTEST_SKIP() << "no corpus texts";
+  std::vector<std::string> sample;
+  for (size_t i = 0; i < texts.size(); i += 3) sample.push_back(texts[i]);
+  sample.push_back("\tindented\twith tabs\n\t\tand more");
+  sample.push_back(" leading and trailing spaces  ");
+  std::string why_not;
+  const auto reference = run_sentencepiece({{model_path, sample}}, why_not);
+  if (!reference) GTEST_SKIP() << why_not;
+  const Json doc = convert_sentencepiece_to_tokenizer_json(gemma_like, family("gemma"));
+  EXPECT_EQ(doc["model"]["vocab"]["\t"], 12);
+  EXPECT_FALSE(doc["model"]["vocab"].contains("<0x09>"));
+  const auto ours = load(doc).encode_batch(sample, false, 2);
+  EXPECT_EQ(count_identical((*reference)[0], ours, sample, "gemma rules on llama-2 pieces"), sample.size());
+  // add_bos defaults to true for Gemma.
+  EXPECT_EQ(load(doc).encode("Hi").front(), 1);
+}
+
 TEST_F(Llama2Test, LlamaCppVocabVectors) {
   const std::string stem = std::string(RB_SHARED_DIR) + "/data/tokenizers/vocab-tests/ggml-vocab-llama-spm.gguf";
   if (!fs::exists(stem + ".inp")) GTEST_SKIP() << "shared data absent: " << stem;

@@ -17,6 +17,9 @@ using VocabScores = std::vector<std::pair<std::string, float>>;
 
 enum class Family { Llama, Gemma, T5, DebertaV2, Spm };
 
+std::vector<SentencePieceMerge> bpe_merges(const VocabScores& vocab_scores,
+                                           const std::unordered_map<std::string, int64_t>& vocab);
+
 Family resolve_family(const SentencePieceModelProto& model, const SentencePieceConvertOptions& options) {
   const std::string& name = options.family;
   if (name == "llama") return Family::Llama;
@@ -119,12 +122,13 @@ Json bpe_model_json(Family family, const SentencePieceModelProto& model, const V
   std::vector<std::string> sp_pieces;
   sp_pieces.reserve(model.pieces.size());
   for (const auto& piece : model.pieces) sp_pieces.push_back(piece.piece);
-  std::vector<std::string> merge_vocab = sp_pieces;
-  if (family == Family::Gemma && std::find(sp_pieces.begin(), sp_pieces.end(), "\t") == sp_pieces.end()) {
+  auto merge_vocab = index_of(sp_pieces);
+  if (family == Family::Gemma && merge_vocab.count("\t") == 0) {
     // GemmaSentencePieceExtractor: vocab["\t"] = vocab.get("<0x09>").
-    merge_vocab.push_back("\t");
+    auto byte_tab = merge_vocab.find("<0x09>");
+    if (byte_tab != merge_vocab.end()) merge_vocab["\t"] = byte_tab->second;
   }
-  std::vector<SentencePieceMerge> merges = sentencepiece_bpe_merges(vocab_scores, merge_vocab);
+  std::vector<SentencePieceMerge> merges = bpe_merges(vocab_scores, merge_vocab);
 
   Json vocab = Json::object();
   for (size_t i = 0; i < vocab_scores.size(); ++i) vocab[vocab_scores[i].first] = static_cast<int64_t>(i);
@@ -354,7 +358,13 @@ Json post_processor_json(Family family, const SentencePieceModelProto& model, co
 
 std::vector<SentencePieceMerge> sentencepiece_bpe_merges(const VocabScores& vocab_scores,
                                                          const std::vector<std::string>& id_to_piece) {
-  const auto vocab = index_of(id_to_piece);
+  return bpe_merges(vocab_scores, index_of(id_to_piece));
+}
+
+namespace {
+
+std::vector<SentencePieceMerge> bpe_merges(const VocabScores& vocab_scores,
+                                           const std::unordered_map<std::string, int64_t>& vocab) {
   // dict(vocab_scores): first position of each piece, last score.
   std::vector<std::pair<std::string, float>> scores;
   std::unordered_map<std::string, size_t> position;
@@ -393,8 +403,6 @@ std::vector<SentencePieceMerge> sentencepiece_bpe_merges(const VocabScores& voca
   for (auto& merge : merges) result.push_back({std::move(merge.left), std::move(merge.right)});
   return result;
 }
-
-namespace {
 
 bool config_flag(const Json& config, const char* key, bool fallback, const std::string& origin) {
   if (!config.contains(key) || config[key].is_null()) return fallback;

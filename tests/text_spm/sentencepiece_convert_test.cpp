@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <chrono>
 #include <cstdlib>
 #include <optional>
 #include <random>
@@ -199,6 +200,9 @@ TEST(SentencePieceConvert, T5AppendsEosAndExtraIds) {
   const Json doc = convert_sentencepiece_to_tokenizer_json(tiny_unigram(), options);
   EXPECT_EQ(doc["model"]["vocab"].size(), 13u);
   EXPECT_EQ(doc["model"]["vocab"][11][0], "<extra_id_1>");
+  EXPECT_EQ(doc["post_processor"]["pair"][2]["Sequence"]["type_id"], 0);
+  EXPECT_EQ(doc["added_tokens"].back()["content"], "<extra_id_0>");
+  EXPECT_EQ(doc["added_tokens"].back()["special"], true);
   const Tokenizer tokenizer = load(doc);
   EXPECT_EQ(tokenizer.encode("ab ba"), (std::vector<int32_t>{8, 3, 9, 2}));
   EXPECT_EQ(tokenizer.encode("ab<extra_id_0>"), (std::vector<int32_t>{8, 12, 2}));
@@ -645,6 +649,19 @@ TEST_F(Llama2Test, OptionsFromOfficialConfigRebuildTheOfficialPipeline) {
     EXPECT_EQ(doc[key], official_[key]) << key;
   }
   EXPECT_EQ(doc, converted_);
+}
+
+// Start-up cost of a .model folder: read + convert (merge extraction) + load.
+TEST_F(Llama2Test, ConversionIsFastEnoughForStartUp) {
+  const auto started = std::chrono::steady_clock::now();
+  const Json doc = sentencepiece_file_to_tokenizer_json(llama_model_path(), family("auto"));
+  const auto converted = std::chrono::steady_clock::now();
+  const Tokenizer tokenizer = load(doc);
+  const auto loaded = std::chrono::steady_clock::now();
+  const auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+  std::cout << "[ llama-2 ] read+convert " << ms(started, converted) << " ms, load " << ms(converted, loaded) << " ms\n";
+  EXPECT_LT(ms(started, loaded), 10000.0);
+  EXPECT_EQ(tokenizer.vocab_size(), 32000u);
 }
 
 TEST_F(Llama2Test, AddEosOptionAppendsEos) {

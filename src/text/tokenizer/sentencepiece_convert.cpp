@@ -308,7 +308,7 @@ Json template_piece_sequence(const char* name, int type_id) {
 // TemplateProcessing: `before` + $A + `after` for one sequence; the pair repeats it for $B
 // with type id 1 (LlamaTokenizerFast.update_post_processor and the converters' templates).
 Json template_processing(const std::vector<SpecialToken>& before, const std::vector<SpecialToken>& after,
-                         bool pair_repeats_before) {
+                         bool pair_repeats_before, int second_type_id = 1) {
   Json single = Json::array();
   Json pair = Json::array();
   Json specials = Json::object();
@@ -317,10 +317,10 @@ Json template_processing(const std::vector<SpecialToken>& before, const std::vec
   for (const auto& token : after) single.push_back(template_piece_special(token.content, 0));
   pair = single;
   if (pair_repeats_before) {
-    for (const auto& token : before) pair.push_back(template_piece_special(token.content, 1));
+    for (const auto& token : before) pair.push_back(template_piece_special(token.content, second_type_id));
   }
-  pair.push_back(template_piece_sequence("B", 1));
-  for (const auto& token : after) pair.push_back(template_piece_special(token.content, 1));
+  pair.push_back(template_piece_sequence("B", second_type_id));
+  for (const auto& token : after) pair.push_back(template_piece_special(token.content, second_type_id));
   for (const auto& token : before) specials[token.content] = {{"id", token.content}, {"ids", {token.id}}, {"tokens", {token.content}}};
   for (const auto& token : after) specials[token.content] = {{"id", token.content}, {"ids", {token.id}}, {"tokens", {token.content}}};
   return {{"type", "TemplateProcessing"}, {"single", single}, {"pair", pair}, {"special_tokens", specials}};
@@ -345,7 +345,8 @@ Json post_processor_json(Family family, const SentencePieceModelProto& model, co
       }
       return template_processing(before, after, /*pair_repeats_before=*/true);
     }
-    case Family::T5: return template_processing({}, {require_token(vocab, "</s>", options.origin)}, false);
+    case Family::T5:  // T5Converter writes its template as plain strings: every type id is 0
+      return template_processing({}, {require_token(vocab, "</s>", options.origin)}, false, /*second_type_id=*/0);
     case Family::DebertaV2:
       return template_processing({require_token(vocab, "[CLS]", options.origin)},
                                  {require_token(vocab, "[SEP]", options.origin)}, false);

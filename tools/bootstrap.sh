@@ -9,9 +9,10 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(build-essential cmake pkg-config libtorch-dev libopenblas-dev nlohmann-json3-dev libpcre2-dev
-          libicu-dev libcli11-dev libgtest-dev python3 libsentencepiece-dev
+          libicu-dev libcli11-dev libgtest-dev python3
           libsnappy-dev libzstd-dev zlib1g-dev
-          libcurl4-openssl-dev libsqlite3-dev)
+          libcurl4-openssl-dev libsqlite3-dev
+          libsentencepiece-dev)  # tests only: trains a tiny SentencePiece model; never linked into rewardbench
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -67,10 +67,9 @@ std::optional<int32_t> resolve_id(const text::Tokenizer& tokenizer, const std::o
 
 TokenizerFolder load_tokenizer_folder(const std::string& dir) {
   const fs::path root(dir);
-  const fs::path tokenizer_json = root / "tokenizer.json";
-  if (!fs::exists(tokenizer_json))
-    throw IoError(tokenizer_json.string() + ": not found (only tokenizer.json tokenizers are supported so far)");
-  TokenizerFolder folder{dir, text::Tokenizer::from_file(tokenizer_json.string())};
+  // tokenizer.json, else tokenizer.model, else vocab.json + merges.txt, with tokenizer_config.json's
+  // add_bos/add_eos/legacy applied as transformers applies them.
+  TokenizerFolder folder{dir, text::Tokenizer::from_folder(dir)};
 
   const fs::path config_path = root / "tokenizer_config.json";
   Json config = read_json_file(config_path);

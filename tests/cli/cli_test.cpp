@@ -184,9 +184,10 @@ TEST_F(CliTest, RenderPrintsTextOrError) {
 }
 
 // Hugging Face datasets are Parquet: a v1 file written by a real Parquet writer (tests/io/fixtures).
+// Its first two rows are valid; row 2 has a null `rejected`, which must be named in the error.
 TEST_F(CliTest, EvalReadsParquetDatasets) {
   const std::string parquet = rb::testing::source_dir() + "/tests/io/fixtures/rb1_flat_snappy_v1.parquet";
-  const ProgramRun run = rewardbench(eval_args(parquet));
+  const ProgramRun run = rewardbench(eval_args(parquet) + " --limit 2");
   ASSERT_EQ(run.status, 0) << run.output;
   std::ifstream outputs(out_ + "/outputs.jsonl");
   std::string line;
@@ -197,7 +198,9 @@ TEST_F(CliTest, EvalReadsParquetDatasets) {
   EXPECT_NE(first["text_chosen"].get<std::string>().find("bake at 220°C"), std::string::npos);
   size_t lines = 1;
   while (std::getline(outputs, line)) ++lines;
-  EXPECT_EQ(lines, 5u);
+  EXPECT_EQ(lines, 2u);
+  fs::remove_all(out_);
+  expect_failure(eval_args(parquet), {"rb1_flat_snappy_v1.parquet:row 2", "\"rejected\"", "null"});
 }
 
 // RewardBench 2 rows are recognised by their counts and scored as run_v2.py: every completion on its

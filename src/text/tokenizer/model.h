@@ -1,7 +1,7 @@
 #pragma once
 // tokenizer.json "model": turns one pre-token into ids. Implementations: BPE (bpe_model.h),
-// Unigram (unigram_model.h), WordPiece and WordLevel (word_models.h), and a SentencePiece .model
-// file run through libsentencepiece (sentencepiece_model.h).
+// Unigram (unigram_model.h), WordPiece and WordLevel (word_models.h). SentencePiece .model files
+// become one of these through sentencepiece_convert.h.
 #include <cstdint>
 #include <memory>
 #include <optional>

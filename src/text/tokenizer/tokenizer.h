@@ -16,8 +16,9 @@
 //          Sequence, null
 //   decoder: ByteLevel, Metaspace, WordPiece, BPEDecoder, CTC, Replace, ByteFallback, Fuse,
 //          Strip, Sequence, null
-// Tokenizer folders (from_folder) also load SentencePiece .model files (libsentencepiece) and
-// GPT-2 style vocab.json + merges.txt; see from_folder.
+// Tokenizer folders (from_folder) also load SentencePiece .model files (converted natively into
+// the tokenizer.json transformers' converters build; sentencepiece_convert.h) and GPT-2 style
+// vocab.json + merges.txt; see from_folder.
 // Added tokens get their ids the way Rust assigns them (a token in the vocab keeps its vocab id,
 // a new one takes the next id after the vocab); the file's "id" field is only informative there.
 // A "truncation" block in the file is honoured by encode() like Rust does; "padding" is ignored.
@@ -55,9 +56,9 @@ class Tokenizer {
   static Tokenizer from_json_string(const std::string& json, const std::string& origin = "<memory>");
 
   // A Hugging Face tokenizer folder, loaded as transformers' AutoTokenizer would see it:
-  //   tokenizer.json if present, else tokenizer.model (SentencePiece, through libsentencepiece;
-  //   the slow-tokenizer semantics of legacy=True: every text piece between added tokens gets
-  //   the model's dummy prefix), else vocab.json + merges.txt (GPT-2 byte-level BPE).
+  //   tokenizer.json if present, else tokenizer.model (SentencePiece, converted natively as
+  //   transformers' convert_slow_tokenizer does for a fast tokenizer, honouring `legacy`),
+  //   else vocab.json + merges.txt (GPT-2 byte-level BPE).
   // tokenizer_config.json (optional) then decides as transformers does: tokens of
   // added_tokens_decoder missing from the tokenizer are added with their flags; for
   // tokenizer_class Llama/CodeLlama/Gemma (slow or Fast) the post-processor is rebuilt from

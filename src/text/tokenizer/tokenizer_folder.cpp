@@ -9,7 +9,8 @@
 
 #include "common/error.h"
 #include "text/tokenizer/json_fields.h"
-#include "text/tokenizer/sentencepiece_model.h"
+#include "text/tokenizer/model.h"
+#include "text/tokenizer/sentencepiece_convert.h"
 #include "text/tokenizer/tokenizer.h"
 
 namespace rb::text {
@@ -124,11 +125,8 @@ void add_config_special_tokens(nlohmann::json& doc, const nlohmann::json& config
 
 // The id a token string has in the document: the model vocabulary first (as Rust assigns added
 // tokens that are in it), else the added token's own id.
-std::optional<int64_t> lookup_id(const nlohmann::json& doc, const SentencePieceModel* sentencepiece,
-                                 const std::string& content) {
-  if (sentencepiece) {
-    if (auto id = sentencepiece->token_to_id(content)) return *id;
-  } else if (doc.contains("model") && doc["model"].contains("vocab")) {
+std::optional<int64_t> lookup_id(const nlohmann::json& doc, const std::string& content) {
+  if (doc.contains("model") && doc["model"].contains("vocab")) {
     const auto& vocab = doc["model"]["vocab"];
     if (vocab.is_object()) {
       auto it = vocab.find(content);
@@ -150,15 +148,14 @@ std::optional<int64_t> lookup_id(const nlohmann::json& doc, const SentencePieceM
 }
 
 // transformers' update_post_processor: "<bos>:0 $A:0 <eos>:0" with the parts switched on.
-nlohmann::json bos_eos_template(const nlohmann::json& doc, const SentencePieceModel* sentencepiece,
-                                const nlohmann::json& config, bool add_bos, bool add_eos,
+nlohmann::json bos_eos_template(const nlohmann::json& doc, const nlohmann::json& config, bool add_bos, bool add_eos,
                                 const std::string& origin) {
   nlohmann::json single = nlohmann::json::array();
   nlohmann::json specials = nlohmann::json::object();
   auto special = [&](const char* key) {
     const auto content = token_text(config, key);
     if (!content) throw TokenizerError(origin + ": " + key + " is required when add_" + std::string(key).substr(0, 3) + "_token is true");
-    const auto id = lookup_id(doc, sentencepiece, *content);
+    const auto id = lookup_id(doc, *content);
     if (!id) throw TokenizerError(origin + ": " + key + " '" + *content + "' is not in the vocabulary");
     single.push_back({{"SpecialToken", {{"id", *content}, {"type_id", 0}}}});
     specials[*content] = {{"id", *content}, {"ids", {*id}}, {"tokens", {*content}}};
@@ -200,28 +197,6 @@ nlohmann::json gpt2_document(const fs::path& vocab_path, const fs::path& merges_
                      {"fuse_unk", false}, {"byte_fallback", false}}}};
 }
 
-// A .model file: its unknown and control pieces are special added tokens, user-defined pieces
-// plain ones (not normalized), as transformers' SpmConverter registers them.
-nlohmann::json sentencepiece_document(const SentencePieceModel& model) {
-  nlohmann::json added = nlohmann::json::array();
-  const auto& pieces = model.pieces();
-  for (size_t id = 0; id < pieces.size(); ++id) {
-    const int type = pieces[id].type;
-    if (type == 2 || type == 3) {
-      added.push_back(added_token_entry(pieces[id].piece, static_cast<int64_t>(id), true));
-    } else if (type == 4) {
-      added.push_back(added_token_entry(pieces[id].piece, static_cast<int64_t>(id), false,
-                                        {{"normalized", false}}));
-    }
-  }
-  return {{"version", "1.0"}, {"added_tokens", added}, {"normalizer", nullptr},
-          {"pre_tokenizer", nullptr}, {"post_processor", nullptr},
-          {"decoder", {{"type", "Sequence"}, {"decoders", {
-              {{"type", "Replace"}, {"pattern", {{"String", "\u2581"}}}, {"content", " "}},
-              {{"type", "ByteFallback"}}, {{"type", "Fuse"}},
-              {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}}}};
-}
-
 }  // namespace
 
 Tokenizer Tokenizer::from_folder(const std::string& dir) {
@@ -233,7 +208,6 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   const std::string tokenizer_class = config.value("tokenizer_class", "");
 
   nlohmann::json doc;
-  std::unique_ptr<SentencePieceModel> sentencepiece;
   std::string origin;
   bool has_tokenizer_json = false;
   if (fs::exists(root / "tokenizer.json")) {
@@ -242,8 +216,8 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
     has_tokenizer_json = true;
   } else if (fs::exists(root / "tokenizer.model")) {
     origin = (root / "tokenizer.model").string();
-    sentencepiece = std::make_unique<SentencePieceModel>(origin, config_bool(config, "legacy", true));
-    doc = sentencepiece_document(*sentencepiece);
+    // As transformers does for a fast tokenizer: convert the model (convert_slow_tokenizer.py).
+    doc = sentencepiece_file_to_tokenizer_json(origin, sentencepiece_options_from_config(config, config_path.string()));
   } else if (fs::exists(root / "vocab.json") && fs::exists(root / "merges.txt")) {
     origin = (root / "vocab.json").string();
     doc = gpt2_document(root / "vocab.json", root / "merges.txt", config);
@@ -264,13 +238,13 @@ Tokenizer Tokenizer::from_folder(const std::string& dir) {
   const bool bos_eos_from_config =
       rebuild || (!has_tokenizer_json && (config.contains("add_bos_token") || config.contains("add_eos_token")));
   if (!bos_eos_from_config) {
-    return from_document(doc, origin, std::move(sentencepiece));
+    return from_document(doc, origin);
   }
   const bool add_bos = config_bool(config, "add_bos_token", rebuild);
   const bool add_eos = config_bool(config, "add_eos_token", false);
-  doc["post_processor"] = bos_eos_template(doc, sentencepiece.get(), config, add_bos, add_eos,
+  doc["post_processor"] = bos_eos_template(doc, config, add_bos, add_eos,
                                            config_path.string());
-  return from_document(doc, origin, std::move(sentencepiece));
+  return from_document(doc, origin);
 }
 
 }  // namespace rb::text

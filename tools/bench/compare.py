@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Compares our outputs.jsonl with the reference's scores and prints the benchmark report.
+
+usage: compare.py REFERENCE_JSONL OURS_DIR REFERENCE_STATS_JSON NON_EMBEDDING_PARAMS
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+
+def matmul_tflops(n=8192, repeats=10):
+    a = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+    for _ in range(3):
+        a @ b
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        a @ b
+    torch.cuda.synchronize()
+    return 2 * n ** 3 * repeats / (time.perf_counter() - start) / 1e12
+
+
+def main():
+    ref_path, ours_dir, stats_path, params = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    ref = [json.loads(line) for line in open(ref_path)]
+    ours = [json.loads(line) for line in open(ours_dir + "/outputs.jsonl")]
+    run = json.load(open(ours_dir + "/run.json"))
+    stats = json.loads(open(stats_path).read().strip().splitlines()[-1])
+    assert [r["id"] for r in ref] == [o["id"] for o in ours]
+    same = sum((r["scores_chosen"] > r["scores_rejected"]) == (o["scores_chosen"] > o["scores_rejected"])
+               for r, o in zip(ref, ours))
+    diffs = [abs(r[k] - o[k]) for r, o in zip(ref, ours) for k in ("scores_chosen", "scores_rejected")]
+    ours_seconds = run["timings_seconds"]["tokenize_and_score"]
+    tokens = stats["real_tokens"]
+    peak = matmul_tflops()
+    def mfu(seconds):
+        return 2 * params * tokens / seconds / 1e12 / peak
+    report = {
+        "pairs": len(ref), "real_tokens": tokens,
+        "reference_seconds": round(stats["reference_seconds"], 2),
+        "ours_seconds": round(ours_seconds, 2),
+        "speedup": round(stats["reference_seconds"] / ours_seconds, 2),
+        "reference_tokens_per_second": round(tokens / stats["reference_seconds"]),
+        "ours_tokens_per_second": round(tokens / ours_seconds),
+        "bf16_matmul_tflops_8192": round(peak, 1),
+        "reference_useful_flop_utilisation": round(mfu(stats["reference_seconds"]), 3),
+        "ours_useful_flop_utilisation": round(mfu(ours_seconds), 3),
+        "ours_model_load_seconds": round(run["timings_seconds"].get("load_model", float("nan")), 2),
+        "identical_decisions": f"{same}/{len(ref)} ({100.0 * same / len(ref):.2f}%)",
+        "median_abs_score_diff": statistics.median(diffs),
+        "max_abs_score_diff": max(diffs),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

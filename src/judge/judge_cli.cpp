@@ -12,8 +12,10 @@ CLI::App* add_judge_command(CLI::App& app, JudgeOptions& o) {
       ->required();
   cmd->add_option("--output_dir,--output-dir", o.output_dir,
                   "Where results.json, verdicts.jsonl, judge_metrics.json and run.json go (default: results/judge/<model>)");
-  cmd->add_option("--base_url,--base-url", o.base_url,
-                  "API base URL, e.g. http://localhost:8000/v1 (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, else the vendor's)");
+  cmd->add_option("--base_url,--base-url,--judge_server,--judge-server", o.base_url,
+                  "API base URL; a local judge server (llama.cpp's llama-server, vLLM, SGLang, TGI) is just its "
+                  "OpenAI-compatible URL, e.g. http://127.0.0.1:8080/v1 (default: OPENAI_BASE_URL / "
+                  "ANTHROPIC_BASE_URL, else the vendor's)");
   cmd->add_option("--protocol", o.protocol, "openai (chat completions), anthropic (messages) or auto (claude* -> anthropic)")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "openai", "anthropic"}));

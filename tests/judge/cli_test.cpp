@@ -31,6 +31,13 @@ TEST(JudgeCli, ReferenceSpellings) {
   EXPECT_EQ(o.base_url, "http://127.0.0.1:1/v1");
 }
 
+// A local judge (llama.cpp's llama-server, vLLM) is addressed by its OpenAI-compatible URL.
+TEST(JudgeCli, JudgeServerIsTheBaseUrl) {
+  const JudgeOptions o = parse({"--model", "local", "--dataset", "d.jsonl", "--judge-server", "http://127.0.0.1:8080/v1"});
+  EXPECT_EQ(o.base_url, "http://127.0.0.1:8080/v1");
+  EXPECT_EQ(parse({"--model", "m", "--dataset", "d", "--judge_server", "http://h/v1"}).base_url, "http://h/v1");
+}
+
 TEST(JudgeCli, DefaultsAndRejections) {
   const JudgeOptions o = parse({"--model", "m", "--dataset", "d.json"});
   EXPECT_EQ(o.version, 1);

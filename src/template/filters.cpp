@@ -135,21 +135,6 @@ Value f_dictsort(const Value& v, const CallArgs& a) {
   return Value::list(std::move(items));
 }
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 Value f_escape(const Value& v, const CallArgs&) {
   if (v.is_markup()) return v;
   return Value::markup(html_escape(soft_str(v)));

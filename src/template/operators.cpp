@@ -119,21 +119,6 @@ Value index_sequence(const Value& object, std::int64_t index) {
   return items[static_cast<std::size_t>(i)];
 }
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string object_description(const Value& object) {
   if (object.is_none()) return "'None'";
   return "'" + object.type_name() + " object'";

@@ -436,4 +436,20 @@ ValueList Value::iterate() const {
   }
 }
 
+// markupsafe.escape, which jinja2 uses for |escape, |forceescape and Markup concatenation.
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace rb::tmpl

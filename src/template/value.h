@@ -143,6 +143,9 @@ class Value {
 
 // Python float repr (shortest round-trip digits, 'e' notation outside [1e-4, 1e16)).
 using rb::python_float_repr;  // common/python_text.h
+
+// markupsafe.escape: & < > " ' as &amp; &lt; &gt; &#34; &#39;.
+std::string html_escape(const std::string& text);
 // Python repr of a str: single quotes unless the text holds ' and no ".
 std::string python_string_repr(const std::string& text);
 

@@ -51,6 +51,9 @@ def answer_sections(user):
     for letter in "ABCD":
         section = re.search(r"\[The Start of Assistant " + letter + r"'s Answer\]\n(.*?)\n\[The End of Assistant "
                             + letter + r"'s Answer\]", user, re.S)
+        if not section:  # the multi-turn prompt shows whole conversations
+            section = re.search(r"<\|The Start of Assistant " + letter + r"'s Conversation with User\|>\n(.*?)"
+                                r"<\|The End of Assistant " + letter + r"'s Conversation with User\|>", user, re.S)
         if section:
             sections[letter] = section.group(1)
     return sections

@@ -6,12 +6,14 @@
 #include "cli/scoring_session.h"
 #include "common/error.h"
 #include "eval/dataset.h"
+#include "eval/instruction_dataset.h"
 #include "eval/metrics.h"
 #include "eval/v2_dataset.h"
 #include "eval/v2_metrics.h"
 #include "io/json_file.h"
 #include "io/parquet.h"
 #include "pipeline/pair_renderer.h"
+#include "report/instruction_outputs.h"
 #include "report/outputs_file.h"
 #include "report/results_file.h"
 #include "report/run_file.h"
@@ -126,12 +128,56 @@ int run_v2(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows
   return 0;
 }
 
+// The reference CLI's instruction-data mode: rows with `messages` (and no chosen/rejected, unless
+// --prioritize_scoring) are scored one conversation each and written without any accuracy.
+int run_instructions(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows) {
+  ScoringSession session(options);
+  const auto rows = eval::parse_instruction_rows(json_rows, options.limit);
+  const auto& builder = session.text_builder();
+  std::vector<std::string> prompts, texts;
+  for (const auto& row : rows) {
+    try {
+      if (builder.uses_tokenizer_template()) {
+        texts.push_back(builder.render_messages(eval::to_json(row.messages)));
+        prompts.push_back(row.prompt);
+      } else {  // FastChat: roles by position; the written prompt is the first user turn rendered alone
+        const auto messages = eval::positional_roles(row.messages);
+        texts.push_back(builder.render_messages(eval::to_json(messages)));
+        prompts.push_back(builder.render_messages(eval::to_json(eval::Messages{messages.front()})));
+      }
+    } catch (const TemplateError& e) {
+      throw InputError(row.origin + ": the chat template raised: " + e.what());
+    }
+  }
+  session.clock().lap("load_and_render");
+  session.log(std::to_string(rows.size()) + " conversations (instruction data, scores only) from " + options.dataset);
+
+  session.load_model();
+  const auto scores = session.score(texts);
+  std::vector<report::ScoredInstruction> scored;
+  for (size_t i = 0; i < rows.size(); ++i)
+    scored.push_back(report::make_scored_instruction(rows[i], prompts[i], texts[i],
+                                                     std::vector<double>(scores[i].begin(), scores[i].end())));
+  const fs::path out = session.output_dir();
+  fs::create_directories(out);
+  write_run_json(session, rows.size());
+  report::write_instruction_outputs_jsonl((out / "outputs.jsonl").string(), scored);
+  std::cout << "model: " << session.results_model_name() << "\n"
+            << "scored " << rows.size() << " conversations (instruction data: no accuracy); written to "
+            << out.string() << "/ (outputs.jsonl, run.json)\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_eval(const EvalOptions& options) {
   const auto json_rows = io::read_dataset_rows(options.dataset);
-  const bool v2 = options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows));
-  return v2 ? run_v2(options, json_rows) : run_v1(options, json_rows);
+  if (options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows)))
+    return run_v2(options, json_rows);
+  if (eval::detect_dataset_kind(json_rows, options.prioritize_scoring, options.dataset) ==
+      eval::DatasetKind::kInstruction)
+    return run_instructions(options, json_rows);
+  return run_v1(options, json_rows);
 }
 
 }  // namespace rb::cli

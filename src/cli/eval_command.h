@@ -1,7 +1,8 @@
 #pragma once
 // `rewardbench eval`: score a sequence-classifier reward model on a RewardBench v1 preference
 // set (as scripts/run_rm.py: results.json, outputs.jsonl, run.json) or on RewardBench 2 (as
-// scripts/run_v2.py: results.json, scores.json, run.json).
+// scripts/run_v2.py: results.json, scores.json, run.json), or score instruction data (rows with
+// `messages`: outputs.jsonl without accuracy, as the reference CLI).
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct EvalOptions {
   size_t max_length = 2048;
   int threads = 0;                   // 0: all cores
   std::optional<size_t> limit;       // first N rows only (--debug: 10)
+  bool prioritize_scoring = false;   // rows with `messages` are instruction data even with chosen/rejected
   bool quiet = false;
   std::string command_line;          // recorded in run.json
   std::string label;                 // shown in results.json "model"; default: --model as given

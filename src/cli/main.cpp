@@ -62,6 +62,8 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", o.threads, "CPU threads for tokenization and the model (0: all cores)")
       ->capture_default_str();
+  cmd->add_flag("--prioritize_scoring,--prioritize-scoring", o.prioritize_scoring,
+                "Rows with `messages` are instruction data (scores only) even when chosen/rejected exist");
   cmd->add_option("--limit", o.limit, "Evaluate only the first N rows (pairs, or prompts for v2)");
   cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 rows only, as the reference's --debug");
   cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");

@@ -203,6 +203,35 @@ TEST_F(CliTest, EvalReadsParquetDatasets) {
   expect_failure(eval_args(parquet), {"rb1_flat_snappy_v1.parquet:row 2", "\"rejected\"", "null"});
 }
 
+// Instruction data (`messages`, no chosen/rejected): one score per conversation, no accuracy, as the
+// reference CLI's scoring mode. The same conversation scores the same as in a preference pair.
+TEST_F(CliTest, EvalScoresInstructionDataWithoutAccuracy) {
+  const auto path = write("sft.jsonl",
+      R"({"messages": [{"role": "user", "content": "Hi?"}, {"role": "assistant", "content": "Hello!"}], "source": "a"})" "\n"
+      R"({"messages": [{"role": "user", "content": "Add?"}, {"role": "assistant", "content": "a + b"}], "source": "b"})" "\n");
+  ProgramRun run = rewardbench(eval_args(path));
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_FALSE(fs::exists(fs::path(out_) / "results.json"));
+  std::ifstream outputs(out_ + "/outputs.jsonl");
+  std::string first_line, second_line;
+  std::getline(outputs, first_line);
+  std::getline(outputs, second_line);
+  auto first = nlohmann::json::parse(first_line);
+  EXPECT_EQ(first["prompt"], "Hi?");
+  EXPECT_EQ(first["source"], "a");
+  ASSERT_TRUE(first["results"].is_number()) << first_line;
+  EXPECT_NE(first["text"].get<std::string>().find("Hello!"), std::string::npos);
+
+  const auto pair = write("pair.jsonl", kRow1 + "\n");
+  fs::remove_all(out_);
+  run = rewardbench(eval_args(pair));
+  ASSERT_EQ(run.status, 0) << run.output;
+  std::ifstream pair_outputs(out_ + "/outputs.jsonl");
+  std::string pair_line;
+  std::getline(pair_outputs, pair_line);
+  EXPECT_EQ(nlohmann::json::parse(pair_line)["scores_chosen"], first["results"]);
+}
+
 // RewardBench 2 rows are recognised by their counts and scored as run_v2.py: every completion on its
 // own, regrouped per prompt; results follow the best-of-N 1/k rule on the recorded scores.
 TEST_F(CliTest, EvalScoresRewardBench2Rows) {

@@ -30,7 +30,7 @@ std::string architectures_help() {
 
 void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
   auto* cmd = app.add_subcommand(
-      "eval", "Score a reward model on a RewardBench v1 preference set or on RewardBench 2 (JSON/JSONL)");
+      "eval", "Score a reward model on RewardBench v1 pairs, RewardBench 2 or instruction data (JSON/JSONL/Parquet)");
   cmd->footer(architectures_help());
   cmd->add_option("--model", o.model, "Local Hugging Face model folder (config.json + *.safetensors)")->required();
   cmd->add_option("--dataset", o.dataset, "Preference data (.json, .jsonl or .parquet), RewardBench v1 or v2 schema")->required();

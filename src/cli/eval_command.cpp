@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "eval/dataset.h"
 #include "eval/instruction_dataset.h"
+#include "eval/pref_sets.h"
 #include "eval/metrics.h"
 #include "eval/v2_dataset.h"
 #include "eval/v2_metrics.h"
@@ -43,11 +44,8 @@ void write_run_json(ScoringSession& session, size_t num_rows) {
                          session.clock().timings());
 }
 
-int run_v1(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows) {
+int run_v1(const EvalOptions& options, const std::vector<eval::PreferenceRow>& rows) {
   ScoringSession session(options);
-  eval::DatasetOptions dataset_options;
-  dataset_options.max_rows = options.limit;
-  const auto rows = eval::parse_preference_rows(json_rows, dataset_options);
   const auto texts = pipeline::render_pairs(rows, session.text_builder());
   session.clock().lap("load_and_render");
   session.log(std::to_string(rows.size()) + " pairs from " + options.dataset + ", chat template: " +
@@ -171,13 +169,18 @@ int run_instructions(const EvalOptions& options, const std::vector<io::JsonRow>&
 }  // namespace
 
 int run_eval(const EvalOptions& options) {
+  eval::DatasetOptions dataset_options;
+  dataset_options.max_rows = options.limit;
+  // A folder of <split>.jsonl files is the prior preference sets (allenai/pref-test-sets).
+  if (fs::is_directory(options.dataset))
+    return run_v1(options, eval::load_pref_test_sets(eval::find_pref_set_splits(options.dataset), dataset_options));
   const auto json_rows = io::read_dataset_rows(options.dataset);
   if (options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows)))
     return run_v2(options, json_rows);
   if (eval::detect_dataset_kind(json_rows, options.prioritize_scoring, options.dataset) ==
       eval::DatasetKind::kInstruction)
     return run_instructions(options, json_rows);
-  return run_v1(options, json_rows);
+  return run_v1(options, eval::parse_preference_rows(json_rows, dataset_options));
 }
 
 }  // namespace rb::cli

@@ -33,7 +33,9 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
       "eval", "Score a reward model on RewardBench v1 pairs, RewardBench 2 or instruction data (JSON/JSONL/Parquet)");
   cmd->footer(architectures_help());
   cmd->add_option("--model", o.model, "Local Hugging Face model folder (config.json + *.safetensors)")->required();
-  cmd->add_option("--dataset", o.dataset, "Preference data (.json, .jsonl or .parquet), RewardBench v1 or v2 schema")->required();
+  cmd->add_option("--dataset", o.dataset,
+                  "Data (.json, .jsonl or .parquet; RewardBench v1, v2 or instruction rows), or a folder of prior-set splits")
+      ->required();
   cmd->add_option("--benchmark", o.benchmark,
                   "v1 (pairs, as run_rm.py), v2 (best-of-N + Ties, as run_v2.py), or auto: v2 when rows have "
                   "num_correct and total_completions")

@@ -232,6 +232,24 @@ TEST_F(CliTest, EvalScoresInstructionDataWithoutAccuracy) {
   EXPECT_EQ(nlohmann::json::parse(pair_line)["scores_chosen"], first["results"]);
 }
 
+// A folder of <split>.jsonl files is the prior sets: subset = split name, pku_* dropped, and the
+// Prior Sets score (mean of anthropic_helpful, anthropic_hhh, shp, summarize) in results.json.
+TEST_F(CliTest, EvalReadsAPriorSetsFolder) {
+  const fs::path folder = dir_ / "pref-sets";
+  fs::create_directories(folder);
+  const std::string row = R"({"prompt": [{"role": "user", "content": "Hi?"}], "chosen": "Hello!", "rejected": "No.", "id": 1})";
+  for (const char* split : {"anthropic_helpful", "shp", "pku_safer"}) std::ofstream(folder / (std::string(split) + ".jsonl")) << row << "\n";
+  const ProgramRun run = rewardbench(eval_args(folder.string()));
+  ASSERT_EQ(run.status, 0) << run.output;
+  auto results = nlohmann::json::parse(rb::testing::read_file(out_ + "/results.json"));
+  EXPECT_TRUE(results.contains("anthropic_helpful"));
+  EXPECT_TRUE(results.contains("shp"));
+  EXPECT_FALSE(results.contains("pku_safer"));
+  ASSERT_TRUE(results.contains("Prior Sets"));
+  EXPECT_DOUBLE_EQ(results["Prior Sets"].get<double>(),
+                   (results["anthropic_helpful"].get<double>() + results["shp"].get<double>()) / 2);
+}
+
 // RewardBench 2 rows are recognised by their counts and scored as run_v2.py: every completion on its
 // own, regrouped per prompt; results follow the best-of-N 1/k rule on the recorded scores.
 TEST_F(CliTest, EvalScoresRewardBench2Rows) {

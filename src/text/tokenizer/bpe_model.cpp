@@ -1,5 +1,6 @@
 #include "text/tokenizer/bpe_model.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <mutex>
@@ -61,19 +62,15 @@ struct Symbol {
   bool removed;
 };
 
-struct QueuedMerge {
-  size_t pos;
-  uint32_t rank;
-  int32_t new_id;
-};
-
-// std::priority_queue pops the "largest": make that the lowest rank, then the leftmost position.
-struct MergeOrder {
-  bool operator()(const QueuedMerge& a, const QueuedMerge& b) const {
-    if (a.rank != b.rank) return a.rank > b.rank;
-    return a.pos > b.pos;
-  }
-};
+// A candidate merge as one integer, rank in the high half and left position in the low half, so
+// that the min-heap pops the lowest rank first and the leftmost position on ties with a single
+// integer comparison (the heap is where merging long texts spends its time).
+using QueuedMerge = uint64_t;
+QueuedMerge queued_merge(uint32_t rank, size_t pos) {
+  return (static_cast<uint64_t>(rank) << 32) | static_cast<uint32_t>(pos);
+}
+uint32_t queued_rank(QueuedMerge entry) { return static_cast<uint32_t>(entry >> 32); }
+size_t queued_pos(QueuedMerge entry) { return static_cast<uint32_t>(entry); }
 
 }  // namespace
 
@@ -96,6 +93,7 @@ BpeModel::BpeModel(const nlohmann::json& config, const JsonContext& ctx)
   byte_fallback_ = bool_or(config, "byte_fallback", false, ctx);
   ignore_merges_ = bool_or(config, "ignore_merges", false, ctx);
   load_merges(require_field(config, "merges", ctx), ctx.child("merges"));
+  build_char_lookups();
 }
 
 BpeModel::~BpeModel() = default;
@@ -194,10 +192,12 @@ void BpeModel::tokenize(const std::string& word, std::vector<int32_t>& ids) cons
       return;
     }
   }
-  if (cache_->lookup(word, ids)) return;
+  // Words too long for the cache (whole texts without a pre-tokenizer) skip hashing and locking.
+  const bool cacheable = word.size() < WordCache::kMaxWordBytes;
+  if (cacheable && cache_->lookup(word, ids)) return;
   const size_t first = ids.size();
   merge_word(word, ids);
-  cache_->store(word, ids.data() + first, ids.data() + ids.size());
+  if (cacheable) cache_->store(word, ids.data() + first, ids.data() + ids.size());
 }
 
 void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) const {
@@ -209,33 +209,33 @@ void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) co
     if (it == vocab_.end()) throw TokenizerError("BPE unk_token '" + *unk_token_ + "' is not in the vocab");
     return it->second;
   };
-  std::string piece;
+  std::string piece;  // only built when a prefix or suffix decorates the character
   size_t pos = 0;
   while (pos < word.size()) {
     const size_t start = pos;
-    pos += utf8_sequence_length(static_cast<unsigned char>(word[pos]));
-    piece.assign(word, start, pos - start);
-    if (start > 0 && continuing_subword_prefix_) piece.insert(0, *continuing_subword_prefix_);
-    if (pos >= word.size() && end_of_word_suffix_) piece += *end_of_word_suffix_;
-
-    auto found = vocab_.find(piece);
-    if (found != vocab_.end()) {
+    pos = std::min(word.size(), pos + utf8_sequence_length(static_cast<unsigned char>(word[pos])));
+    const bool prefixed = start > 0 && continuing_subword_prefix_;
+    const bool suffixed = pos >= word.size() && end_of_word_suffix_;
+    const char* bytes = word.data() + start;
+    size_t length = pos - start;
+    std::optional<int32_t> found;
+    if (!prefixed && !suffixed) {
+      found = char_id(bytes, length);
+    } else {
+      piece.assign(word, start, length);
+      if (prefixed) piece.insert(0, *continuing_subword_prefix_);
+      if (suffixed) piece += *end_of_word_suffix_;
+      bytes = piece.data();
+      length = piece.size();
+      auto it = vocab_.find(piece);
+      if (it != vocab_.end()) found = it->second;
+    }
+    if (found) {
       if (pending_unk) symbols.push_back(*pending_unk), pending_unk.reset();
-      symbols.push_back(found->second);
+      symbols.push_back(*found);
       continue;
     }
-    if (byte_fallback_) {
-      std::vector<int32_t> byte_ids;
-      for (char c : piece) {
-        auto byte_token = vocab_.find(byte_fallback_token(static_cast<unsigned char>(c)));
-        if (byte_token == vocab_.end()) break;
-        byte_ids.push_back(byte_token->second);
-      }
-      if (byte_ids.size() == piece.size()) {
-        symbols.insert(symbols.end(), byte_ids.begin(), byte_ids.end());
-        continue;
-      }
-    }
+    if (byte_fallback_ && append_byte_fallback(bytes, length, symbols)) continue;
     if (unk_token_) {
       if (pending_unk && !fuse_unk_) symbols.push_back(*pending_unk);
       if (!pending_unk || !fuse_unk_) pending_unk = unk_id();
@@ -246,6 +246,40 @@ void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) co
   ids.insert(ids.end(), symbols.begin(), symbols.end());
 }
 
+bool BpeModel::append_byte_fallback(const char* bytes, size_t length, std::vector<int32_t>& symbols) const {
+  for (size_t i = 0; i < length; ++i) {
+    if (byte_fallback_ids_[static_cast<unsigned char>(bytes[i])] < 0) return false;  // all or none
+  }
+  for (size_t i = 0; i < length; ++i) symbols.push_back(byte_fallback_ids_[static_cast<unsigned char>(bytes[i])]);
+  return true;
+}
+
+namespace {
+uint64_t char_key(const char* bytes, size_t length) {
+  uint64_t key = static_cast<uint64_t>(length) << 32;
+  for (size_t i = 0; i < length; ++i) key |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  return key;
+}
+constexpr size_t kMaxCharBytes = 4;  // one UTF-8 character
+}  // namespace
+
+void BpeModel::build_char_lookups() {
+  for (const auto& [token, id] : vocab_) {
+    if (!token.empty() && token.size() <= kMaxCharBytes) char_ids_.emplace(char_key(token.data(), token.size()), id);
+  }
+  for (int byte = 0; byte < 256; ++byte) {
+    auto it = vocab_.find(byte_fallback_token(static_cast<unsigned char>(byte)));
+    byte_fallback_ids_[static_cast<size_t>(byte)] = it == vocab_.end() ? -1 : it->second;
+  }
+}
+
+std::optional<int32_t> BpeModel::char_id(const char* bytes, size_t length) const {
+  if (length > kMaxCharBytes) return std::nullopt;  // cannot happen for one character; kept exact
+  auto it = char_ids_.find(char_key(bytes, length));
+  if (it == char_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
 void BpeModel::apply_merges(std::vector<int32_t>& ids) const {
   if (ids.size() < 2) return;
   std::vector<Symbol> symbols(ids.size());
@@ -253,37 +287,44 @@ void BpeModel::apply_merges(std::vector<int32_t>& ids) const {
     symbols[i] = Symbol{ids[i], static_cast<int32_t>(i) - 1,
                         i + 1 < ids.size() ? static_cast<int32_t>(i + 1) : -1, false};
   }
-  std::priority_queue<QueuedMerge, std::vector<QueuedMerge>, MergeOrder> queue;
+  std::vector<QueuedMerge> initial;
+  initial.reserve(symbols.size());
   for (size_t i = 0; i + 1 < symbols.size(); ++i) {
     if (const MergeTarget* m = find_merge(symbols[i].id, symbols[i + 1].id)) {
-      queue.push(QueuedMerge{i, m->rank, m->new_id});
+      initial.push_back(queued_merge(m->rank, i));
     }
   }
+  // Heapified in one O(n) pass rather than n pushes.
+  std::priority_queue<QueuedMerge, std::vector<QueuedMerge>, std::greater<QueuedMerge>> queue(
+      std::greater<QueuedMerge>{}, std::move(initial));
   while (!queue.empty()) {
     const QueuedMerge top = queue.top();
     queue.pop();
-    Symbol& current = symbols[top.pos];
+    const size_t pos = queued_pos(top);
+    Symbol& current = symbols[pos];
     if (current.removed || current.next < 0) continue;
     const auto next_pos = static_cast<size_t>(current.next);
     const Symbol right = symbols[next_pos];
-    // Skip entries made stale by an earlier merge of either side.
+    // Skip entries made stale by an earlier merge of either side. Rust compares the new id; the
+    // rank is equivalent: ranks are unique per pair, and a symbol only grows, so the pair at `pos`
+    // yields the same merged token only while it is still the queued pair.
     const MergeTarget* still = find_merge(current.id, right.id);
-    if (still == nullptr || still->new_id != top.new_id) continue;
+    if (still == nullptr || still->rank != queued_rank(top)) continue;
 
-    current.id = top.new_id;
+    current.id = still->new_id;
     current.next = right.next;
     symbols[next_pos].removed = true;
-    if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(top.pos);
+    if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(pos);
 
     if (current.prev >= 0) {
       const auto prev_pos = static_cast<size_t>(current.prev);
       if (const MergeTarget* m = find_merge(symbols[prev_pos].id, current.id)) {
-        queue.push(QueuedMerge{prev_pos, m->rank, m->new_id});
+        queue.push(queued_merge(m->rank, prev_pos));
       }
     }
     if (current.next >= 0) {
       if (const MergeTarget* m = find_merge(current.id, symbols[static_cast<size_t>(current.next)].id)) {
-        queue.push(QueuedMerge{top.pos, m->rank, m->new_id});
+        queue.push(queued_merge(m->rank, pos));
       }
     }
   }

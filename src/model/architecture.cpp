@@ -27,6 +27,13 @@ std::string supported_list() {
   return list;
 }
 
+std::string supported_causal_lm_list() {
+  std::string list;
+  for (const ArchitectureSpec& spec : registered_architectures())
+    if (!spec.causal_lm_class_name.empty()) list += (list.empty() ? "" : ", ") + spec.causal_lm_class_name;
+  return list.empty() ? "none" : list;
+}
+
 std::vector<std::optional<int64_t>> resolve_windows(const ArchitectureSpec& spec, const ModelConfig& config) {
   std::vector<std::optional<int64_t>> windows(static_cast<size_t>(config.num_hidden_layers));
   if (spec.sliding_window == SlidingWindowRule::AllLayers) {
@@ -65,17 +72,24 @@ ArchitectureSpec find_architecture(const std::string& class_name) {
 }
 
 ArchitectureSpec architecture_for(const ModelConfig& config) {
-  if (config.architectures.empty())
-    throw ModelError(config.source + ": field 'architectures': missing or empty (supported: " +
-                     supported_list() + ")");
-  for (const std::string& name : config.architectures) {
-    for (const ArchitectureSpec& spec : registered_architectures())
-      if (spec.class_name == name) return spec;
+  return architecture_for_names(config.architectures, config.source, false);
+}
+
+ArchitectureSpec architecture_for_names(const std::vector<std::string>& names, const std::string& source,
+                                        bool causal_lm) {
+  const std::string supported = causal_lm ? supported_causal_lm_list() : supported_list();
+  if (names.empty())
+    throw ModelError(source + ": field 'architectures': missing or empty (supported: " + supported + ")");
+  for (const std::string& name : names) {
+    for (const ArchitectureSpec& spec : registered_architectures()) {
+      const std::string& registered = causal_lm ? spec.causal_lm_class_name : spec.class_name;
+      if (!registered.empty() && registered == name) return spec;
+    }
   }
   std::string named;
-  for (const std::string& name : config.architectures) named += (named.empty() ? "" : ", ") + name;
-  throw ModelError(config.source + ": unsupported architecture '" + named + "' (supported: " +
-                   supported_list() + ")");
+  for (const std::string& name : names) named += (named.empty() ? "" : ", ") + name;
+  throw ModelError(source + ": unsupported " + std::string(causal_lm ? "causal LM " : "") + "architecture '" +
+                   named + "' (supported: " + supported + ")");
 }
 
 DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& config) {

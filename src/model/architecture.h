@@ -8,9 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "io/safetensors.h"
 #include "model/model_config.h"
+#include "model/reward_model.h"
 
 namespace rb::model {
+
+// Architectures whose network is not the shared Llama-style decoder (GPT-2, GPT-NeoX, DeBERTa,
+// custom heads) build themselves: they parse config.json's text themselves (their field names
+// differ) and load their own weights. Both return rb::ModelError on anything unsupported.
+using RewardModelBuilder = std::unique_ptr<RewardModel> (*)(const std::string& config_json,
+                                                            const std::string& config_source,
+                                                            const io::SafetensorsCheckpoint& checkpoint,
+                                                            const LoadOptions& options);
+using CausalLmBuilder = std::unique_ptr<CausalLanguageModel> (*)(const std::string& config_json,
+                                                                 const std::string& config_source,
+                                                                 const io::SafetensorsCheckpoint& checkpoint,
+                                                                 const LoadOptions& options);
 
 // Where a projection's bias comes from.
 enum class BiasRule { Never, Always, FromAttentionBias, FromMlpBias };
@@ -24,6 +38,11 @@ enum class SlidingWindowRule {
 struct ArchitectureSpec {
   std::string class_name;  // e.g. "LlamaForSequenceClassification"
   std::string model_type;  // e.g. "llama"
+  // The same network with a language-model head, e.g. "LlamaForCausalLM" (DPO rewards); empty if none.
+  std::string causal_lm_class_name;
+  // nullptr = the shared decoder (src/model/decoder.cpp) configured by the fields below.
+  RewardModelBuilder build_reward_model = nullptr;
+  CausalLmBuilder build_causal_lm = nullptr;
   BiasRule qkv_bias = BiasRule::Never;
   BiasRule o_bias = BiasRule::Never;
   BiasRule mlp_bias = BiasRule::Never;
@@ -48,6 +67,11 @@ std::vector<ArchitectureSpec> registered_architectures();
 ArchitectureSpec find_architecture(const std::string& class_name);
 // Picks the architecture named in config.architectures (first one that is registered).
 ArchitectureSpec architecture_for(const ModelConfig& config);
+// The same from config.json's "architectures" list alone (before its other fields are parsed,
+// since builders of their own read different field names). `causal_lm` matches
+// causal_lm_class_name instead of class_name. Throws rb::ModelError listing what is supported.
+ArchitectureSpec architecture_for_names(const std::vector<std::string>& names, const std::string& source,
+                                        bool causal_lm);
 DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& config);
 
 }  // namespace rb::model

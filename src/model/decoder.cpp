@@ -488,4 +488,10 @@ std::unique_ptr<RewardModel> build_decoder_model(const ModelConfig& config, cons
   return model;
 }
 
+std::unique_ptr<CausalLanguageModel> build_decoder_causal_lm(const ModelConfig& config, const ArchitectureSpec&,
+                                                             const io::SafetensorsCheckpoint&, const LoadOptions&) {
+  // Not implemented yet (the lm_head path is being added); refuse clearly rather than guess.
+  throw ModelError(config.source + ": causal-LM log-probabilities are not implemented yet for this architecture");
+}
+
 }  // namespace rb::model

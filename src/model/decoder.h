@@ -15,6 +15,11 @@ std::unique_ptr<RewardModel> build_decoder_model(const ModelConfig& config, cons
                                                  const io::SafetensorsCheckpoint& checkpoint,
                                                  const LoadOptions& options);
 
+// The same network with transformers' lm_head (tied to embed_tokens when tie_word_embeddings).
+std::unique_ptr<CausalLanguageModel> build_decoder_causal_lm(const ModelConfig& config, const ArchitectureSpec& spec,
+                                                             const io::SafetensorsCheckpoint& checkpoint,
+                                                             const LoadOptions& options);
+
 // Checks a batch's bookkeeping (offsets, pool indices, positions, token ids < vocab_size);
 // throws rb::InputError saying which sequence is wrong.
 void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size);

@@ -227,14 +227,36 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
   return config;
 }
 
-ModelConfig load_model_config(const std::string& path) {
+ConfigFile read_config_file(const std::string& path) {
   std::filesystem::path file = path;
   if (std::filesystem::is_directory(file)) file /= "config.json";
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IoError("cannot open " + file.string());
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_model_config(text.str(), file.string());
+  return {file.string(), text.str()};
+}
+
+ModelConfig load_model_config(const std::string& path) {
+  const ConfigFile file = read_config_file(path);
+  return parse_model_config(file.text, file.source);
+}
+
+std::vector<std::string> parse_architecture_names(const std::string& json_text, const std::string& source) {
+  json object;
+  try {
+    object = json::parse(json_text);
+  } catch (const json::exception& error) {
+    throw ModelError(source + ": not valid JSON: " + error.what());
+  }
+  std::vector<std::string> names;
+  if (!object.is_object() || !is_set(object, "architectures")) return names;
+  if (!object["architectures"].is_array()) throw config_error(source, "architectures", "expected a list of strings");
+  for (const json& name : object["architectures"]) {
+    if (!name.is_string()) throw config_error(source, "architectures", "expected a list of strings");
+    names.push_back(name.get<std::string>());
+  }
+  return names;
 }
 
 }  // namespace rb::model

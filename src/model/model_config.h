@@ -54,6 +54,15 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
 // Reads <folder>/config.json (or a path to a .json file).
 ModelConfig load_model_config(const std::string& path);
 
+struct ConfigFile {
+  std::string source;  // path, for messages
+  std::string text;
+};
+// Reads <folder>/config.json (or a path to a .json file) without interpreting it.
+ConfigFile read_config_file(const std::string& path);
+// config.json's "architectures" list only (empty if absent); throws rb::ModelError if not JSON.
+std::vector<std::string> parse_architecture_names(const std::string& json_text, const std::string& source);
+
 std::string rope_type_name(RopeType type);
 
 }  // namespace rb::model

@@ -32,10 +32,25 @@ std::string dtype_name(DType dtype) {
 
 std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options) {
   if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
-  const ModelConfig config = load_model_config(folder);
-  const ArchitectureSpec spec = architecture_for(config);
+  const ConfigFile config_file = read_config_file(folder);
+  const ArchitectureSpec spec = architecture_for_names(
+      parse_architecture_names(config_file.text, config_file.source), config_file.source, false);
   const io::SafetensorsCheckpoint checkpoint = io::SafetensorsCheckpoint::open_folder(folder);
+  if (spec.build_reward_model)
+    return spec.build_reward_model(config_file.text, config_file.source, checkpoint, options);
+  const ModelConfig config = parse_model_config(config_file.text, config_file.source);
   return build_decoder_model(config, spec, checkpoint, options);
+}
+
+std::unique_ptr<CausalLanguageModel> load_causal_lm(const std::string& folder, const LoadOptions& options) {
+  if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
+  const ConfigFile config_file = read_config_file(folder);
+  const ArchitectureSpec spec = architecture_for_names(
+      parse_architecture_names(config_file.text, config_file.source), config_file.source, true);
+  const io::SafetensorsCheckpoint checkpoint = io::SafetensorsCheckpoint::open_folder(folder);
+  if (spec.build_causal_lm) return spec.build_causal_lm(config_file.text, config_file.source, checkpoint, options);
+  const ModelConfig config = parse_model_config(config_file.text, config_file.source);
+  return build_decoder_causal_lm(config, spec, checkpoint, options);
 }
 
 std::vector<std::string> supported_architectures() {

@@ -58,9 +58,23 @@ class RewardModel {
   virtual const ModelInfo& info() const = 0;
 };
 
+// A causal language model (DPO and implicit rewards). Row i of the result has one float32 value
+// per token of sequence i after its first: entry t = log p(token[t+1] | tokens[0..t]), computed as
+// transformers does (logits in the compute dtype, widened to float32, log_softmax over the
+// vocabulary, gathered at the next token). PackedBatch.pool_index is ignored.
+class CausalLanguageModel {
+ public:
+  virtual ~CausalLanguageModel() = default;
+  virtual std::vector<std::vector<float>> next_token_log_probs(const PackedBatch& batch) = 0;
+  virtual const ModelInfo& info() const = 0;
+};
+
 // Loads a Hugging Face folder (config.json + model.safetensors or a sharded index).
 // Throws rb::ModelError (unknown architecture, missing/mis-shaped weight) or rb::IoError.
 std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options);
+
+// Loads a *ForCausalLM folder (config.architectures names a registered causal_lm_class_name).
+std::unique_ptr<CausalLanguageModel> load_causal_lm(const std::string& folder, const LoadOptions& options);
 
 // Architectures this build can load (for --help and error messages).
 std::vector<std::string> supported_architectures();

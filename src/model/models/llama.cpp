@@ -7,6 +7,7 @@ namespace rb::model {
 ArchitectureSpec llama_architecture() {
   ArchitectureSpec spec;
   spec.class_name = "LlamaForSequenceClassification";
+  spec.causal_lm_class_name = "LlamaForCausalLM";
   spec.model_type = "llama";
   spec.qkv_bias = BiasRule::FromAttentionBias;
   spec.o_bias = BiasRule::FromAttentionBias;

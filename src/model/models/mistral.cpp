@@ -6,6 +6,7 @@ namespace rb::model {
 ArchitectureSpec mistral_architecture() {
   ArchitectureSpec spec;
   spec.class_name = "MistralForSequenceClassification";
+  spec.causal_lm_class_name = "MistralForCausalLM";
   spec.model_type = "mistral";
   spec.sliding_window = SlidingWindowRule::AllLayers;
   return spec;

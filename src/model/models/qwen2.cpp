@@ -7,6 +7,7 @@ namespace rb::model {
 ArchitectureSpec qwen2_architecture() {
   ArchitectureSpec spec;
   spec.class_name = "Qwen2ForSequenceClassification";
+  spec.causal_lm_class_name = "Qwen2ForCausalLM";
   spec.model_type = "qwen2";
   spec.qkv_bias = BiasRule::Always;
   spec.sliding_window = SlidingWindowRule::QwenStyle;

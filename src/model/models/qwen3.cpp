@@ -7,6 +7,7 @@ namespace rb::model {
 ArchitectureSpec qwen3_architecture() {
   ArchitectureSpec spec;
   spec.class_name = "Qwen3ForSequenceClassification";
+  spec.causal_lm_class_name = "Qwen3ForCausalLM";
   spec.model_type = "qwen3";
   spec.qkv_bias = BiasRule::FromAttentionBias;
   spec.o_bias = BiasRule::FromAttentionBias;

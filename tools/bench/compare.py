@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Compares our outputs.jsonl with the reference's scores and prints the benchmark report.
 
-usage: compare.py REFERENCE_JSONL OURS_DIR REFERENCE_STATS_JSON NON_EMBEDDING_PARAMS
+usage: compare.py REFERENCE_JSONL OURS_DIR REFERENCE_STATS_JSON NON_EMBEDDING_PARAMS [REFERENCE2_JSONL]
+REFERENCE2_JSONL: the reference run again with another batch size; its agreement with the first run
+is the noise floor of bf16 decisions on this model (how often the reference disagrees with itself).
 """
 import json
 import statistics
@@ -24,6 +26,14 @@ def matmul_tflops(n=8192, repeats=10):
     return 2 * n ** 3 * repeats / (time.perf_counter() - start) / 1e12
 
 
+def agreement(a, b):
+    """Identical decisions (chosen > rejected) and all |score differences| of two runs."""
+    same = sum((x["scores_chosen"] > x["scores_rejected"]) == (y["scores_chosen"] > y["scores_rejected"])
+               for x, y in zip(a, b))
+    diffs = [abs(x[k] - y[k]) for x, y in zip(a, b) for k in ("scores_chosen", "scores_rejected")]
+    return same, diffs
+
+
 def main():
     ref_path, ours_dir, stats_path, params = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     ref = [json.loads(line) for line in open(ref_path)]
@@ -31,9 +41,7 @@ def main():
     run = json.load(open(ours_dir + "/run.json"))
     stats = json.loads(open(stats_path).read().strip().splitlines()[-1])
     assert [r["id"] for r in ref] == [o["id"] for o in ours]
-    same = sum((r["scores_chosen"] > r["scores_rejected"]) == (o["scores_chosen"] > o["scores_rejected"])
-               for r, o in zip(ref, ours))
-    diffs = [abs(r[k] - o[k]) for r, o in zip(ref, ours) for k in ("scores_chosen", "scores_rejected")]
+    same, diffs = agreement(ref, ours)
     ours_seconds = run["timings_seconds"]["tokenize_and_score"]
     tokens = stats["real_tokens"]
     peak = matmul_tflops()
@@ -54,6 +62,11 @@ def main():
         "median_abs_score_diff": statistics.median(diffs),
         "max_abs_score_diff": max(diffs),
     }
+    if len(sys.argv) > 5:
+        ref2 = [json.loads(line) for line in open(sys.argv[5])]
+        same2, diffs2 = agreement(ref, ref2)
+        report["reference_vs_itself_other_batch_size"] = f"{same2}/{len(ref)} ({100.0 * same2 / len(ref):.2f}%)"
+        report["reference_vs_itself_median_abs_score_diff"] = statistics.median(diffs2)
     print(json.dumps(report, indent=2))
 
 

@@ -25,4 +25,12 @@ python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work
 "$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
   --dtype bfloat16 --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
   --output_dir "$work/ours" >/dev/null
-python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9
+# RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N (noise floor).
+reference2=()
+if [ -n "${RB_BENCH_REFERENCE_BATCH2:-}" ]; then
+  python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work/reference2.jsonl" \
+    "$RB_BENCH_REFERENCE_BATCH2" 2>/dev/null >/dev/null
+  reference2=("$work/reference2.jsonl")
+fi
+python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9 \
+  "${reference2[@]}"

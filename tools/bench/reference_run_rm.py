@@ -4,7 +4,9 @@ the tokenizer's chat template (roles by position, no generation prompt), batches
 order, tokenizer(texts, truncation=True, max_length=2048, padding=True) truncating from the left,
 pad := eos, the double-BOS attention-mask rule, logits of the chosen batch then the rejected batch.
 
-usage: reference_run_rm.py MODEL_DIR PAIRS_JSONL OUT_JSONL
+usage: reference_run_rm.py MODEL_DIR PAIRS_JSONL OUT_JSONL [BATCH_SIZE]
+BATCH_SIZE (default 64, run_rm's) changes only how texts are grouped and padded: a second run with
+another size measures how far bf16 scores of the reference move with batch composition alone.
 Prints seconds, real (unpadded) tokens and tokens/s of the scoring loop (tokenization included).
 """
 import json
@@ -27,6 +29,7 @@ def texts_for(tokenizer, row):
 
 def main():
     model_dir, pairs_path, out_path = sys.argv[1:4]
+    batch_size = int(sys.argv[4]) if len(sys.argv) > 4 else 64
     rows = [json.loads(line) for line in open(pairs_path, encoding="utf-8")]
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     tokenizer.truncation_side = "left"
@@ -54,9 +57,9 @@ def main():
     torch.cuda.synchronize()
     start = time.perf_counter()
     scores_c, scores_r, tokens = [], [], 0
-    for b in range(0, len(rows), 64):
-        c, tc = score(chosen[b:b + 64])
-        r, tr = score(rejected[b:b + 64])
+    for b in range(0, len(rows), batch_size):
+        c, tc = score(chosen[b:b + batch_size])
+        r, tr = score(rejected[b:b + batch_size])
         scores_c += c
         scores_r += r
         tokens += tc + tr

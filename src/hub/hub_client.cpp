@@ -1,0 +1,79 @@
+#include "hub/hub_client.h"
+
+#include <filesystem>
+#include <regex>
+
+#include "hub/http_session.h"
+#include "hub/snapshot.h"
+
+namespace rb::hub {
+namespace {
+
+[[noreturn]] void throw_not_local_nor_repo(const std::string& argument, const std::string& kind) {
+  throw IoError(argument + ": no such " + kind + " on disk, and not a Hub repo id of the form org/name");
+}
+
+// A missing repo may just be a mistyped local path: say both.
+[[noreturn]] void rethrow_with_local_hint(const HubError& error, const std::string& argument) {
+  if (error.http_status() != 404 && error.http_status() != 401) throw;
+  throw HubError(std::string(error.what()) + " (and there is no local folder or file '" + argument + "')",
+                 error.http_status(), error.url(), error.cache_may_answer());
+}
+
+}  // namespace
+
+bool looks_like_repo_id(const std::string& text) {
+  static const std::regex kRepoId(R"(^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]{1,96}$)");
+  if (!std::regex_match(text, kRepoId)) return false;
+  if (text.find("--") != std::string::npos || text.find("..") != std::string::npos) return false;
+  const auto ends = [&](const std::string& suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return !ends(".git") && text.front() != '.' && text.front() != '-';
+}
+
+std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(repo_id_or_path, error)) return repo_id_or_path;
+  if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "model folder");
+  const RepoRef repo{RepoType::Model, repo_id_or_path};
+  HttpSession session(options.user_agent);
+  try {
+    const FileSelector select = [&](const std::vector<std::string>& files) {
+      return select_model_files(files, repo.id);
+    };
+    return snapshot_download(repo, options, select, session).folder;
+  } catch (const HubCacheMissError&) {
+    throw;
+  } catch (const HubError& hub_error) {
+    rethrow_with_local_hint(hub_error, repo_id_or_path);
+  }
+}
+
+std::string resolve_dataset(const std::string& repo_id_or_path, const HubOptions& options, const DatasetFilter& filter) {
+  std::error_code error;
+  if (std::filesystem::exists(repo_id_or_path, error)) return repo_id_or_path;
+  if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "dataset file or folder");
+  const RepoRef repo{RepoType::Dataset, repo_id_or_path};
+  HttpSession session(options.user_agent);
+  try {
+    const FileSelector select = [&](const std::vector<std::string>& files) {
+      std::vector<std::string> selected = select_dataset_files(files, filter);
+      if (selected.empty()) {
+        std::string splits;
+        for (const auto& split : filter.splits) splits += (splits.empty() ? "" : ", ") + split;
+        throw HubError("dataset '" + repo.id + "' has no data files (.parquet/.jsonl/.json)" +
+                       (splits.empty() ? std::string() : " of split(s) " + splits) + " among its " +
+                       std::to_string(files.size()) + " files");
+      }
+      return selected;
+    };
+    return snapshot_download(repo, options, select, session).folder;
+  } catch (const HubCacheMissError&) {
+    throw;
+  } catch (const HubError& hub_error) {
+    rethrow_with_local_hint(hub_error, repo_id_or_path);
+  }
+}
+
+}  // namespace rb::hub

@@ -85,6 +85,15 @@ def check_fixture(name, args):
         "bf16_median_diff_in_ulps": statistics.median(ulps16), "bf16_max_abs_diff": max(diffs16),
         "fp32_cuda_identical_decisions": same32, "fp32_cuda_max_abs_diff_vs_cpu_golden": max(diffs32),
     }
+    # Each bf16 disagreement with both bf16 gaps and the fp32 truth: near-ties where bf16 rounding
+    # decides, and which side the exact (fp32) decision takes.
+    report["bf16_disagreements"] = [
+        {"id": e["id"], "transformers_bf16_gap": e["score_chosen_bf16_cuda"] - e["score_rejected_bf16_cuda"],
+         "ours_bf16_gap": bf16[e["id"]]["scores_chosen"] - bf16[e["id"]]["scores_rejected"],
+         "fp32_gap": e["score_chosen_fp32_cpu"] - e["score_rejected_fp32_cpu"]}
+        for e in examples
+        if (e["score_chosen_bf16_cuda"] > e["score_rejected_bf16_cuda"])
+        != (bf16[e["id"]]["scores_chosen"] > bf16[e["id"]]["scores_rejected"])]
     report["ok"] = (same16 >= MIN_DECISION_AGREEMENT * len(examples) and report["bf16_median_diff_in_ulps"] <= 1.0
                     and same32 == len(examples) and max(diffs32) <= FP32_TOLERANCE)
     return report

@@ -42,7 +42,11 @@ std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& 
     const FileSelector select = [&](const std::vector<std::string>& files) {
       return select_model_files(files, repo.id);
     };
-    return snapshot_download(repo, options, select, session).folder;
+    const Snapshot snapshot = snapshot_download(repo, options, select, session);
+    if (!std::filesystem::exists(snapshot.folder + "/config.json", error))
+      throw HubCacheMissError("the cached snapshot " + snapshot.folder + " of " + repo.id +
+                              " has no config.json; run once online (HF_HUB_OFFLINE=0) to complete it");
+    return snapshot.folder;
   } catch (const HubCacheMissError&) {
     throw;
   } catch (const HubError& hub_error) {
@@ -74,6 +78,23 @@ std::string resolve_dataset(const std::string& repo_id_or_path, const HubOptions
   } catch (const HubError& hub_error) {
     rethrow_with_local_hint(hub_error, repo_id_or_path);
   }
+}
+
+std::vector<DataFile> resolve_dataset_files(const std::string& repo_id_or_path, const HubOptions& options,
+                                            const DatasetFilter& filter) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(repo_id_or_path, error))
+    return {DataFile{data_file_split(repo_id_or_path), repo_id_or_path}};
+  const std::string folder = resolve_dataset(repo_id_or_path, options, filter);
+  std::vector<DataFile> files = list_dataset_files(folder, filter);
+  if (files.empty()) {
+    std::string splits;
+    for (const auto& split : filter.splits) splits += (splits.empty() ? "" : ", ") + split;
+    throw InputError(folder + ": no .parquet/.jsonl/.json data files" +
+                     (splits.empty() ? std::string() : " of split(s) " + splits) +
+                     (options.offline ? " (offline: only what an earlier online run fetched is there)" : ""));
+  }
+  return files;
 }
 
 }  // namespace rb::hub

@@ -6,8 +6,9 @@
 //   HubOptions hub = rb::hub::from_environment();   // HF_HOME, HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE
 //   hub.revision = revision_flag;                    // --revision (default "main")
 //   std::string model_folder = rb::hub::resolve_model(model_flag, hub);
-//   std::string data = rb::hub::resolve_dataset(dataset_flag, hub, {{"filtered"}});
-//   for (auto& file : rb::hub::list_dataset_files(data, {{"filtered"}})) ... io::read_dataset_rows(file.path)
+//   for (auto& file : rb::hub::resolve_dataset_files(dataset_flag, hub,
+//                                                     rb::hub::reference_dataset_filter(dataset_flag)))
+//     ... io::read_dataset_rows(file.path)   // file.split names the split (pref-test-sets: the subset)
 #include <string>
 
 #include "hub/hub_error.h"
@@ -20,6 +21,7 @@ namespace rb::hub {
 bool looks_like_repo_id(const std::string& text);
 
 // An existing directory: returned unchanged. A repo id: the snapshot folder holding config.json,
+// (offline: the cached snapshot, which must hold config.json)
 // the safetensors weights and the tokenizer/template files the repo has. Throws HubError (or
 // HubCacheMissError offline) naming the repo, file, URL and status; rb::IoError for a path that
 // neither exists nor looks like a repo id.
@@ -29,5 +31,11 @@ std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& 
 // data files the filter selects (read them with list_dataset_files + io::read_dataset_rows).
 std::string resolve_dataset(const std::string& repo_id_or_path, const HubOptions& options,
                             const DatasetFilter& filter = {});
+
+// The data files to read for a --dataset argument: an existing file is itself (its split named
+// after it); an existing folder or a dataset repo id gives the files the filter selects in it
+// (list_dataset_files). Throws rb::InputError when nothing is selected.
+std::vector<DataFile> resolve_dataset_files(const std::string& repo_id_or_path, const HubOptions& options,
+                                            const DatasetFilter& filter = {});
 
 }  // namespace rb::hub

@@ -95,7 +95,7 @@ TEST(HubOptions, TokenFromVariablesThenTokenFile) {
   fs::remove_all(home);
 }
 
-TEST(CacheNames, RepoFoldersAndHashes) {
+TEST(HubCacheNames, RepoFoldersAndHashes) {
   EXPECT_EQ(repo_folder_name({RepoType::Model, "Skywork/Skywork-Reward-Llama-3.1-8B"}),
             "models--Skywork--Skywork-Reward-Llama-3.1-8B");
   EXPECT_EQ(repo_folder_name({RepoType::Dataset, "allenai/reward-bench"}), "datasets--allenai--reward-bench");
@@ -108,7 +108,7 @@ TEST(CacheNames, RepoFoldersAndHashes) {
   EXPECT_FALSE(is_sha256_etag(std::string(40, 'a')));
 }
 
-TEST(Urls, ResolveAndListingUrlsQuoteAsHuggingfaceHub) {
+TEST(HubUrls, ResolveAndListingUrlsQuoteAsHuggingfaceHub) {
   const RepoRef model{RepoType::Model, "org/name"};
   const RepoRef dataset{RepoType::Dataset, "allenai/reward-bench"};
   EXPECT_EQ(resolve_url("https://huggingface.co", model, "main", "config.json"),
@@ -128,14 +128,14 @@ TEST(Urls, ResolveAndListingUrlsQuoteAsHuggingfaceHub) {
             "https://hf.co/new/name/resolve/main/x");
 }
 
-TEST(Etags, NormalizedAsHuggingfaceHub) {
+TEST(HubEtags, NormalizedAsHuggingfaceHub) {
   EXPECT_EQ(normalize_etag("\"abc123\""), "abc123");
   EXPECT_EQ(normalize_etag("W/\"abc123\""), "abc123");
   EXPECT_EQ(normalize_etag("abc123"), "abc123");
   EXPECT_EQ(normalize_etag(""), "");
 }
 
-TEST(Headers, TokenOnlyForTheEndpointsOrigin) {
+TEST(HubHeaders, TokenOnlyForTheEndpointsOrigin) {
   HubOptions options;
   options.endpoint = "https://huggingface.co";
   EXPECT_TRUE(hub_request_headers(options, "https://huggingface.co/x").empty());
@@ -145,7 +145,7 @@ TEST(Headers, TokenOnlyForTheEndpointsOrigin) {
   EXPECT_TRUE(hub_request_headers(options, "https://huggingface.co:444/x").empty());
 }
 
-TEST(RepoFiles, GlobFilterAsFnmatch) {
+TEST(HubRepoFiles, GlobFilterAsFnmatch) {
   EXPECT_TRUE(glob_match("*.parquet", "data/test-00000-of-00001.parquet"));  // '*' crosses '/'
   EXPECT_TRUE(glob_match("data/*", "data/x.json"));
   EXPECT_FALSE(glob_match("*.json", "a.jsonl"));
@@ -155,7 +155,7 @@ TEST(RepoFiles, GlobFilterAsFnmatch) {
   EXPECT_EQ(filter_repo_files(files, {}, {"*.md", "other/"}), (std::vector<std::string>{"data/a.parquet", "data/b.json"}));
 }
 
-TEST(RepoFiles, DataFileSplits) {
+TEST(HubRepoFiles, DataFileSplits) {
   EXPECT_EQ(data_file_split("data/filtered-00000-of-00001.parquet"), "filtered");
   EXPECT_EQ(data_file_split("data/test-00003-of-00012.parquet"), "test");
   EXPECT_EQ(data_file_split("anthropic_helpful.jsonl"), "anthropic_helpful");
@@ -169,7 +169,7 @@ TEST(RepoFiles, DataFileSplits) {
   EXPECT_EQ(select_dataset_files(repo, {}).size(), 2u);
 }
 
-TEST(RepoFiles, ModelFilesAreTheOnesARewardModelReads) {
+TEST(HubRepoFiles, ModelFilesAreTheOnesARewardModelReads) {
   const std::vector<std::string> repo = {".gitattributes", "README.md", "config.json", "generation_config.json",
                                          "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
                                          "model.safetensors.index.json", "tokenizer.json", "tokenizer_config.json",
@@ -191,7 +191,7 @@ TEST(RepoFiles, ModelFilesAreTheOnesARewardModelReads) {
   EXPECT_THROW(select_model_files({"model.safetensors"}, "org/noconfig"), HubError);
 }
 
-TEST(RepoIds, WhatLooksLikeOrgName) {
+TEST(HubRepoIds, WhatLooksLikeOrgName) {
   EXPECT_TRUE(looks_like_repo_id("allenai/reward-bench"));
   EXPECT_TRUE(looks_like_repo_id("Skywork/Skywork-Reward-Llama-3.1-8B"));
   EXPECT_FALSE(looks_like_repo_id("gpt2"));
@@ -203,7 +203,7 @@ TEST(RepoIds, WhatLooksLikeOrgName) {
   EXPECT_FALSE(looks_like_repo_id("../name"));
 }
 
-TEST(RepoInfo, ParsesShaAndSiblings) {
+TEST(HubRepoInfo, ParsesShaAndSiblings) {
   const RepoInfo info = parse_repo_info(R"({"id":"a/b","sha":"abc","siblings":[{"rfilename":"x.json"},{"rfilename":"d/y"}]})", "u");
   EXPECT_EQ(info.commit, "abc");
   EXPECT_EQ(info.files, (std::vector<std::string>{"x.json", "d/y"}));
@@ -212,7 +212,7 @@ TEST(RepoInfo, ParsesShaAndSiblings) {
   EXPECT_THROW(parse_repo_info(R"({"sha":"abc"})", "u"), HubError);
 }
 
-TEST(Sha256, KnownVectorsAndFiles) {
+TEST(HubSha256, KnownVectorsAndFiles) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   const std::string folder = temp_folder();
@@ -223,7 +223,7 @@ TEST(Sha256, KnownVectorsAndFiles) {
   fs::remove_all(folder);
 }
 
-TEST(CacheLayout, PathsRefsAndRelativeSymlinks) {
+TEST(HubCacheLayout, PathsRefsAndRelativeSymlinks) {
   const std::string cache = temp_folder();
   const CacheLayout layout(cache, {RepoType::Model, "org/name"});
   const std::string commit(40, 'c');
@@ -251,13 +251,13 @@ TEST(CacheLayout, PathsRefsAndRelativeSymlinks) {
   fs::remove_all(cache);
 }
 
-TEST(Progress, ByteFormatting) {
+TEST(HubProgress, ByteFormatting) {
   EXPECT_EQ(format_bytes(999), "999 B");
   EXPECT_EQ(format_bytes(2'500'000), "2.5 MB");
   EXPECT_EQ(format_bytes(16'060'000'000.0), "16.1 GB");
 }
 
-TEST(ResolveLocal, ExistingPathsComeBackUnchanged) {
+TEST(HubResolveLocal, ExistingPathsComeBackUnchanged) {
   const std::string folder = temp_folder();
   HubOptions options;
   options.offline = true;

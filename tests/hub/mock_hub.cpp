@@ -41,6 +41,7 @@ std::string reason_phrase(int status) {
     case 200: return "OK";
     case 206: return "Partial Content";
     case 302: return "Found";
+    case 307: return "Temporary Redirect";
     case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 416: return "Range Not Satisfiable";
@@ -268,6 +269,20 @@ void MockHub::apply_cut(const RecordedRequest& request, Reply& reply) {
   reply.cut_after = faults_.cut_after_bytes;
 }
 
+const MockRepo* MockHub::find_renamed_repo(bool dataset, const std::string& old_id) const {
+  for (const auto& repo : repos_)
+    if (repo.dataset == dataset && std::find(repo.old_ids.begin(), repo.old_ids.end(), old_id) != repo.old_ids.end())
+      return &repo;
+  return nullptr;
+}
+
+static MockHub::Reply redirect_reply(const std::string& relative_location) {
+  MockHub::Reply reply;
+  reply.status = 307;
+  reply.headers.push_back({"Location", relative_location});
+  return reply;
+}
+
 const MockRepo* MockHub::find_repo(bool dataset, const std::string& id) const {
   for (const auto& repo : repos_)
     if (repo.dataset == dataset && repo.id == id) return &repo;
@@ -288,9 +303,11 @@ MockHub::Reply MockHub::answer_hub(const RecordedRequest& request) {
 MockHub::Reply MockHub::answer_resolve(const RecordedRequest& request, const std::string& path, bool dataset) {
   const size_t marker = path.find("/resolve/");
   if (marker == std::string::npos) return error_reply(404, "", "Not a resolve URL");
-  const MockRepo* repo = find_repo(dataset, url_decode(path.substr(0, marker)));
-  if (!repo) return error_reply(404, "RepoNotFound", "Repository not found");
   const std::string rest = path.substr(marker + 9);
+  const MockRepo* repo = find_repo(dataset, url_decode(path.substr(0, marker)));
+  if (const MockRepo* renamed = repo ? nullptr : find_renamed_repo(dataset, url_decode(path.substr(0, marker))))
+    return redirect_reply(std::string(dataset ? "/datasets/" : "/") + renamed->id + "/resolve/" + rest);
+  if (!repo) return error_reply(404, "RepoNotFound", "Repository not found");
   const size_t slash = rest.find('/');
   const std::string revision = url_decode(rest.substr(0, slash));
   const std::string filename = slash == std::string::npos ? "" : url_decode(rest.substr(slash + 1));
@@ -331,6 +348,9 @@ MockHub::Reply MockHub::answer_api(const RecordedRequest& request, const std::st
   const std::string rest = path.substr(dataset ? 9 : 7);
   const size_t marker = rest.find("/revision/");
   const MockRepo* repo = find_repo(dataset, rest.substr(0, marker));
+  if (const MockRepo* renamed = repo ? nullptr : find_renamed_repo(dataset, rest.substr(0, marker)))
+    return redirect_reply(std::string("/api/") + (dataset ? "datasets/" : "models/") + renamed->id +
+                          rest.substr(marker == std::string::npos ? rest.size() : marker));
   if (!repo) return error_reply(404, "RepoNotFound", "Repository not found");
   const std::string revision = marker == std::string::npos ? "main" : url_decode(rest.substr(marker + 10));
   std::string commit = revision;

@@ -32,6 +32,7 @@ struct MockRepo {
   std::string id;                                                  // "org/name"
   std::map<std::string, std::string> refs;                         // "main" -> commit
   std::map<std::string, std::map<std::string, MockFile>> commits;  // commit -> path -> file
+  std::vector<std::string> old_ids;  // renamed from these: 307 with a relative Location to `id`
 };
 
 struct MockFaults {
@@ -76,6 +77,7 @@ class MockHub {
   Reply answer_api(const RecordedRequest& request, const std::string& path);
   void apply_cut(const RecordedRequest& request, Reply& reply);
   const MockRepo* find_repo(bool dataset, const std::string& id) const;
+  const MockRepo* find_renamed_repo(bool dataset, const std::string& old_id) const;
 
   mutable std::mutex mutex_;
   std::vector<MockRepo> repos_;

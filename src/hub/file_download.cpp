@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <thread>
 
 #include "hub/file_lock.h"
@@ -166,7 +167,11 @@ std::string FileDownloader::download(const RepoRef& repo, const std::string& rev
     metadata = fetch_metadata(repo, revision, filename);
   } catch (const HubError& error) {
     if (!error.cache_may_answer()) throw;
-    if (auto cached = cached_file(repo, revision, filename)) return *cached;
+    if (auto cached = cached_file(repo, revision, filename)) {
+      if (options_.warning_stream)
+        *options_.warning_stream << "warning: " << error.what() << "; using the cached " << *cached << "\n";
+      return *cached;
+    }
     if (error.http_status() == 401 || error.http_status() == 403 || error.http_status() == 404) throw;
     throw HubCacheMissError(std::string(error.what()) + "; and the file is not in the cache " + options_.cache_dir,
                             error.http_status(), error.url());

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace rb::hub {
@@ -77,6 +78,7 @@ bool env_flag_is_true(const std::string& value) {
 HubOptions from_environment(const std::map<std::string, std::string>& env_overrides) {
   const Environment env(env_overrides);
   HubOptions options;
+  options.warning_stream = &std::cerr;
 
   const std::string cache_home = env.get("XDG_CACHE_HOME").value_or(join(env.get("HOME").value_or(""), ".cache"));
   options.hf_home = expand_user(env.get("HF_HOME").value_or(join(cache_home, "huggingface")), env);

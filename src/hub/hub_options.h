@@ -33,10 +33,12 @@ struct HubOptions {
   double retry_delay_s = 1.0;     // wait before each resume
   ProgressMode progress = ProgressMode::Auto;
   std::ostream* progress_stream = nullptr;  // nullptr: std::cerr
+  // Where "the Hub failed, the cache answered" warnings go (nullptr: nowhere).
+  std::ostream* warning_stream = nullptr;
   std::string user_agent = "rewardbench-cpp/0.1; hf_hub-compatible";
 };
 
-// Builds the options from the process environment; a key present in `env_overrides` replaces the
+// Builds the options from the process environment (warnings to std::cerr); a key present in `env_overrides` replaces the
 // variable of that name (an empty value counts as set, as in Python's os.getenv).
 HubOptions from_environment(const std::map<std::string, std::string>& env_overrides = {});
 

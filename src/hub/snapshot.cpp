@@ -1,6 +1,7 @@
 #include "hub/snapshot.h"
 
 #include <filesystem>
+#include <ostream>
 
 #include "hub/file_download.h"
 #include "hub/hub_error.h"
@@ -33,7 +34,12 @@ Snapshot snapshot_download(const RepoRef& repo, const HubOptions& options, const
     info = fetch_repo_info(repo, options.revision, options, session);
   } catch (const HubError& error) {
     if (!error.cache_may_answer()) throw;
-    if (auto cached = cached_snapshot(repo, options)) return *cached;
+    if (auto cached = cached_snapshot(repo, options)) {
+      if (options.warning_stream)
+        *options.warning_stream << "warning: " << error.what() << "; using the cached snapshot " << cached->folder
+                                << "\n";
+      return *cached;
+    }
     if (error.http_status() == 401 || error.http_status() == 403 || error.http_status() == 404) throw;
     throw HubCacheMissError(std::string(error.what()) + "; and no snapshot of " + where + " is cached in " +
                                 options.cache_dir,

@@ -68,6 +68,7 @@ class HubDownloadTest : public ::testing::Test {
                                  {"HF_TOKEN", ""}, {"HUGGING_FACE_HUB_TOKEN", ""}, {"HF_HUB_OFFLINE", ""},
                                  {"TRANSFORMERS_OFFLINE", ""}});
     options_.progress = ProgressMode::Never;
+    options_.warning_stream = nullptr;
     options_.retry_delay_s = 0;
     options_.download_retries = 0;
     options_.etag_timeout_s = options_.download_timeout_s = 5;
@@ -122,6 +123,16 @@ TEST_F(HubDownloadTest, FreshDownloadLeavesHuggingfaceHubsLayout) {
   hub_.clear_requests();
   EXPECT_EQ(resolve_model("org/tiny-rm", options_), folder);
   EXPECT_EQ(hub_.request_count(), 1u);
+}
+
+TEST_F(HubDownloadTest, WeakEtagsAreNormalizedIntoBlobNames) {
+  MockFaults faults;
+  faults.weak_etags = true;
+  hub_.set_faults(faults);
+  const std::string folder = resolve_model("org/tiny-rm", options_);
+  EXPECT_EQ(fs::read_symlink(folder + "/model.safetensors").string(), "../../blobs/" + testing::sha256_of(weights_));
+  EXPECT_EQ(fs::read_symlink(folder + "/tokenizer.json").string(),
+            "../../blobs/" + testing::git_blob_sha1(R"({"model":{"type":"BPE"}})"));
 }
 
 TEST_F(HubDownloadTest, ResumesACutDownloadOnTheNextRunWithRange) {
@@ -192,9 +203,14 @@ TEST_F(HubDownloadTest, OfflineReusesTheCacheWithoutARequest) {
   EXPECT_EQ(downloader.cached_file({RepoType::Model, "org/tiny-rm"}, "main", "config.json").value_or(""),
             folder + "/config.json");
 
-  // Online but the Hub is gone (connection refused): the cached snapshot answers, as in huggingface_hub.
+  // Online but the Hub is gone (connection refused): the cached snapshot answers, as in huggingface_hub,
+  // with a warning that says so.
   hub_.stop();
+  std::ostringstream warnings;
+  options_.warning_stream = &warnings;
   EXPECT_EQ(resolve_model("org/tiny-rm", options_), folder);
+  EXPECT_NE(warnings.str().find("cannot reach the Hub"), std::string::npos) << warnings.str();
+  EXPECT_NE(warnings.str().find("using the cached snapshot " + folder), std::string::npos) << warnings.str();
 }
 
 TEST_F(HubDownloadTest, OfflineWithoutACacheIsAClearError) {

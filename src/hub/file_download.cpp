@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <exception>
 #include <memory>
 #include <ostream>
 #include <thread>
@@ -205,17 +206,25 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
     const uint64_t resume_from = file.size();
     if (resume_from > 0) request_headers.push_back("Range: bytes=" + std::to_string(resume_from) + "-");
     uint64_t received = 0;
+    std::exception_ptr local_failure;  // exceptions must not unwind through libcurl's C frames
     const BodySink sink = [&](long status, const char* data, size_t size) {
-      if (received == 0 && resume_from > 0 && status == 200) {
-        file.truncate();  // the server sent the whole file, not the range
-        progress.restart(0);
+      try {
+        if (received == 0 && resume_from > 0 && status == 200) {
+          file.truncate();  // the server sent the whole file, not the range
+          progress.restart(0);
+        }
+        received += size;
+        progress.advance(size);
+        if (!file.append(data, size)) throw HubError(incomplete_path + ": write error: " + std::strerror(errno));
+        return true;
+      } catch (...) {
+        local_failure = std::current_exception();
+        return false;
       }
-      received += size;
-      progress.advance(size);
-      return file.append(data, size);
     };
     const HttpResponse response =
         session_.get_streamed(metadata.location, request_headers, sink, options_.etag_timeout_s, options_.download_timeout_s);
+    if (local_failure) std::rethrow_exception(local_failure);  // a disk problem: retrying would not help
     if (response.completed() && response.status == 416 && resume_from > 0) {
       file.truncate();  // the partial file is longer than the server's: start over
       progress.restart(0);

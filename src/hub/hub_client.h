@@ -10,6 +10,7 @@
 //                                                     rb::hub::reference_dataset_filter(dataset_flag)))
 //     ... io::read_dataset_rows(file.path)   // file.split names the split (pref-test-sets: the subset)
 #include <string>
+#include <vector>
 
 #include "hub/hub_error.h"
 #include "hub/hub_options.h"
@@ -21,9 +22,9 @@ namespace rb::hub {
 bool looks_like_repo_id(const std::string& text);
 
 // An existing directory: returned unchanged. A repo id: the snapshot folder holding config.json,
-// (offline: the cached snapshot, which must hold config.json)
-// the safetensors weights and the tokenizer/template files the repo has. Throws HubError (or
-// HubCacheMissError offline) naming the repo, file, URL and status; rb::IoError for a path that
+// the safetensors weights and the tokenizer/template files the repo has (offline: the cached
+// snapshot, which must hold config.json). Throws HubError (HubCacheMissError when offline or
+// unreachable and not cached) naming the repo, file, URL and status; rb::IoError for a path that
 // neither exists nor looks like a repo id.
 std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& options);
 

@@ -1,0 +1,286 @@
+// GPTNeoXForSequenceClassification, GPTNeoXForCausalLM and OpenAssistant's GPTNeoXRewardModel, op for
+// op as transformers' modeling_gpt_neox.py: embed_in, pre-LayerNorm blocks whose fused
+// query_key_value output is laid out per head as [q | k | v] (view [rows, heads, 3 * head_dim],
+// then split), rotary on the first rotary_ndims = int(head_dim * rotary_pct) dims of q and k
+// (the rest passes through), eager-equivalent attention (head_dim^-0.5, float32 softmax), gelu MLP,
+// parallel residual x + attn(ln1(x)) + mlp(ln2(x)) or sequential, final_layer_norm, and the heads:
+// score (no bias), embed_out (LM), or OpenAssistant's out_proj (with bias) on the last token
+// (attention_mask.cumsum(1).argmax(1)) or the mean of the tokens, per config.pooling.
+// Rotary base and fraction are read in every spelling transformers has used: rope_parameters
+// {rope_theta, partial_rotary_factor}, rope_theta / partial_rotary_factor, rotary_emb_base / rotary_pct.
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <memory>
+#include <tuple>
+
+#include "common/error.h"
+#include "model/architecture.h"
+#include "model/models/gpt_blocks.h"
+#include "model/rope.h"
+
+namespace rb::model {
+namespace {
+
+using gpt::Activation;
+using gpt::ConfigFields;
+
+struct NeoxConfig {
+  gpt::CommonFields common;
+  int64_t vocab_size = 50432;
+  int64_t hidden = 6144;
+  int64_t layers = 44;
+  int64_t heads = 64;
+  int64_t intermediate = 24576;
+  Activation activation = Activation::Gelu;
+  double eps = 1e-5;
+  bool parallel_residual = true;
+  bool attention_bias = true;
+  bool tie_word_embeddings = false;
+  RopeConfig rope;  // theta and partial_rotary_factor (default type, or linear scaling)
+  int64_t rotary_ndims = 0;
+  std::string pooling = "last";  // GPTNeoXRewardModel only
+};
+
+void parse_rope_scaling(const ConfigFields& dict, NeoxConfig& config) {
+  const std::string type = dict.text({"rope_type", "type"}, "default");
+  if (type == "linear") {
+    config.rope.type = RopeType::Linear;
+    config.rope.factor = dict.number({"factor"}, 0.0);
+    if (config.rope.factor < 1.0) throw dict.error("factor", "must be >= 1 for linear rope scaling");
+  } else if (type != "default") {
+    throw dict.error("rope_type", "'" + type + "' is not supported for GPT-NeoX (supported: default, linear)");
+  }
+}
+
+void parse_rotary(const ConfigFields& fields, NeoxConfig& config) {
+  config.rope.theta = fields.number({"rope_theta", "rotary_emb_base"}, 10000.0);
+  config.rope.partial_rotary_factor = fields.number({"partial_rotary_factor", "rotary_pct"}, 0.25);
+  if (auto parameters = fields.object("rope_parameters")) {
+    config.rope.theta = parameters->number({"rope_theta"}, config.rope.theta);
+    config.rope.partial_rotary_factor = parameters->number({"partial_rotary_factor"}, config.rope.partial_rotary_factor);
+    parse_rope_scaling(*parameters, config);
+  } else if (auto scaling = fields.object("rope_scaling")) {
+    parse_rope_scaling(*scaling, config);
+  }
+  if (!(config.rope.theta > 0)) throw fields.error("rotary_emb_base", "must be positive");
+  const double fraction = config.rope.partial_rotary_factor;
+  if (!(fraction >= 0 && fraction <= 1)) throw fields.error("rotary_pct", "must be within [0, 1]");
+  const int64_t head_dim = config.hidden / config.heads;
+  config.rotary_ndims = static_cast<int64_t>(static_cast<double>(head_dim) * fraction);
+  if (config.rotary_ndims % 2 != 0)
+    throw fields.error("rotary_pct", "gives an odd number of rotary dims (" + std::to_string(config.rotary_ndims) + ")");
+}
+
+// GPTNeoXConfig's defaults.
+NeoxConfig parse_neox_config(const ConfigFields& fields) {
+  NeoxConfig config;
+  config.common = fields.common();
+  config.vocab_size = fields.positive_integer({"vocab_size"}, 50432);
+  config.hidden = fields.positive_integer({"hidden_size"}, 6144);
+  config.layers = fields.positive_integer({"num_hidden_layers"}, 44);
+  config.heads = fields.positive_integer({"num_attention_heads"}, 64);
+  config.intermediate = fields.positive_integer({"intermediate_size"}, 24576);
+  config.activation = fields.activation({"hidden_act"}, "gelu");
+  config.eps = fields.number({"layer_norm_eps"}, 1e-5);
+  config.parallel_residual = fields.flag("use_parallel_residual", true);
+  config.attention_bias = fields.flag("attention_bias", true);
+  config.tie_word_embeddings = config.common.tie_word_embeddings.value_or(false);
+  if (config.hidden % config.heads != 0)
+    throw fields.error("num_attention_heads", std::to_string(config.heads) + " does not divide hidden_size " +
+                                                  std::to_string(config.hidden));
+  if (!(config.eps > 0)) throw fields.error("layer_norm_eps", "must be positive");
+  parse_rotary(fields, config);
+  config.pooling = fields.text({"pooling"}, "last");
+  if (config.pooling != "last" && config.pooling != "mean")
+    throw fields.error("pooling", "'" + config.pooling + "' is not supported (supported: last, mean)");
+  return config;
+}
+
+struct NeoxBlock {
+  gpt::LayerNorm input_norm, post_attention_norm;
+  layers::Linear query_key_value, dense, h_to_4h, four_h_to_h;
+};
+
+class NeoxTrunk final : public gpt::Trunk {
+ public:
+  NeoxTrunk(const NeoxConfig& config, const layers::ComputeTarget& target)
+      : config_(config), target_(target), head_dim_(config.hidden / config.heads) {
+    attention_.scale = std::pow(static_cast<double>(head_dim_), -0.5);
+  }
+
+  void load(WeightLoader& loader, const std::string& prefix, bool fixed_tiles) {
+    embed_in_ = loader.load(prefix + "embed_in.weight", {config_.vocab_size, config_.hidden});
+    for (int64_t i = 0; i < config_.layers; ++i) blocks_.push_back(load_block(loader, prefix, i, fixed_tiles));
+    final_norm_ = gpt::load_layer_norm(loader, prefix + "final_layer_norm", config_.hidden, config_.eps);
+    if (config_.rotary_ndims > 0) {
+      // rope_inv_freq takes the head size and applies partial_rotary_factor itself, as transformers does.
+      inv_freq_ = layers::to_device(rope_inv_freq(config_.rope, head_dim_), target_.device);
+    }
+  }
+
+  at::Tensor hidden_states(const layers::PackedSpans& spans) const override {
+    at::Tensor x = embed_in_.index_select(0, layers::to_device(spans.token_ids, target_.device));
+    at::Tensor cos, sin;
+    if (inv_freq_.defined())
+      std::tie(cos, sin) = layers::rotary_tables(layers::to_device(spans.positions, target_.device), inv_freq_,
+                                                 target_.dtype);
+    for (const NeoxBlock& block : blocks_) x = forward_block(block, x, cos, sin, spans);
+    return final_norm_(x);
+  }
+
+  const at::Tensor& embed_in() const { return embed_in_; }
+
+ private:
+  NeoxBlock load_block(WeightLoader& loader, const std::string& prefix, int64_t index, bool fixed_tiles) const {
+    const std::string name = prefix + "layers." + std::to_string(index) + ".";
+    const int64_t hidden = config_.hidden;
+    const bool bias = config_.attention_bias;
+    NeoxBlock block;
+    block.input_norm = gpt::load_layer_norm(loader, name + "input_layernorm", hidden, config_.eps);
+    block.post_attention_norm = gpt::load_layer_norm(loader, name + "post_attention_layernorm", hidden, config_.eps);
+    block.query_key_value =
+        layers::load_linear(loader, name + "attention.query_key_value", 3 * hidden, hidden, bias, fixed_tiles);
+    block.dense = layers::load_linear(loader, name + "attention.dense", hidden, hidden, bias, fixed_tiles);
+    block.h_to_4h = layers::load_linear(loader, name + "mlp.dense_h_to_4h", config_.intermediate, hidden, true, fixed_tiles);
+    block.four_h_to_h = layers::load_linear(loader, name + "mlp.dense_4h_to_h", hidden, config_.intermediate, true, fixed_tiles);
+    return block;
+  }
+
+  // Rotary on the first rotary_ndims dims of each head; x: [rows, heads, head_dim].
+  at::Tensor rotate(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const {
+    if (!cos.defined()) return x;
+    const int64_t rotary = config_.rotary_ndims;
+    if (rotary == head_dim_) return layers::apply_rotary(x, cos, sin);
+    return at::cat({layers::apply_rotary(x.slice(-1, 0, rotary), cos, sin), x.slice(-1, rotary)}, -1);
+  }
+
+  at::Tensor attend(const NeoxBlock& block, const at::Tensor& h, const at::Tensor& cos, const at::Tensor& sin,
+                    const layers::PackedSpans& spans) const {
+    const int64_t rows = h.size(0);
+    at::Tensor qkv = block.query_key_value(h).view({rows, config_.heads, 3 * head_dim_});
+    at::Tensor q = rotate(qkv.slice(-1, 0, head_dim_), cos, sin);
+    at::Tensor k = rotate(qkv.slice(-1, head_dim_, 2 * head_dim_), cos, sin);
+    at::Tensor v = qkv.slice(-1, 2 * head_dim_);
+    return block.dense(layers::attend_packed(q, k, v, spans, attention_, rows));
+  }
+
+  at::Tensor forward_block(const NeoxBlock& block, const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
+                           const layers::PackedSpans& spans) const {
+    at::Tensor attn = attend(block, block.input_norm(x), cos, sin, spans);
+    if (config_.parallel_residual) {
+      at::Tensor mlp = mlp_of(block, block.post_attention_norm(x));
+      return mlp + attn + x;  // transformers' order: (mlp + attn) + x
+    }
+    at::Tensor hidden = attn + x;
+    return mlp_of(block, block.post_attention_norm(hidden)) + hidden;
+  }
+
+  at::Tensor mlp_of(const NeoxBlock& block, const at::Tensor& h) const {
+    return block.four_h_to_h(gpt::activate(block.h_to_4h(h), config_.activation));
+  }
+
+  NeoxConfig config_;
+  layers::ComputeTarget target_;
+  int64_t head_dim_;
+  layers::AttentionParams attention_;
+  at::Tensor embed_in_;
+  at::Tensor inv_freq_;  // float32 [rotary_ndims / 2]; undefined when no dims rotate
+  std::vector<NeoxBlock> blocks_;
+  gpt::LayerNorm final_norm_;
+};
+
+struct LoadedNeox {
+  NeoxConfig config;
+  std::unique_ptr<NeoxTrunk> trunk;
+  gpt::ModelParts parts;
+};
+
+LoadedNeox load_neox(const std::string& config_json, const std::string& config_source,
+                     const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
+                     const std::string& class_name, WeightLoader& weights) {
+  LoadedNeox loaded;
+  loaded.config = parse_neox_config(ConfigFields(config_json, config_source));
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  loaded.trunk = std::make_unique<NeoxTrunk>(loaded.config, target);
+  const std::string prefix = checkpoint.contains("gpt_neox.embed_in.weight") ? "gpt_neox." : "";
+  loaded.trunk->load(weights, prefix, options.batch_invariant);
+  loaded.parts.info = gpt::base_info(loaded.config.common, class_name, "gpt_neox", options);
+  loaded.parts.info.vocab_size = loaded.config.vocab_size;
+  loaded.parts.device = target.device;
+  loaded.parts.batch_invariant = options.batch_invariant;
+  return loaded;
+}
+
+void finish_info(LoadedNeox& loaded, const WeightLoader& weights) {
+  loaded.parts.info.num_parameters = weights.parameters_loaded();
+  loaded.parts.info.num_non_embedding_parameters = weights.parameters_loaded() - loaded.trunk->embed_in().numel();
+  loaded.parts.trunk = std::move(loaded.trunk);
+}
+
+std::unique_ptr<RewardModel> build_neox_reward_model(const std::string& config_json, const std::string& config_source,
+                                                     const io::SafetensorsCheckpoint& checkpoint,
+                                                     const LoadOptions& options) {
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  WeightLoader weights(checkpoint, target.dtype, target.device);
+  LoadedNeox loaded =
+      load_neox(config_json, config_source, checkpoint, options, "GPTNeoXForSequenceClassification", weights);
+  loaded.parts.head = layers::load_linear(weights, "score", loaded.config.common.num_labels, loaded.config.hidden,
+                                          /*bias=*/false, options.batch_invariant);
+  finish_info(loaded, weights);
+  return gpt::make_reward_model(std::move(loaded.parts), gpt::Pooling::PoolIndex);
+}
+
+// OpenAssistant's GPTNeoXRewardModel: one output, out_proj with bias; pooling ignores pool_index
+// (the reference pools by attention mask, not by pad id).
+std::unique_ptr<RewardModel> build_openassistant_reward_model(const std::string& config_json,
+                                                              const std::string& config_source,
+                                                              const io::SafetensorsCheckpoint& checkpoint,
+                                                              const LoadOptions& options) {
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  WeightLoader weights(checkpoint, target.dtype, target.device);
+  LoadedNeox loaded = load_neox(config_json, config_source, checkpoint, options, "GPTNeoXRewardModel", weights);
+  loaded.parts.head = layers::load_linear(weights, "out_proj", 1, loaded.config.hidden, /*bias=*/true,
+                                          options.batch_invariant);
+  loaded.parts.info.num_labels = 1;
+  const gpt::Pooling pooling = loaded.config.pooling == "mean" ? gpt::Pooling::MeanOfTokens : gpt::Pooling::LastToken;
+  finish_info(loaded, weights);
+  return gpt::make_reward_model(std::move(loaded.parts), pooling);
+}
+
+std::unique_ptr<CausalLanguageModel> build_neox_causal_lm(const std::string& config_json,
+                                                          const std::string& config_source,
+                                                          const io::SafetensorsCheckpoint& checkpoint,
+                                                          const LoadOptions& options) {
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  WeightLoader weights(checkpoint, target.dtype, target.device);
+  LoadedNeox loaded = load_neox(config_json, config_source, checkpoint, options, "GPTNeoXForCausalLM", weights);
+  loaded.parts.head.fixed_tiles = options.batch_invariant;
+  loaded.parts.head.weight = loaded.config.tie_word_embeddings
+                                 ? loaded.trunk->embed_in()
+                                 : weights.load("embed_out.weight", {loaded.config.vocab_size, loaded.config.hidden});
+  finish_info(loaded, weights);
+  return gpt::make_causal_lm(std::move(loaded.parts));
+}
+
+}  // namespace
+
+ArchitectureSpec gpt_neox_architecture() {
+  ArchitectureSpec spec;
+  spec.class_name = "GPTNeoXForSequenceClassification";
+  spec.causal_lm_class_name = "GPTNeoXForCausalLM";
+  spec.model_type = "gpt_neox";
+  spec.build_reward_model = build_neox_reward_model;
+  spec.build_causal_lm = build_neox_causal_lm;
+  return spec;
+}
+
+ArchitectureSpec gpt_neox_reward_architecture() {
+  ArchitectureSpec spec;
+  spec.class_name = "GPTNeoXRewardModel";
+  spec.model_type = "gpt_neox_reward_model";
+  spec.build_reward_model = build_openassistant_reward_model;
+  return spec;
+}
+
+}  // namespace rb::model

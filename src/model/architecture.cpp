@@ -1,5 +1,7 @@
 #include "model/architecture.h"
 
+#include <cmath>
+
 #include "common/error.h"
 
 namespace rb::model {
@@ -38,6 +40,14 @@ std::vector<std::optional<int64_t>> resolve_windows(const ArchitectureSpec& spec
   std::vector<std::optional<int64_t>> windows(static_cast<size_t>(config.num_hidden_layers));
   if (spec.sliding_window == SlidingWindowRule::AllLayers) {
     for (auto& window : windows) window = config.sliding_window;
+  } else if (spec.sliding_window == SlidingWindowRule::Alternating) {
+    const std::optional<int64_t> window = config.sliding_window_given ? config.sliding_window : spec.default_sliding_window;
+    const int64_t pattern = config.sliding_window_pattern.value_or(spec.default_sliding_window_pattern);
+    for (size_t layer = 0; layer < windows.size(); ++layer) {
+      const bool sliding = config.layer_types.empty() ? (layer + 1) % static_cast<size_t>(pattern) != 0
+                                                      : config.layer_types[layer] == "sliding_attention";
+      if (sliding) windows[layer] = window;
+    }
   } else if (spec.sliding_window == SlidingWindowRule::QwenStyle && config.use_sliding_window &&
              config.sliding_window) {
     const int64_t first_sliding = config.max_window_layers.value_or(spec.default_max_window_layers);
@@ -101,6 +111,22 @@ DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& co
   layout.mlp_bias = resolve_bias(spec.mlp_bias, config);
   layout.qk_norm = spec.qk_norm;
   layout.window_per_layer = resolve_windows(spec, config);
+  const std::string activation = config.hidden_act_given ? config.hidden_act : spec.default_activation;
+  layout.activation = activation == "gelu_pytorch_tanh" ? Activation::GeluTanh
+                      : activation == "gelu"            ? Activation::GeluErf
+                                                        : Activation::Silu;
+  layout.gemma_block = spec.gemma_block;
+  const std::optional<double> scalar = config.query_pre_attn_scalar.or_default(spec.default_query_pre_attn_scalar);
+  layout.attention_scale = std::pow(scalar && spec.gemma_block ? *scalar : static_cast<double>(layout.head_dim), -0.5);
+  layout.attn_logit_softcapping = config.attn_logit_softcapping.or_default(spec.default_attn_logit_softcapping);
+  layout.final_logit_softcapping = config.final_logit_softcapping.or_default(spec.default_final_logit_softcapping);
+  layout.tie_word_embeddings =
+      config.tie_word_embeddings_given ? config.tie_word_embeddings : spec.default_tie_word_embeddings;
+  if (spec.local_rope_for_sliding_layers) {
+    RopeConfig local;
+    local.theta = spec.default_rope_local_base_freq;
+    layout.sliding_rope = config.local_rope.value_or(local);
+  }
   return layout;
 }
 

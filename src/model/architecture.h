@@ -33,6 +33,9 @@ enum class SlidingWindowRule {
   Never,
   AllLayers,  // Mistral: config.sliding_window (if not null) on every layer
   QwenStyle,  // Qwen2/3: only if use_sliding_window; layer_types, else layers >= max_window_layers
+  // Gemma-2/3: layer_types, else every layer but each sliding_window_pattern-th (Gemma-2: 2, i.e.
+  // even layers slide; Gemma-3: 6); config.sliding_window (class default 4096 when absent).
+  Alternating,
 };
 
 struct ArchitectureSpec {
@@ -50,7 +53,24 @@ struct ArchitectureSpec {
   SlidingWindowRule sliding_window = SlidingWindowRule::Never;
   std::optional<int64_t> default_head_dim;  // config class default when config.json has none
   int64_t default_max_window_layers = 0;    // QwenStyle only
+  int64_t default_sliding_window_pattern = 2;         // Alternating only
+  std::optional<int64_t> default_sliding_window;      // Alternating: when config.json has no key
+  bool default_tie_word_embeddings = false;           // config class default (Gemma: true)
+  std::string default_activation = "silu";
+  // Gemma family: RMSNorm scales by (1 + weight) in float32, sandwich norms around attention
+  // and MLP (post_attention_layernorm is the attention output's norm; pre/post_feedforward_
+  // layernorm around the MLP), embeddings times sqrt(hidden_size) in the compute dtype, and
+  // attention scaled by query_pre_attn_scalar^-0.5.
+  bool gemma_block = false;
+  std::optional<double> default_query_pre_attn_scalar;
+  std::optional<double> default_attn_logit_softcapping;
+  std::optional<double> default_final_logit_softcapping;
+  // Gemma-3: sliding layers use their own rope (rope_local_base_freq, default rope type).
+  bool local_rope_for_sliding_layers = false;
+  double default_rope_local_base_freq = 10000.0;
 };
+
+enum class Activation { Silu, GeluTanh, GeluErf };
 
 // What one loaded model does, resolved from spec + config (no further lookups at run time).
 struct DecoderLayout {
@@ -60,6 +80,14 @@ struct DecoderLayout {
   bool mlp_bias = false;
   bool qk_norm = false;
   std::vector<std::optional<int64_t>> window_per_layer;  // nullopt = full causal attention
+  Activation activation = Activation::Silu;
+  bool gemma_block = false;
+  double attention_scale = 1.0;  // head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma)
+  std::optional<double> attn_logit_softcapping;
+  std::optional<double> final_logit_softcapping;  // causal-LM head only
+  bool tie_word_embeddings = false;
+  // Rope of sliding layers when it differs from config.rope (Gemma-3); empty = same everywhere.
+  std::optional<RopeConfig> sliding_rope;
 };
 
 std::vector<ArchitectureSpec> registered_architectures();

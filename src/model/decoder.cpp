@@ -1,203 +1,33 @@
-// The shared decoder. Every op follows transformers' modeling_llama.py (and its Mistral/Qwen2/
-// Qwen3 copies) in order and dtype, so fp32 scores agree with transformers to float rounding:
-// RMSNorm in float32, RoPE tables from float32 positions * inv_freq cast to the compute dtype,
-// eager attention (matmul * head_dim^-0.5, causal mask, float32 softmax cast back), SwiGLU MLP,
-// residual adds in the compute dtype, final norm, bias-free score head in the compute dtype.
-// On CUDA with libtorch >= 2 attention is one variable-length flash-attention call per layer for
-// the whole packed batch (bf16/fp16 without sliding window), else fused SDPA per sequence.
-// Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
-// attention runs per sequence; tokens after a sequence's pooled token are never computed, and
-// the last layer runs queries/MLP for the pooled rows only. A sequence's score depends on its
-// batch neighbours only through kernel choice, which batch-invariant mode removes on CPU.
+// The shared decoder's two heads on DecoderBackbone (decoder_backbone.cpp): the bias-free score
+// head of *ForSequenceClassification (applied only to each sequence's pooled row, in the
+// compute dtype) and the language-model head of *ForCausalLM (per-token next-token
+// log-probabilities). A sequence's results depend on its batch neighbours only through kernel
+// choice, which batch-invariant mode removes on CPU.
 #include "model/decoder.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
-#include <cmath>
 
 #include "common/error.h"
-#include "model/rope.h"
+#include "model/decoder_backbone.h"
 #include "model/torch_layers.h"
 #include "model/torch_weights.h"
 
 namespace rb::model {
-
-using layers::AttentionParams;
-using layers::kInvariantTileRows;
-using layers::Linear;
-using layers::PackedSpans;
-
 namespace {
 
-struct DecoderLayer {
-  at::Tensor input_norm;
-  at::Tensor post_attention_norm;
-  at::Tensor q_norm;  // Qwen3 only
-  at::Tensor k_norm;
-  Linear q, k, v, o, gate, up, down;
-  std::optional<int64_t> window;
-};
+using layers::PackedSpans;
 
-}  // namespace
-
-class DecoderModel final : public RewardModel {
- public:
-  DecoderModel(const ModelConfig& config, const DecoderLayout& layout, at::ScalarType dtype, at::Device device,
-               bool batch_invariant)
-      : config_(config), layout_(layout), dtype_(dtype), device_(device), batch_invariant_(batch_invariant),
-        scale_(std::pow(static_cast<double>(layout.head_dim), -0.5)) {}
-
-  void load(const io::SafetensorsCheckpoint& checkpoint, const ArchitectureSpec& spec, DType dtype_enum,
-            const std::string& device_name);
-  std::vector<std::vector<float>> score(const PackedBatch& batch) override;
-  const ModelInfo& info() const override { return info_; }
-
- private:
-  DecoderLayer load_layer(WeightLoader& loader, int64_t index) const;
-  Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in, bool bias) const {
-    return layers::load_linear(loader, name, out, in, bias, batch_invariant_);
-  }
-  at::Tensor norm(const at::Tensor& x, const at::Tensor& weight) const {
-    return layers::rms_norm(x, weight, config_.rms_norm_eps);
-  }
-  AttentionParams attention_params(const DecoderLayer& layer) const { return {scale_, layer.window, std::nullopt}; }
-  at::Tensor project_heads(const Linear& projection, const at::Tensor& norm_weight, const at::Tensor& h,
-                           int64_t heads, const at::Tensor& cos, const at::Tensor& sin) const;
-  at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
-  at::Tensor full_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
-                        const at::Tensor& sin, const PackedSpans& spans) const;
-  at::Tensor pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
-                          const at::Tensor& sin, const PackedSpans& spans, const at::Tensor& pooled_rows) const;
-
-  ModelConfig config_;
-  DecoderLayout layout_;
-  at::ScalarType dtype_;
-  at::Device device_;
-  bool batch_invariant_;
-  double scale_;
-  ModelInfo info_;
-  at::Tensor embed_;
-  at::Tensor final_norm_;
-  Linear score_;
-  at::Tensor inv_freq_;  // float32 [head_dim / 2]
-  std::vector<DecoderLayer> layers_;
-};
-
-DecoderLayer DecoderModel::load_layer(WeightLoader& loader, int64_t index) const {
-  const std::string prefix = "model.layers." + std::to_string(index) + ".";
-  const int64_t hidden = config_.hidden_size;
-  const int64_t head_dim = layout_.head_dim;
-  const int64_t q_width = config_.num_attention_heads * head_dim;
-  const int64_t kv_width = config_.num_key_value_heads * head_dim;
-  const int64_t inner = config_.intermediate_size;
-  DecoderLayer layer;
-  layer.input_norm = loader.load(prefix + "input_layernorm.weight", {hidden});
-  layer.post_attention_norm = loader.load(prefix + "post_attention_layernorm.weight", {hidden});
-  layer.q = load_linear(loader, prefix + "self_attn.q_proj", q_width, hidden, layout_.qkv_bias);
-  layer.k = load_linear(loader, prefix + "self_attn.k_proj", kv_width, hidden, layout_.qkv_bias);
-  layer.v = load_linear(loader, prefix + "self_attn.v_proj", kv_width, hidden, layout_.qkv_bias);
-  layer.o = load_linear(loader, prefix + "self_attn.o_proj", hidden, q_width, layout_.o_bias);
-  if (layout_.qk_norm) {
-    layer.q_norm = loader.load(prefix + "self_attn.q_norm.weight", {head_dim});
-    layer.k_norm = loader.load(prefix + "self_attn.k_norm.weight", {head_dim});
-  }
-  layer.gate = load_linear(loader, prefix + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
-  layer.up = load_linear(loader, prefix + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
-  layer.down = load_linear(loader, prefix + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
-  layer.window = layout_.window_per_layer[static_cast<size_t>(index)];
-  return layer;
+// Logit rows computed at once by the language-model head: [rows, vocab] float32 stays near
+// 128 MiB on CPU (256 MiB on CUDA) whatever the batch.
+int64_t logit_rows_per_chunk(int64_t vocab_size, bool on_cuda) {
+  const int64_t budget_elements = on_cuda ? (int64_t{1} << 26) : (int64_t{1} << 25);
+  return std::max<int64_t>(1, budget_elements / vocab_size);
 }
 
-void DecoderModel::load(const io::SafetensorsCheckpoint& checkpoint, const ArchitectureSpec& spec,
-                        DType dtype_enum, const std::string& device_name) {
-  WeightLoader loader(checkpoint, dtype_, device_);
-  embed_ = loader.load("model.embed_tokens.weight", {config_.vocab_size, config_.hidden_size});
-  const int64_t embedding_parameters = embed_.numel();
-  for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, i));
-  final_norm_ = loader.load("model.norm.weight", {config_.hidden_size});
-  score_.fixed_tiles = batch_invariant_;
-  score_.weight = loader.load("score.weight", {config_.num_labels, config_.hidden_size});
-
-  const std::vector<float> inv_freq = rope_inv_freq(config_.rope, layout_.head_dim);
-  inv_freq_ = layers::to_device(inv_freq, device_);
-
-  info_.architecture = spec.class_name;
-  info_.model_type = config_.model_type.empty() ? spec.model_type : config_.model_type;
-  info_.num_labels = config_.num_labels;
-  info_.vocab_size = config_.vocab_size;
-  info_.num_parameters = loader.parameters_loaded();
-  info_.num_non_embedding_parameters = info_.num_parameters - embedding_parameters;
-  info_.pad_token_id = config_.pad_token_id;
-  info_.eos_token_ids = config_.eos_token_ids;
-  info_.bos_token_id = config_.bos_token_id;
-  info_.dtype = dtype_enum;
-  info_.device = device_name;
-}
-
-// Projection -> [rows, heads, head_dim] -> optional q/k RMSNorm (Qwen3) -> RoPE.
-at::Tensor DecoderModel::project_heads(const Linear& projection, const at::Tensor& norm_weight, const at::Tensor& h,
-                                       int64_t heads, const at::Tensor& cos, const at::Tensor& sin) const {
-  at::Tensor x = projection(h).view({h.size(0), heads, layout_.head_dim});
-  if (norm_weight.defined()) x = norm(x, norm_weight);
-  return layers::apply_rotary(x, cos, sin);
-}
-
-at::Tensor DecoderModel::mlp(const DecoderLayer& layer, const at::Tensor& x) const {
-  return layer.down(at::silu(layer.gate(x)) * layer.up(x));
-}
-
-at::Tensor DecoderModel::full_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
-                                    const at::Tensor& sin, const PackedSpans& spans) const {
-  at::Tensor h = norm(x, layer.input_norm);
-  at::Tensor q = project_heads(layer.q, layer.q_norm, h, config_.num_attention_heads, cos, sin);
-  at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
-  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
-  at::Tensor attended = layers::attend_packed(q, k, v, spans, attention_params(layer), x.size(0));
-  at::Tensor hidden = x + layer.o(attended);
-  return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
-}
-
-// Last layer: keys/values for every token, but queries, o_proj and MLP only for pooled rows.
-at::Tensor DecoderModel::pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const at::Tensor& cos,
-                                      const at::Tensor& sin, const PackedSpans& spans,
-                                      const at::Tensor& pooled_rows) const {
-  const int64_t heads = config_.num_attention_heads;
-  at::Tensor h = norm(x, layer.input_norm);
-  at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
-  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
-  at::Tensor q = project_heads(layer.q, layer.q_norm, h.index_select(0, pooled_rows), heads,
-                               cos.index_select(0, pooled_rows), sin.index_select(0, pooled_rows));
-  at::Tensor attended = layers::attend_pooled(q, k, v, spans, attention_params(layer));
-  at::Tensor hidden = x.index_select(0, pooled_rows) + layer.o(attended);
-  return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
-}
-
-std::vector<std::vector<float>> DecoderModel::score(const PackedBatch& batch) {
-  validate_packed_batch(batch, config_.vocab_size);
-  if (batch.num_sequences() == 0) return {};
-  c10::InferenceMode inference_guard;
-  PackedSpans spans = layers::trim_to_pooled(batch);
-  const bool fixed_shapes = batch_invariant_ && device_.is_cpu();
-  if (fixed_shapes) layers::pad_to_multiple(spans, kInvariantTileRows);
-  at::Tensor x = embed_.index_select(0, layers::to_device(spans.token_ids, device_));
-  auto [cos, sin] = layers::rotary_tables(layers::to_device(spans.positions, device_), inv_freq_, dtype_);
-  const at::Tensor pooled_rows = layers::to_device(
-      fixed_shapes ? layers::padded_copy(spans.pooled_row, kInvariantTileRows) : spans.pooled_row, device_);
-  for (size_t i = 0; i + 1 < layers_.size(); ++i) x = full_layer(layers_[i], x, cos, sin, spans);
-  x = pooled_layer(layers_.back(), x, cos, sin, spans, pooled_rows);
-  at::Tensor logits = score_(norm(x, final_norm_)).to(at::kFloat).cpu().contiguous();
-
-  std::vector<std::vector<float>> scores(batch.num_sequences());
-  const float* values = logits.data_ptr<float>();
-  for (size_t i = 0; i < scores.size(); ++i)
-    scores[i].assign(values + i * config_.num_labels, values + (i + 1) * config_.num_labels);
-  return scores;
-}
-
-void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size) {
-  const size_t n = batch.num_sequences();
+void validate_sequences(const PackedBatch& batch, size_t n, int64_t vocab_size) {
   auto fail = [](const std::string& what) { throw InputError("packed batch: " + what); };
   if (batch.offsets.size() != n + 1) fail("offsets must have num_sequences + 1 entries");
   if (batch.position_start.size() != n) fail("position_start must have one entry per sequence");
@@ -207,8 +37,6 @@ void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size) {
     const int64_t length = batch.offsets[i + 1] - batch.offsets[i];
     const std::string which = "sequence " + std::to_string(i);
     if (length <= 0) fail(which + " is empty or offsets decrease");
-    if (batch.pool_index[i] < 0 || batch.pool_index[i] >= length)
-      fail(which + ": pool_index " + std::to_string(batch.pool_index[i]) + " outside [0, " + std::to_string(length) + ")");
     if (batch.position_start[i] < 0) fail(which + ": negative position_start");
   }
   for (size_t t = 0; t < batch.token_ids.size(); ++t) {
@@ -218,20 +46,144 @@ void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size) {
   }
 }
 
+class DecoderRewardModel final : public RewardModel {
+ public:
+  DecoderRewardModel(const ModelConfig& config, const ArchitectureSpec& spec, const layers::ComputeTarget& target,
+                     const LoadOptions& options, const io::SafetensorsCheckpoint& checkpoint)
+      : backbone_(config, resolve_layout(spec, config), target, options.batch_invariant) {
+    WeightLoader loader(checkpoint, target.dtype, target.device);
+    backbone_.load(loader);
+    score_ = backbone_.load_linear(loader, "score", config.num_labels, config.hidden_size, false);
+    info_ = decoder_model_info(backbone_, spec.class_name, spec.model_type, config.num_labels,
+                               loader.parameters_loaded(), options);
+  }
+
+  std::vector<std::vector<float>> score(const PackedBatch& batch) override {
+    validate_packed_batch(batch, backbone_.config().vocab_size);
+    if (batch.num_sequences() == 0) return {};
+    c10::InferenceMode inference_guard;
+    PackedSpans spans = layers::trim_to_pooled(batch);
+    const bool padded = backbone_.pad_for_invariance(spans);
+    at::Tensor hidden = backbone_.run_pooled(spans, backbone_.pooled_rows(spans, padded));
+    at::Tensor logits = score_(hidden).to(at::kFloat).cpu().contiguous();
+    const int64_t labels = info_.num_labels;
+    std::vector<std::vector<float>> scores(batch.num_sequences());
+    const float* values = logits.data_ptr<float>();
+    for (size_t i = 0; i < scores.size(); ++i) scores[i].assign(values + i * labels, values + (i + 1) * labels);
+    return scores;
+  }
+
+  const ModelInfo& info() const override { return info_; }
+
+ private:
+  DecoderBackbone backbone_;
+  layers::Linear score_;
+  ModelInfo info_;
+};
+
+class DecoderCausalLm final : public CausalLanguageModel {
+ public:
+  DecoderCausalLm(const ModelConfig& config, const ArchitectureSpec& spec, const layers::ComputeTarget& target,
+                  const LoadOptions& options, const io::SafetensorsCheckpoint& checkpoint)
+      : backbone_(config, resolve_layout(spec, config), target, options.batch_invariant) {
+    WeightLoader loader(checkpoint, target.dtype, target.device);
+    backbone_.load(loader);
+    // Tied: transformers points lm_head at embed_tokens (a stored lm_head.weight is ignored).
+    if (backbone_.layout().tie_word_embeddings) {
+      lm_head_ = backbone_.make_linear(backbone_.embedding());
+    } else {
+      lm_head_ = backbone_.load_linear(loader, "lm_head", config.vocab_size, config.hidden_size, false);
+    }
+    info_ = decoder_model_info(backbone_, spec.causal_lm_class_name, spec.model_type, 1, loader.parameters_loaded(),
+                               options);
+  }
+
+  std::vector<std::vector<float>> next_token_log_probs(const PackedBatch& batch) override {
+    const size_t n = batch.offsets.empty() ? 0 : batch.offsets.size() - 1;
+    validate_sequences(batch, n, backbone_.config().vocab_size);
+    std::vector<std::vector<float>> result(n);
+    if (n == 0 || batch.token_ids.size() == n) return result;  // nothing to predict in 1-token sequences
+    c10::InferenceMode inference_guard;
+    PackedSpans spans = layers::whole_sequences(batch);
+    backbone_.pad_for_invariance(spans);
+    const at::Tensor hidden = backbone_.run_all(spans);
+
+    // Row t of a sequence predicts its token t + 1; a sequence's last row predicts nothing.
+    std::vector<int64_t> rows, targets;
+    for (size_t i = 0; i < n; ++i) {
+      for (int64_t t = 0; t + 1 < spans.length[i]; ++t) {
+        rows.push_back(spans.begin[i] + t);
+        targets.push_back(spans.token_ids[static_cast<size_t>(spans.begin[i] + t + 1)]);
+      }
+    }
+    const std::vector<float> flat = gathered_log_probs(hidden, rows, targets);
+    size_t next = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t count = static_cast<size_t>(spans.length[i] - 1);
+      result[i].assign(flat.begin() + static_cast<std::ptrdiff_t>(next),
+                       flat.begin() + static_cast<std::ptrdiff_t>(next + count));
+      next += count;
+    }
+    return result;
+  }
+
+  const ModelInfo& info() const override { return info_; }
+
+ private:
+  // logits (compute dtype, final soft-cap if any) -> float32 -> log_softmax -> value at target,
+  // a chunk of rows at a time so that [rows, vocab] is never materialised for the whole batch.
+  std::vector<float> gathered_log_probs(const at::Tensor& hidden, const std::vector<int64_t>& rows,
+                                        const std::vector<int64_t>& targets) const {
+    const int64_t total = static_cast<int64_t>(rows.size());
+    const int64_t chunk = logit_rows_per_chunk(backbone_.config().vocab_size, backbone_.device().is_cuda());
+    const std::optional<double> cap = backbone_.layout().final_logit_softcapping;
+    std::vector<float> values(static_cast<size_t>(total));
+    for (int64_t first = 0; first < total; first += chunk) {
+      const int64_t last = std::min(total, first + chunk);
+      const std::vector<int64_t> chunk_rows(rows.begin() + first, rows.begin() + last);
+      const std::vector<int64_t> chunk_targets(targets.begin() + first, targets.begin() + last);
+      at::Tensor logits = lm_head_(hidden.index_select(0, layers::to_device(chunk_rows, backbone_.device())));
+      if (cap) logits = at::tanh(logits / *cap) * *cap;  // transformers: /cap, tanh, *cap in the compute dtype
+      at::Tensor log_probs = at::log_softmax(logits.to(at::kFloat), -1);
+      at::Tensor picked = log_probs.gather(1, layers::to_device(chunk_targets, backbone_.device()).unsqueeze(1))
+                              .squeeze(1).cpu().contiguous();
+      std::copy(picked.data_ptr<float>(), picked.data_ptr<float>() + (last - first), values.begin() + first);
+    }
+    return values;
+  }
+
+  DecoderBackbone backbone_;
+  layers::Linear lm_head_;
+  ModelInfo info_;
+};
+
+}  // namespace
+
+void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size) {
+  const size_t n = batch.num_sequences();
+  validate_sequences(batch, n, vocab_size);
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t length = batch.offsets[i + 1] - batch.offsets[i];
+    if (batch.pool_index[i] < 0 || batch.pool_index[i] >= length)
+      throw InputError("packed batch: sequence " + std::to_string(i) + ": pool_index " +
+                       std::to_string(batch.pool_index[i]) + " outside [0, " + std::to_string(length) + ")");
+  }
+}
+
 std::unique_ptr<RewardModel> build_decoder_model(const ModelConfig& config, const ArchitectureSpec& spec,
                                                  const io::SafetensorsCheckpoint& checkpoint,
                                                  const LoadOptions& options) {
   const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  const DecoderLayout layout = resolve_layout(spec, config);
-  auto model = std::make_unique<DecoderModel>(config, layout, target.dtype, target.device, options.batch_invariant);
-  model->load(checkpoint, spec, options.dtype, options.device);
-  return model;
+  return std::make_unique<DecoderRewardModel>(config, spec, target, options, checkpoint);
 }
 
-std::unique_ptr<CausalLanguageModel> build_decoder_causal_lm(const ModelConfig& config, const ArchitectureSpec&,
-                                                             const io::SafetensorsCheckpoint&, const LoadOptions&) {
-  // Not implemented yet (the lm_head path is being added); refuse clearly rather than guess.
-  throw ModelError(config.source + ": causal-LM log-probabilities are not implemented yet for this architecture");
+std::unique_ptr<CausalLanguageModel> build_decoder_causal_lm(const ModelConfig& config, const ArchitectureSpec& spec,
+                                                             const io::SafetensorsCheckpoint& checkpoint,
+                                                             const LoadOptions& options) {
+  if (spec.causal_lm_class_name.empty())
+    throw ModelError(config.source + ": " + spec.class_name + " has no causal-LM form");
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  return std::make_unique<DecoderCausalLm>(config, spec, target, options, checkpoint);
 }
 
 }  // namespace rb::model

@@ -100,7 +100,8 @@ void parse_rope_dict(const json& dict, const std::string& field, const std::stri
   for (auto item = dict.begin(); item != dict.end(); ++item) {
     if (item.value().is_object())
       throw config_error(source, field,
-                         "per-layer-type rope parameters ('" + item.key() + "') are not supported");
+                         "per-layer-type rope parameters ('" + item.key() +
+                             "') are only supported as {full_attention, sliding_attention}");
   }
   std::string type_name = "default";
   if (is_set(dict, "rope_type")) type_name = dict["rope_type"].get<std::string>();
@@ -128,20 +129,86 @@ void parse_rope_dict(const json& dict, const std::string& field, const std::stri
   }
 }
 
-RopeConfig parse_rope(const json& object, const std::string& source) {
+void check_rope(const RopeConfig& rope, const std::string& source, const std::string& field) {
+  if (rope.partial_rotary_factor != 1.0)
+    throw config_error(source, field + "partial_rotary_factor", "only 1.0 (full rotary) is supported");
+  if (!(rope.theta > 0)) throw config_error(source, field + "rope_theta", "must be positive");
+}
+
+// transformers 5 writes rope_parameters per layer type for models whose sliding layers use
+// another rope (Gemma-3): {"full_attention": {...}, "sliding_attention": {...}}.
+bool is_per_layer_type(const json& dict) {
+  if (!dict.is_object() || dict.empty()) return false;
+  for (auto item = dict.begin(); item != dict.end(); ++item) {
+    if (item.key() != "full_attention" && item.key() != "sliding_attention") return false;
+    if (!item.value().is_object()) return false;
+  }
+  return true;
+}
+
+void parse_rope(const json& object, const std::string& source, ModelConfig& config) {
   RopeConfig rope;
   rope.theta = number_field(object, "rope_theta", 10000.0, source);
   rope.partial_rotary_factor = number_field(object, "partial_rotary_factor", 1.0, source);
-  if (is_set(object, "rope_parameters")) parse_rope_dict(object["rope_parameters"], "rope_parameters", source, rope);
-  else if (is_set(object, "rope_scaling")) parse_rope_dict(object["rope_scaling"], "rope_scaling", source, rope);
-  if (rope.partial_rotary_factor != 1.0)
-    throw config_error(source, "partial_rotary_factor", "only 1.0 (full rotary) is supported");
-  if (!(rope.theta > 0)) throw config_error(source, "rope_theta", "must be positive");
-  return rope;
+  if (is_set(object, "rope_local_base_freq")) {
+    config.rope_local_base_freq = number_field(object, "rope_local_base_freq", 10000.0, source);
+    RopeConfig local;
+    local.theta = *config.rope_local_base_freq;
+    config.local_rope = local;
+  }
+  if (is_set(object, "rope_parameters") && is_per_layer_type(object["rope_parameters"])) {
+    const json& per_type = object["rope_parameters"];
+    if (per_type.contains("full_attention"))
+      parse_rope_dict(per_type["full_attention"], "rope_parameters.full_attention", source, rope);
+    if (per_type.contains("sliding_attention")) {
+      RopeConfig local;
+      local.theta = config.rope_local_base_freq.value_or(10000.0);
+      parse_rope_dict(per_type["sliding_attention"], "rope_parameters.sliding_attention", source, local);
+      check_rope(local, source, "rope_parameters.sliding_attention.");
+      config.local_rope = local;
+    }
+  } else if (is_set(object, "rope_parameters")) {
+    parse_rope_dict(object["rope_parameters"], "rope_parameters", source, rope);
+  } else if (is_set(object, "rope_scaling")) {
+    parse_rope_dict(object["rope_scaling"], "rope_scaling", source, rope);
+  }
+  check_rope(rope, source, "");
+  config.rope = rope;
+}
+
+NullableNumber nullable_number(const json& object, const std::string& key, const std::string& source) {
+  NullableNumber number;
+  number.present = object.contains(key);
+  if (is_set(object, key)) number.value = number_field(object, key, 0.0, source);
+  if (number.value && !(*number.value > 0)) throw config_error(source, key, "must be positive or null");
+  return number;
+}
+
+void parse_gemma_fields(const json& object, const std::string& source, ModelConfig& config) {
+  config.query_pre_attn_scalar = nullable_number(object, "query_pre_attn_scalar", source);
+  config.attn_logit_softcapping = nullable_number(object, "attn_logit_softcapping", source);
+  config.final_logit_softcapping = nullable_number(object, "final_logit_softcapping", source);
+  config.sliding_window_pattern = optional_integer(object, "sliding_window_pattern", source);
+  if (config.sliding_window_pattern && *config.sliding_window_pattern <= 0)
+    throw config_error(source, "sliding_window_pattern", "must be positive");
+  if (bool_field(object, "use_bidirectional_attention", false, source))
+    throw config_error(source, "use_bidirectional_attention", "only causal attention is supported");
+}
+
+void parse_activation(const json& object, const std::string& source, ModelConfig& config) {
+  const std::string key = is_set(object, "hidden_activation") ? "hidden_activation" : "hidden_act";
+  if (!is_set(object, key)) return;
+  if (!object[key].is_string()) throw config_error(source, key, "expected a string");
+  config.hidden_act = object[key].get<std::string>();
+  config.hidden_act_given = true;
+  if (config.hidden_act != "silu" && config.hidden_act != "gelu_pytorch_tanh" && config.hidden_act != "gelu")
+    throw config_error(source, key,
+                       "'" + config.hidden_act + "' is not supported (supported: silu, gelu_pytorch_tanh, gelu)");
 }
 
 void parse_sliding_window(const json& object, const std::string& source, ModelConfig& config) {
   config.sliding_window = optional_integer(object, "sliding_window", source);
+  config.sliding_window_given = object.contains("sliding_window");
   config.use_sliding_window = bool_field(object, "use_sliding_window", false, source);
   config.max_window_layers = optional_integer(object, "max_window_layers", source);
   if (is_set(object, "layer_types")) {
@@ -207,10 +274,10 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
       for (const json& name : object["architectures"]) config.architectures.push_back(name.get<std::string>());
     }
     if (is_set(object, "model_type")) config.model_type = object["model_type"].get<std::string>();
-    if (is_set(object, "hidden_act")) config.hidden_act = object["hidden_act"].get<std::string>();
   } catch (const json::exception& error) {
-    throw ModelError(source + ": architectures/model_type/hidden_act must be strings: " + error.what());
+    throw ModelError(source + ": architectures/model_type must be strings: " + error.what());
   }
+  parse_activation(object, source, config);
   parse_shape(object, source, config);
   config.rms_norm_eps = number_field(object, "rms_norm_eps", 1e-6, source);
   config.pad_token_id = optional_integer(object, "pad_token_id", source);
@@ -219,11 +286,11 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
   config.num_labels = parse_num_labels(object, source);
   config.attention_bias = bool_field(object, "attention_bias", false, source);
   config.mlp_bias = bool_field(object, "mlp_bias", false, source);
+  config.tie_word_embeddings_given = is_set(object, "tie_word_embeddings");
   config.tie_word_embeddings = bool_field(object, "tie_word_embeddings", false, source);
-  if (config.hidden_act != "silu")
-    throw config_error(source, "hidden_act", "'" + config.hidden_act + "' is not supported (supported: silu)");
   parse_sliding_window(object, source, config);
-  config.rope = parse_rope(object, source);
+  parse_rope(object, source, config);
+  parse_gemma_fields(object, source, config);
   return config;
 }
 

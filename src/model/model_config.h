@@ -20,6 +20,15 @@ struct RopeConfig {
   double partial_rotary_factor = 1.0;            // rotary dim = head_dim * this
 };
 
+// A number that config.json may omit (class default applies), set to null (feature off) or set.
+struct NullableNumber {
+  bool present = false;         // the key exists (null or a number)
+  std::optional<double> value;  // nullopt when null or absent
+  std::optional<double> or_default(std::optional<double> class_default) const {
+    return present ? value : class_default;
+  }
+};
+
 struct ModelConfig {
   std::string source;  // path of config.json, for messages
   std::vector<std::string> architectures;
@@ -40,13 +49,27 @@ struct ModelConfig {
   int64_t num_labels = 2;               // id2label size, else num_labels, else 2 (PretrainedConfig)
   bool attention_bias = false;
   bool mlp_bias = false;
+  // MLP activation: hidden_activation (Gemma's name) if set, else hidden_act; "silu",
+  // "gelu_pytorch_tanh" or "gelu". hidden_act_given is false when neither key is set.
   std::string hidden_act = "silu";
+  bool hidden_act_given = false;
   bool tie_word_embeddings = false;
+  bool tie_word_embeddings_given = false;  // class defaults differ (Gemma: true)
   std::optional<int64_t> sliding_window;  // null/absent -> none
+  bool sliding_window_given = false;      // key present (even null): Gemma's class default is 4096
   bool use_sliding_window = false;        // Qwen2/Qwen3 switch
   std::optional<int64_t> max_window_layers;
   std::vector<std::string> layer_types;   // "full_attention" / "sliding_attention", if given
-  RopeConfig rope;
+  std::optional<int64_t> sliding_window_pattern;  // Gemma-3: every n-th layer is full attention
+  RopeConfig rope;  // full-attention layers (rope_parameters["full_attention"] in per-layer-type form)
+  // Sliding layers' rope when it differs (Gemma-3: rope_parameters["sliding_attention"], or
+  // legacy rope_local_base_freq with the default rope type).
+  std::optional<RopeConfig> local_rope;
+  std::optional<double> rope_local_base_freq;
+  // Gemma family.
+  NullableNumber query_pre_attn_scalar;
+  NullableNumber attn_logit_softcapping;
+  NullableNumber final_logit_softcapping;
 };
 
 // Parses config.json text; `source` names the file in error messages.

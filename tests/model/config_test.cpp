@@ -2,6 +2,7 @@
 // the architecture registry, and RoPE inverse frequencies against a float64 formula.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/error.h"
@@ -120,7 +121,7 @@ TEST(ModelConfig, RejectsWhatTheDecoderCannotRun) {
   json["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}};
   EXPECT_NE(error_of(json).find("low_freq_factor"), std::string::npos) << error_of(json);
   json = minimal();
-  json["hidden_act"] = "gelu";
+  json["hidden_act"] = "relu";
   EXPECT_NE(error_of(json).find("hidden_act"), std::string::npos);
   json = minimal();
   json.erase("hidden_size");
@@ -136,11 +137,12 @@ TEST(ModelConfig, RejectsWhatTheDecoderCannotRun) {
 }
 
 TEST(Architectures, RegistryAndLayouts) {
-  EXPECT_EQ(supported_architectures(),
-            (std::vector<std::string>{"LlamaForSequenceClassification", "MistralForSequenceClassification",
-                                      "Qwen2ForSequenceClassification", "Qwen3ForSequenceClassification"}));
+  const std::vector<std::string> supported = supported_architectures();
+  for (const char* name : {"LlamaForSequenceClassification", "MistralForSequenceClassification",
+                           "Qwen2ForSequenceClassification", "Qwen3ForSequenceClassification"})
+    EXPECT_NE(std::find(supported.begin(), supported.end(), name), supported.end()) << name;
   try {
-    find_architecture("GPT2ForSequenceClassification");
+    find_architecture("FalconForSequenceClassification");
     FAIL();
   } catch (const ModelError& error) {
     EXPECT_NE(std::string(error.what()).find("Qwen3ForSequenceClassification"), std::string::npos);

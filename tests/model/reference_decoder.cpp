@@ -56,10 +56,24 @@ torch::Tensor rotate(const torch::Tensor& x, const std::vector<double>& inv_freq
   return out;
 }
 
+bool is_gemma(const Json& config) { return config.value("model_type", "").rfind("gemma", 0) == 0; }
+
+// Gemma-2: even layers slide; Gemma-3: all but every sliding_window_pattern-th; layer_types wins.
+bool gemma_layer_slides(const Json& config, int64_t layer) {
+  if (config.contains("layer_types")) return config["layer_types"][static_cast<size_t>(layer)] == "sliding_attention";
+  const int64_t pattern = config.value("model_type", "") == "gemma2" ? 2 : config.value("sliding_window_pattern", 6);
+  return (layer + 1) % pattern != 0;
+}
+
+double number_or(const Json& config, const std::string& key, double fallback) {
+  return config.contains(key) && !config[key].is_null() ? config[key].get<double>() : fallback;
+}
+
 int64_t layer_window(const Json& config, int64_t layer) {
   const std::string type = config.value("model_type", "");
   const bool has_window = config.contains("sliding_window") && !config["sliding_window"].is_null();
   if (!has_window) return 0;
+  if (is_gemma(config)) return gemma_layer_slides(config, layer) ? config["sliding_window"].get<int64_t>() : 0;
   if (type == "mistral") return config["sliding_window"].get<int64_t>();
   if ((type == "qwen2" || type == "qwen3") && config.value("use_sliding_window", false) &&
       layer >= config.value("max_window_layers", 28))
@@ -94,34 +108,59 @@ std::vector<double> reference_inv_freq(const Json& config, int64_t head_dim) {
   return inv_freq;
 }
 
-std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
-                                    int64_t position_start, int64_t pool_index) {
-  torch::NoGradGuard no_grad;
+namespace {
+
+// x (1 + w) for Gemma's RMSNorm, x w otherwise.
+torch::Tensor norm(const Json& config, const torch::Tensor& x, const torch::Tensor& gain, double eps) {
+  return rms(x, is_gemma(config) ? gain + 1.0 : gain, eps);
+}
+
+torch::Tensor activation(const Json& config, const torch::Tensor& x) {
+  std::string name = config.value("hidden_act", "silu");
+  if (config.contains("hidden_activation") && !config["hidden_activation"].is_null())
+    name = config["hidden_activation"].get<std::string>();
+  if (name == "gelu_pytorch_tanh")
+    return 0.5 * x * (1 + torch::tanh(std::sqrt(2.0 / 3.141592653589793) * (x + 0.044715 * x * x * x)));
+  if (name == "gelu") return 0.5 * x * (1 + torch::erf(x / std::sqrt(2.0)));
+  return x / (1 + torch::exp(-x));
+}
+
+// Final-normed hidden states [L, hidden] of one sequence.
+torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t>& tokens, int64_t position_start) {
   const Json& config = model.config;
+  const bool gemma = is_gemma(config);
   const int64_t hidden = config["hidden_size"], heads = config["num_attention_heads"];
   const int64_t kv_heads = config["num_key_value_heads"], layers = config["num_hidden_layers"];
   const int64_t head_dim = config.contains("head_dim") ? config["head_dim"].get<int64_t>() : hidden / heads;
   const double eps = config["rms_norm_eps"];
   const std::vector<double> inv_freq = reference_inv_freq(config, head_dim);
+  std::vector<double> local_inv_freq = inv_freq;  // Gemma-3 sliding layers: plain rope, local base
+  if (config.contains("rope_local_base_freq"))
+    local_inv_freq = reference_inv_freq(Json{{"rope_theta", config["rope_local_base_freq"]}}, head_dim);
+  const double scale = gemma ? 1.0 / std::sqrt(number_or(config, "query_pre_attn_scalar", 256.0))
+                             : 1.0 / std::sqrt(static_cast<double>(head_dim));
+  const double cap = gemma ? number_or(config, "attn_logit_softcapping", 0.0) : 0.0;
   const int64_t length = static_cast<int64_t>(tokens.size());
 
   torch::Tensor embed = weight(model, "model.embed_tokens.weight");
   torch::Tensor x = torch::zeros({length, hidden}, torch::kDouble);
   for (int64_t t = 0; t < length; ++t) x[t] = embed[tokens[static_cast<size_t>(t)]];
+  if (gemma) x = x * std::sqrt(static_cast<double>(hidden));
 
   for (int64_t layer = 0; layer < layers; ++layer) {
     const std::string p = "model.layers." + std::to_string(layer) + ".";
-    torch::Tensor h = rms(x, weight(model, p + "input_layernorm.weight"), eps);
+    torch::Tensor h = norm(config, x, weight(model, p + "input_layernorm.weight"), eps);
     torch::Tensor q = affine(model, p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
     torch::Tensor k = affine(model, p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
     torch::Tensor v = affine(model, p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim});
     if (has(model, p + "self_attn.q_norm.weight")) {
-      q = rms(q, weight(model, p + "self_attn.q_norm.weight"), eps);
-      k = rms(k, weight(model, p + "self_attn.k_norm.weight"), eps);
+      q = norm(config, q, weight(model, p + "self_attn.q_norm.weight"), eps);
+      k = norm(config, k, weight(model, p + "self_attn.k_norm.weight"), eps);
     }
-    q = rotate(q, inv_freq, position_start);
-    k = rotate(k, inv_freq, position_start);
     const int64_t window = layer_window(config, layer);
+    const bool local_rope = config.value("model_type", "") == "gemma3_text" && window > 0;
+    q = rotate(q, local_rope ? local_inv_freq : inv_freq, position_start);
+    k = rotate(k, local_rope ? local_inv_freq : inv_freq, position_start);
     torch::Tensor attended = torch::zeros({length, heads * head_dim}, torch::kDouble);
     for (int64_t head = 0; head < heads; ++head) {
       const int64_t kv = head / (heads / kv_heads);
@@ -131,7 +170,9 @@ std::vector<double> reference_score(const TinyModel& model, const std::vector<in
         for (int64_t j = 0; j <= i; ++j) {
           if (window > 0 && i - j >= window) continue;
           visible.push_back(j);
-          logits.push_back((q[i][head] * k[j][kv]).sum().item<double>() / std::sqrt(static_cast<double>(head_dim)));
+          double logit = (q[i][head] * k[j][kv]).sum().item<double>() * scale;
+          if (cap > 0) logit = cap * std::tanh(logit / cap);
+          logits.push_back(logit);
         }
         double largest = *std::max_element(logits.begin(), logits.end()), total = 0;
         for (double& value : logits) total += (value = std::exp(value - largest));
@@ -140,15 +181,50 @@ std::vector<double> reference_score(const TinyModel& model, const std::vector<in
         attended[i].slice(0, head * head_dim, (head + 1) * head_dim) = mixed;
       }
     }
-    x = x + affine(model, p + "self_attn.o_proj", attended);
-    torch::Tensor g = rms(x, weight(model, p + "post_attention_layernorm.weight"), eps);
-    torch::Tensor gate = affine(model, p + "mlp.gate_proj", g);
-    torch::Tensor swish = gate / (1 + torch::exp(-gate));
-    x = x + affine(model, p + "mlp.down_proj", swish * affine(model, p + "mlp.up_proj", g));
+    torch::Tensor attention_out = affine(model, p + "self_attn.o_proj", attended);
+    if (gemma) {  // sandwich norms around attention and MLP
+      x = x + norm(config, attention_out, weight(model, p + "post_attention_layernorm.weight"), eps);
+      torch::Tensor g = norm(config, x, weight(model, p + "pre_feedforward_layernorm.weight"), eps);
+      torch::Tensor m = affine(model, p + "mlp.down_proj",
+                               activation(config, affine(model, p + "mlp.gate_proj", g)) * affine(model, p + "mlp.up_proj", g));
+      x = x + norm(config, m, weight(model, p + "post_feedforward_layernorm.weight"), eps);
+    } else {
+      x = x + attention_out;
+      torch::Tensor g = norm(config, x, weight(model, p + "post_attention_layernorm.weight"), eps);
+      x = x + affine(model, p + "mlp.down_proj",
+                     activation(config, affine(model, p + "mlp.gate_proj", g)) * affine(model, p + "mlp.up_proj", g));
+    }
   }
-  torch::Tensor final_row = rms(x[pool_index], weight(model, "model.norm.weight"), eps);
+  return norm(config, x, weight(model, "model.norm.weight"), eps);
+}
+
+}  // namespace
+
+std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                    int64_t position_start, int64_t pool_index) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor final_row = reference_hidden(model, tokens, position_start)[pool_index];
   torch::Tensor scores = torch::matmul(weight(model, "score.weight"), final_row);
   return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
+}
+
+std::vector<double> reference_next_token_log_probs(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                                   int64_t position_start) {
+  torch::NoGradGuard no_grad;
+  const Json& config = model.config;
+  torch::Tensor states = reference_hidden(model, tokens, position_start);
+  const bool tied = !has(model, "lm_head.weight");
+  torch::Tensor logits = torch::matmul(states, weight(model, tied ? "model.embed_tokens.weight" : "lm_head.weight").t());
+  const double cap = is_gemma(config) ? number_or(config, "final_logit_softcapping", 0.0) : 0.0;
+  if (cap > 0) logits = cap * torch::tanh(logits / cap);
+  std::vector<double> result;
+  for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+    torch::Tensor row = logits[static_cast<int64_t>(t)];
+    const double largest = row.max().item<double>();
+    const double log_total = std::log(torch::exp(row - largest).sum().item<double>()) + largest;
+    result.push_back(row[tokens[t + 1]].item<double>() - log_total);
+  }
+  return result;
 }
 
 }  // namespace rb::testing

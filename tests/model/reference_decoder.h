@@ -13,6 +13,11 @@ namespace rb::testing {
 std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
                                     int64_t position_start, int64_t pool_index);
 
+// Entry t = log p(tokens[t + 1] | tokens[0..t]) from lm_head.weight (embed_tokens when the
+// model has none: tied), with Gemma's final soft-cap when configured.
+std::vector<double> reference_next_token_log_probs(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                                   int64_t position_start);
+
 // Inverse RoPE frequencies in double for a config JSON (default / linear / llama3).
 std::vector<double> reference_inv_freq(const nlohmann::json& config, int64_t head_dim);
 

@@ -159,6 +159,7 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
       {"attention_bias", spec.o_bias || (spec.qkv_bias && spec.model_type != "qwen2")},
       {"mlp_bias", spec.mlp_bias}};
   if (spec.head_dim > 0) config["head_dim"] = spec.head_dim;
+  if (spec.head != "score") config["tie_word_embeddings"] = spec.head == "tied";
   nlohmann::json id2label = nlohmann::json::object();
   for (int64_t i = 0; i < spec.num_labels; ++i) id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
   config["id2label"] = id2label;
@@ -168,24 +169,32 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
 
   WeightMaker maker(model, spec.storage_dtype, spec.seed);
   maker.add("model.embed_tokens.weight", {spec.vocab, spec.hidden}, 0.0f, 1.0f);
+  const float norm_center = spec.gemma_norms ? 0.0f : 1.0f;  // Gemma scales by (1 + weight)
   for (int64_t layer = 0; layer < spec.layers; ++layer) {
     const std::string prefix = "model.layers." + std::to_string(layer) + ".";
-    maker.add(prefix + "input_layernorm.weight", {spec.hidden}, 1.0f, 0.3f);
-    maker.add(prefix + "post_attention_layernorm.weight", {spec.hidden}, 1.0f, 0.3f);
+    maker.add(prefix + "input_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
+    maker.add(prefix + "post_attention_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
+    if (spec.gemma_norms) {
+      maker.add(prefix + "pre_feedforward_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
+      maker.add(prefix + "post_feedforward_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
+    }
     maker.linear(prefix + "self_attn.q_proj", spec.heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.k_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.v_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.o_proj", spec.hidden, spec.heads * head_dim, spec.o_bias);
     if (spec.qk_norm) {
-      maker.add(prefix + "self_attn.q_norm.weight", {head_dim}, 1.0f, 0.3f);
-      maker.add(prefix + "self_attn.k_norm.weight", {head_dim}, 1.0f, 0.3f);
+      maker.add(prefix + "self_attn.q_norm.weight", {head_dim}, norm_center, 0.3f);
+      maker.add(prefix + "self_attn.k_norm.weight", {head_dim}, norm_center, 0.3f);
     }
     maker.linear(prefix + "mlp.gate_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
     maker.linear(prefix + "mlp.up_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
     maker.linear(prefix + "mlp.down_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
   }
-  maker.add("model.norm.weight", {spec.hidden}, 1.0f, 0.3f);
-  maker.add("score.weight", {spec.num_labels, spec.hidden}, 0.0f, 1.0f / std::sqrt(static_cast<float>(spec.hidden)));
+  maker.add("model.norm.weight", {spec.hidden}, norm_center, 0.3f);
+  if (spec.head == "score")
+    maker.add("score.weight", {spec.num_labels, spec.hidden}, 0.0f, 1.0f / std::sqrt(static_cast<float>(spec.hidden)));
+  if (spec.head == "lm_head")
+    maker.add("lm_head.weight", {spec.vocab, spec.hidden}, 0.0f, 3.0f / std::sqrt(static_cast<float>(spec.hidden)));
 
   std::map<std::string, RawTensor> tensors;
   for (const auto& [name, weight] : model.weights)
@@ -239,6 +248,46 @@ TinyModelSpec qwen3_spec() {
   spec.qk_norm = true;
   spec.num_labels = 3;
   spec.extra_config = {{"rope_parameters", {{"rope_type", "default"}, {"rope_theta", 1000000.0}}}};
+  return spec;
+}
+
+TinyModelSpec gemma2_spec() {
+  TinyModelSpec spec;  // caps small enough to bind on these weights; windows 4 on even layers
+  spec.architecture = "Gemma2ForSequenceClassification";
+  spec.model_type = "gemma2";
+  spec.kv_heads = 2;
+  spec.head_dim = 16;
+  spec.layers = 3;
+  spec.gemma_norms = true;
+  spec.num_labels = 2;
+  spec.extra_config = {{"hidden_activation", "gelu_pytorch_tanh"}, {"hidden_act", "gelu_pytorch_tanh"},
+                       {"query_pre_attn_scalar", 24}, {"attn_logit_softcapping", 2.0},
+                       {"final_logit_softcapping", 3.0}, {"sliding_window", 4}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec gemma3_spec() {
+  TinyModelSpec spec;  // q/k norm, every 3rd layer full, local rope base 100, linear-scaled global rope
+  spec.architecture = "Gemma3TextForSequenceClassification";
+  spec.model_type = "gemma3_text";
+  spec.kv_heads = 1;
+  spec.head_dim = 8;
+  spec.layers = 3;
+  spec.qk_norm = true;
+  spec.gemma_norms = true;
+  spec.extra_config = {{"hidden_activation", "gelu_pytorch_tanh"}, {"query_pre_attn_scalar", 8},
+                       {"attn_logit_softcapping", nullptr}, {"final_logit_softcapping", nullptr},
+                       {"sliding_window", 3}, {"sliding_window_pattern", 3}, {"rope_theta", 1000000.0},
+                       {"rope_local_base_freq", 100.0}, {"rope_scaling", {{"rope_type", "linear"}, {"factor", 4.0}}}};
+  return spec;
+}
+
+TinyModelSpec as_causal_lm(TinyModelSpec spec, bool tied) {
+  const std::string suffix = "ForSequenceClassification";
+  std::string name = spec.architecture.substr(0, spec.architecture.size() - suffix.size());
+  if (name == "Gemma3Text") name = "Gemma3";  // Gemma3ForCausalLM is the text-only causal LM
+  spec.architecture = name + "ForCausalLM";
+  spec.head = tied ? "tied" : "lm_head";
   return spec;
 }
 

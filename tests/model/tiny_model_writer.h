@@ -45,6 +45,10 @@ struct TinyModelSpec {
   bool mlp_bias = false;
   bool qk_norm = false;
   std::string storage_dtype = "F32";
+  // Head: "score" (sequence classifier), "lm_head" (causal LM, own weight), "tied" (causal LM
+  // reading embed_tokens: no head weight written).
+  std::string head = "score";
+  bool gemma_norms = false;  // Gemma: pre/post_feedforward_layernorm, norm weights around 0 ((1 + w) scaling)
   uint32_t seed = 1;
   nlohmann::json extra_config = nlohmann::json::object();  // merged into config.json last
 };
@@ -63,6 +67,12 @@ TinyModelSpec llama_spec();
 TinyModelSpec mistral_spec();
 TinyModelSpec qwen2_spec();
 TinyModelSpec qwen3_spec();
+// Gemma-2 (soft-capping small enough to bind, alternating windows) and Gemma-3 text (q/k norm,
+// sliding_window_pattern, local rope base), both sequence classifiers.
+TinyModelSpec gemma2_spec();
+TinyModelSpec gemma3_spec();
+// The same network as `spec` as a *ForCausalLM (class name and head kind changed).
+TinyModelSpec as_causal_lm(TinyModelSpec spec, bool tied);
 
 // A fresh empty directory under the build tree.
 std::string scratch_dir(const std::string& name);

@@ -1,0 +1,205 @@
+// The shared decoder's layer stack. Every op follows transformers' modeling_llama.py (and its
+// Mistral/Qwen2/Qwen3 copies) or modeling_gemma2.py / modeling_gemma3.py in order and dtype, so
+// fp32 results agree with transformers to float rounding: RMSNorm in float32 (Gemma: times
+// (1 + weight) before the cast back), RoPE tables from float32 positions * inv_freq cast to the
+// compute dtype, eager attention (matmul * scale, optional tanh soft-cap, causal/window mask,
+// float32 softmax cast back), gated MLP, residual adds in the compute dtype.
+// Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
+// attention runs per sequence (or as one variable-length flash call on CUDA).
+#include "model/decoder_backbone.h"
+
+#include <cmath>
+
+#include "common/error.h"
+#include "model/rope.h"
+
+namespace rb::model {
+
+using layers::kInvariantTileRows;
+using layers::Linear;
+using layers::PackedSpans;
+
+DecoderBackbone::DecoderBackbone(const ModelConfig& config, const DecoderLayout& layout,
+                                 const layers::ComputeTarget& target, bool batch_invariant)
+    : config_(config), layout_(layout), target_(target), batch_invariant_(batch_invariant) {}
+
+Linear DecoderBackbone::make_linear(at::Tensor weight, at::Tensor bias) const {
+  Linear linear;
+  linear.weight = std::move(weight);
+  linear.bias = std::move(bias);
+  linear.fixed_tiles = batch_invariant_;
+  return linear;
+}
+
+Linear DecoderBackbone::load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in,
+                                    bool bias) const {
+  return layers::load_linear(loader, name, out, in, bias, batch_invariant_);
+}
+
+DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string& prefix, int64_t index) const {
+  const std::string at_layer = prefix + "layers." + std::to_string(index) + ".";
+  const int64_t hidden = config_.hidden_size;
+  const int64_t head_dim = layout_.head_dim;
+  const int64_t q_width = config_.num_attention_heads * head_dim;
+  const int64_t kv_width = config_.num_key_value_heads * head_dim;
+  const int64_t inner = config_.intermediate_size;
+  DecoderLayer layer;
+  layer.input_norm = loader.load(at_layer + "input_layernorm.weight", {hidden});
+  layer.post_attention_norm = loader.load(at_layer + "post_attention_layernorm.weight", {hidden});
+  if (layout_.gemma_block) {
+    layer.pre_feedforward_norm = loader.load(at_layer + "pre_feedforward_layernorm.weight", {hidden});
+    layer.post_feedforward_norm = loader.load(at_layer + "post_feedforward_layernorm.weight", {hidden});
+  }
+  layer.q = load_linear(loader, at_layer + "self_attn.q_proj", q_width, hidden, layout_.qkv_bias);
+  layer.k = load_linear(loader, at_layer + "self_attn.k_proj", kv_width, hidden, layout_.qkv_bias);
+  layer.v = load_linear(loader, at_layer + "self_attn.v_proj", kv_width, hidden, layout_.qkv_bias);
+  layer.o = load_linear(loader, at_layer + "self_attn.o_proj", hidden, q_width, layout_.o_bias);
+  if (layout_.qk_norm) {
+    layer.q_norm = loader.load(at_layer + "self_attn.q_norm.weight", {head_dim});
+    layer.k_norm = loader.load(at_layer + "self_attn.k_norm.weight", {head_dim});
+  }
+  layer.gate = load_linear(loader, at_layer + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
+  layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
+  layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
+  const std::optional<int64_t> window = layout_.window_per_layer[static_cast<size_t>(index)];
+  layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping};
+  layer.uses_sliding_rope = layout_.sliding_rope.has_value() && window.has_value();
+  return layer;
+}
+
+void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
+  embed_ = loader.load(prefix + "embed_tokens.weight", {config_.vocab_size, config_.hidden_size});
+  for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, prefix, i));
+  final_norm_ = loader.load(prefix + "norm.weight", {config_.hidden_size});
+  inv_freq_ = layers::to_device(rope_inv_freq(config_.rope, layout_.head_dim), target_.device);
+  if (layout_.sliding_rope)
+    sliding_inv_freq_ = layers::to_device(rope_inv_freq(*layout_.sliding_rope, layout_.head_dim), target_.device);
+}
+
+// Llama: weight * normed.to(dtype). Gemma: (normed * (1 + weight.float())).to(dtype).
+at::Tensor DecoderBackbone::norm(const at::Tensor& x, const at::Tensor& weight) const {
+  if (!layout_.gemma_block) return layers::rms_norm(x, weight, config_.rms_norm_eps);
+  at::Tensor x32 = x.to(at::kFloat);
+  x32 = x32 * at::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + config_.rms_norm_eps);
+  return (x32 * (weight.to(at::kFloat) + 1.0)).to(x.scalar_type());
+}
+
+// Gemma multiplies embeddings by sqrt(hidden_size) rounded to the compute dtype.
+at::Tensor DecoderBackbone::embed(const PackedSpans& spans) const {
+  at::Tensor x = embed_.index_select(0, layers::to_device(spans.token_ids, target_.device));
+  if (!layout_.gemma_block) return x;
+  const double normalizer = std::sqrt(static_cast<double>(config_.hidden_size));
+  return x * at::scalar_tensor(normalizer, at::TensorOptions().dtype(target_.dtype).device(target_.device));
+}
+
+DecoderBackbone::Rotary DecoderBackbone::rotary(const PackedSpans& spans) const {
+  const at::Tensor positions = layers::to_device(spans.positions, target_.device);
+  Rotary tables;
+  std::tie(tables.cos, tables.sin) = layers::rotary_tables(positions, inv_freq_, target_.dtype);
+  if (sliding_inv_freq_.defined())
+    std::tie(tables.sliding_cos, tables.sliding_sin) = layers::rotary_tables(positions, sliding_inv_freq_, target_.dtype);
+  return tables;
+}
+
+// Projection -> [rows, heads, head_dim] -> optional q/k RMSNorm (Qwen3, Gemma-3) -> RoPE.
+at::Tensor DecoderBackbone::project_heads(const Linear& projection, const at::Tensor& norm_weight,
+                                          const at::Tensor& h, int64_t heads, const at::Tensor& cos,
+                                          const at::Tensor& sin) const {
+  at::Tensor x = projection(h).view({h.size(0), heads, layout_.head_dim});
+  if (norm_weight.defined()) x = norm(x, norm_weight);
+  return layers::apply_rotary(x, cos, sin);
+}
+
+at::Tensor DecoderBackbone::mlp(const DecoderLayer& layer, const at::Tensor& x) const {
+  at::Tensor gate = layer.gate(x);
+  switch (layout_.activation) {
+    case Activation::Silu: gate = at::silu(gate); break;
+    case Activation::GeluTanh: gate = at::gelu(gate, "tanh"); break;
+    case Activation::GeluErf: gate = at::gelu(gate); break;
+  }
+  return layer.down(gate * layer.up(x));
+}
+
+at::Tensor DecoderBackbone::finish_layer(const DecoderLayer& layer, const at::Tensor& residual,
+                                         const at::Tensor& attended) const {
+  at::Tensor attention_out = layer.o(attended);
+  if (!layout_.gemma_block) {
+    at::Tensor hidden = residual + attention_out;
+    return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
+  }
+  at::Tensor hidden = residual + norm(attention_out, layer.post_attention_norm);
+  return hidden + norm(mlp(layer, norm(hidden, layer.pre_feedforward_norm)), layer.post_feedforward_norm);
+}
+
+at::Tensor DecoderBackbone::full_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
+                                       const PackedSpans& spans) const {
+  const at::Tensor& cos = layer.uses_sliding_rope ? rotary.sliding_cos : rotary.cos;
+  const at::Tensor& sin = layer.uses_sliding_rope ? rotary.sliding_sin : rotary.sin;
+  at::Tensor h = norm(x, layer.input_norm);
+  at::Tensor q = project_heads(layer.q, layer.q_norm, h, config_.num_attention_heads, cos, sin);
+  at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
+  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
+  return finish_layer(layer, x, layers::attend_packed(q, k, v, spans, layer.attention, x.size(0)));
+}
+
+// Last layer of a scoring pass: keys/values for every token, but queries, o_proj and MLP only
+// for the pooled rows.
+at::Tensor DecoderBackbone::pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
+                                         const PackedSpans& spans, const at::Tensor& pooled_rows) const {
+  const at::Tensor& cos = layer.uses_sliding_rope ? rotary.sliding_cos : rotary.cos;
+  const at::Tensor& sin = layer.uses_sliding_rope ? rotary.sliding_sin : rotary.sin;
+  at::Tensor h = norm(x, layer.input_norm);
+  at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
+  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
+  at::Tensor q = project_heads(layer.q, layer.q_norm, h.index_select(0, pooled_rows), config_.num_attention_heads,
+                               cos.index_select(0, pooled_rows), sin.index_select(0, pooled_rows));
+  at::Tensor attended = layers::attend_pooled(q, k, v, spans, layer.attention);
+  return finish_layer(layer, x.index_select(0, pooled_rows), attended);
+}
+
+at::Tensor DecoderBackbone::run_all(const PackedSpans& spans) const {
+  at::Tensor x = embed(spans);
+  const Rotary tables = rotary(spans);
+  for (const DecoderLayer& layer : layers_) x = full_layer(layer, x, tables, spans);
+  return norm(x, final_norm_);
+}
+
+at::Tensor DecoderBackbone::run_pooled(const PackedSpans& spans, const at::Tensor& pooled_rows) const {
+  at::Tensor x = embed(spans);
+  const Rotary tables = rotary(spans);
+  for (size_t i = 0; i + 1 < layers_.size(); ++i) x = full_layer(layers_[i], x, tables, spans);
+  x = pooled_layer(layers_.back(), x, tables, spans, pooled_rows);
+  return norm(x, final_norm_);
+}
+
+bool DecoderBackbone::pad_for_invariance(PackedSpans& spans) const {
+  if (!batch_invariant_ || !target_.device.is_cpu()) return false;
+  layers::pad_to_multiple(spans, kInvariantTileRows);
+  return true;
+}
+
+at::Tensor DecoderBackbone::pooled_rows(const PackedSpans& spans, bool padded) const {
+  return layers::to_device(padded ? layers::padded_copy(spans.pooled_row, kInvariantTileRows) : spans.pooled_row,
+                           target_.device);
+}
+
+ModelInfo decoder_model_info(const DecoderBackbone& backbone, const std::string& architecture,
+                             const std::string& model_type, int64_t num_labels, int64_t parameters,
+                             const LoadOptions& options) {
+  const ModelConfig& config = backbone.config();
+  ModelInfo info;
+  info.architecture = architecture;
+  info.model_type = config.model_type.empty() ? model_type : config.model_type;
+  info.num_labels = num_labels;
+  info.vocab_size = config.vocab_size;
+  info.num_parameters = parameters;
+  info.num_non_embedding_parameters = parameters - backbone.embedding().numel();
+  info.pad_token_id = config.pad_token_id;
+  info.eos_token_ids = config.eos_token_ids;
+  info.bos_token_id = config.bos_token_id;
+  info.dtype = options.dtype;
+  info.device = options.device;
+  return info;
+}
+
+}  // namespace rb::model

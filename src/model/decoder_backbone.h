@@ -1,0 +1,97 @@
+#pragma once
+// The shared decoder's network without a head: embeddings, the layer stack and the final norm,
+// configured by a DecoderLayout (Llama/Mistral/Qwen2/Qwen3 and the Gemma-2/3 options). Heads
+// (sequence score, language-model head, custom reward heads in src/model/models/) sit on top.
+// Internal to src/model (includes ATen through torch_layers.h).
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+#include "model/architecture.h"
+#include "model/model_config.h"
+#include "model/torch_layers.h"
+#include "model/torch_weights.h"
+
+namespace rb::model {
+
+struct DecoderLayer {
+  at::Tensor input_norm;
+  at::Tensor post_attention_norm;    // Llama: before the MLP; Gemma: on the attention output
+  at::Tensor pre_feedforward_norm;   // Gemma only
+  at::Tensor post_feedforward_norm;  // Gemma only
+  at::Tensor q_norm;                 // Qwen3, Gemma-3
+  at::Tensor k_norm;
+  layers::Linear q, k, v, o, gate, up, down;
+  layers::AttentionParams attention;
+  bool uses_sliding_rope = false;  // Gemma-3 sliding layers
+};
+
+class DecoderBackbone {
+ public:
+  DecoderBackbone(const ModelConfig& config, const DecoderLayout& layout, const layers::ComputeTarget& target,
+                  bool batch_invariant);
+
+  // Loads `<prefix>embed_tokens.weight`, `<prefix>layers.N.*` and `<prefix>norm.weight`
+  // (prefix "model." for transformers' classes).
+  void load(WeightLoader& loader, const std::string& prefix = "model.");
+
+  // Every row of `spans` (padding rows included) through every layer; returns the final-normed
+  // hidden states [rows, hidden].
+  at::Tensor run_all(const layers::PackedSpans& spans) const;
+  // The last layer only for `pooled_rows` (queries, o_proj, MLP); returns final-normed
+  // [pooled_rows, hidden]. Earlier layers run on every row.
+  at::Tensor run_pooled(const layers::PackedSpans& spans, const at::Tensor& pooled_rows) const;
+
+  // Pads spans for batch-invariant shapes when that mode is on (CPU only); returns whether it did.
+  bool pad_for_invariance(layers::PackedSpans& spans) const;
+  // The rows to pool as a device tensor (padded like the spans when invariant).
+  at::Tensor pooled_rows(const layers::PackedSpans& spans, bool padded) const;
+
+  layers::Linear make_linear(at::Tensor weight, at::Tensor bias = {}) const;
+  layers::Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in, bool bias) const;
+
+  const at::Tensor& embedding() const { return embed_; }
+  const ModelConfig& config() const { return config_; }
+  const DecoderLayout& layout() const { return layout_; }
+  at::ScalarType dtype() const { return target_.dtype; }
+  const at::Device& device() const { return target_.device; }
+  bool batch_invariant() const { return batch_invariant_; }
+
+ private:
+  struct Rotary {
+    at::Tensor cos, sin;              // full-attention layers (and all layers without a sliding rope)
+    at::Tensor sliding_cos, sliding_sin;
+  };
+
+  DecoderLayer load_layer(WeightLoader& loader, const std::string& prefix, int64_t index) const;
+  at::Tensor norm(const at::Tensor& x, const at::Tensor& weight) const;
+  at::Tensor embed(const layers::PackedSpans& spans) const;
+  Rotary rotary(const layers::PackedSpans& spans) const;
+  at::Tensor project_heads(const layers::Linear& projection, const at::Tensor& norm_weight, const at::Tensor& h,
+                           int64_t heads, const at::Tensor& cos, const at::Tensor& sin) const;
+  at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
+  // Residual adds around attention output and MLP, with the Gemma sandwich norms when set.
+  at::Tensor finish_layer(const DecoderLayer& layer, const at::Tensor& residual, const at::Tensor& attended) const;
+  at::Tensor full_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
+                        const layers::PackedSpans& spans) const;
+  at::Tensor pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
+                          const layers::PackedSpans& spans, const at::Tensor& pooled_rows) const;
+
+  ModelConfig config_;
+  DecoderLayout layout_;
+  layers::ComputeTarget target_;
+  bool batch_invariant_;
+  at::Tensor embed_;
+  at::Tensor final_norm_;
+  at::Tensor inv_freq_;          // float32 [head_dim / 2]
+  at::Tensor sliding_inv_freq_;  // Gemma-3 sliding layers; undefined otherwise
+  std::vector<DecoderLayer> layers_;
+};
+
+// What every decoder-based model reports (architecture is the class name the caller loaded).
+ModelInfo decoder_model_info(const DecoderBackbone& backbone, const std::string& architecture,
+                             const std::string& model_type, int64_t num_labels, int64_t parameters,
+                             const LoadOptions& options);
+
+}  // namespace rb::model

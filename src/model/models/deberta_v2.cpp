@@ -1,0 +1,469 @@
+// DebertaV2ForSequenceClassification (DeBERTa-v2 and v3, e.g. OpenAssistant/reward-model-deberta-v3-
+// large-v2), op for op as transformers' modeling_deberta_v2.py evaluates it in eval mode:
+//   embeddings: word (embedding_size) [+ absolute positions if position_biased_input] [+ token type 0
+//     if type_vocab_size > 0] [-> embed_proj if embedding_size != hidden_size] -> LayerNorm;
+//   encoder layers: disentangled self-attention (q/k/v with bias; scores = q.(k / s) + c2p / s + p2c / s,
+//     s = sqrt(head_size * (1 + |pos_att_type|)) rounded to the compute dtype; c2p = q . pos_key, p2c =
+//     k . pos_query gathered at the log-bucketed relative position; pos_key/pos_query are key_proj /
+//     query_proj (share_att_key) or pos_key_proj / pos_query_proj of the rel_embeddings, LayerNorm-ed
+//     when norm_rel_ebd has layer_norm), softmax in the compute dtype, output dense + residual ->
+//     LayerNorm, intermediate dense + activation, output dense + residual -> LayerNorm;
+//   ConvLayer after layer 0 when conv_kernel_size > 0 (conv over the embedding output, activation,
+//     + layer 0's output -> LayerNorm);
+//   ContextPooler (dense of the FIRST token, then pooler_hidden_act; pooler dropout is inert at
+//     inference) and the classifier Linear, in the compute dtype, widened to float32.
+// This is a bidirectional encoder: every token of a sequence attends to every token of the same
+// sequence (no causal mask), so the packed batch's sequences are whole and padding-free; the
+// reference's right padding is masked out of every row that matters, so scores match. The pooled
+// token is the first token of each sequence whatever PackedBatch.pool_index says (the pipeline
+// computes that index for decoders). Absolute positions, when the model has them, are
+// position_start + t. The last layer runs queries, output and feed-forward for the first token of
+// each sequence only. Plain per-sequence attention on CPU and CUDA (no flash kernel computes the
+// disentangled bias); every op used exists in libtorch 1.13 and 2.x.
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "common/error.h"
+#include "model/architecture.h"
+#include "model/decoder.h"
+#include "model/models/deberta_v2_config.h"
+#include "model/torch_layers.h"
+#include "model/torch_weights.h"
+
+namespace rb::model {
+namespace {
+
+using layers::Linear;
+
+constexpr double kPi = 3.14159265358979323846;
+
+enum class Activation { Gelu, GeluTanh, GeluNew, Relu, Tanh, Silu, Sigmoid };
+
+Activation parse_activation(const std::string& name) {
+  if (name == "gelu") return Activation::Gelu;
+  if (name == "gelu_pytorch_tanh") return Activation::GeluTanh;
+  if (name == "gelu_new") return Activation::GeluNew;
+  if (name == "relu") return Activation::Relu;
+  if (name == "tanh") return Activation::Tanh;
+  if (name == "silu" || name == "swish") return Activation::Silu;
+  if (name == "sigmoid") return Activation::Sigmoid;
+  throw ModelError("internal: activation '" + name + "' passed the config check but has no implementation");
+}
+
+// transformers' ACT2FN entries of the same names.
+at::Tensor activate(Activation activation, const at::Tensor& x) {
+  switch (activation) {
+    case Activation::Gelu: return at::gelu(x);
+    case Activation::GeluTanh: return at::gelu(x, "tanh");
+    case Activation::GeluNew:  // NewGELUActivation, written out as transformers writes it
+      return 0.5 * x * (1.0 + at::tanh(std::sqrt(2.0 / kPi) * (x + 0.044715 * at::pow(x, 3.0))));
+    case Activation::Relu: return at::relu(x);
+    case Activation::Tanh: return at::tanh(x);
+    case Activation::Silu: return at::silu(x);
+    case Activation::Sigmoid: return at::sigmoid(x);
+  }
+  return x;
+}
+
+struct LayerNorm {
+  at::Tensor weight;
+  at::Tensor bias;
+  double eps = 1e-7;
+  at::Tensor operator()(const at::Tensor& x) const { return at::layer_norm(x, {x.size(-1)}, weight, bias, eps); }
+};
+
+struct EncoderLayer {
+  Linear query, key, value;
+  Linear pos_key, pos_query;  // only without share_att_key (c2p / p2c respectively)
+  Linear attention_dense;
+  LayerNorm attention_norm;
+  Linear intermediate;
+  Linear output_dense;
+  LayerNorm output_norm;
+};
+
+struct ConvBlock {
+  at::Tensor weight;  // [hidden, hidden / groups, kernel]
+  at::Tensor bias;
+  LayerNorm norm;
+};
+
+// Per-head relative projections of one layer: [heads, 2 * span, head_size] each (undefined when
+// the attention type is off).
+struct RelativeProjections {
+  at::Tensor pos_key;
+  at::Tensor pos_query;
+};
+
+// Relative-embedding index of every (query, key) pair of one sequence length, built once per
+// score() call from the distance table and shared by all layers.
+class RelativeIndexCache {
+ public:
+  RelativeIndexCache(const DebertaV2Config& config, int64_t longest, const at::Device& device) : longest_(longest) {
+    std::vector<int64_t> table;  // entry d + longest - 1 for distance d = query - key
+    for (int64_t d = -(longest - 1); d <= longest - 1; ++d) table.push_back(deberta_relative_index(d, config));
+    table_ = layers::to_device(table, device);
+    device_ = device;
+  }
+
+  // [length, length] long tensor: entry (i, j) for query i, key j.
+  const at::Tensor& for_length(int64_t length) {
+    auto found = cache_.find(length);
+    if (found != cache_.end()) return found->second;
+    const auto options = at::TensorOptions().dtype(at::kLong).device(device_);
+    at::Tensor positions = at::arange(length, options);
+    at::Tensor distance = positions.unsqueeze(1) - positions.unsqueeze(0) + (longest_ - 1);
+    at::Tensor index = table_.index_select(0, distance.reshape({-1})).view({length, length});
+    return cache_.emplace(length, index).first->second;
+  }
+
+ private:
+  int64_t longest_;
+  at::Tensor table_;
+  at::Device device_ = at::Device(at::kCPU);
+  std::map<int64_t, at::Tensor> cache_;
+};
+
+// [rows, heads * D] -> [heads, rows, D]
+at::Tensor split_heads(const at::Tensor& x, int64_t heads) {
+  return x.view({x.size(0), heads, -1}).transpose(0, 1).contiguous();
+}
+
+// [heads, rows, D] -> [rows, heads * D]
+at::Tensor merge_heads(const at::Tensor& x) { return x.transpose(0, 1).reshape({x.size(1), -1}); }
+
+class DebertaV2Model final : public RewardModel {
+ public:
+  DebertaV2Model(const DebertaV2Config& config, const layers::ComputeTarget& target, bool batch_invariant)
+      : config_(config), dtype_(target.dtype), device_(target.device),
+        batch_invariant_(batch_invariant && target.device.is_cpu()),
+        hidden_activation_(parse_activation(config.hidden_act)),
+        pooler_activation_(parse_activation(config.pooler_hidden_act)),
+        conv_activation_(parse_activation(config.conv_act)) {}
+
+  void load(const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options);
+  std::vector<std::vector<float>> score(const PackedBatch& batch) override;
+  const ModelInfo& info() const override { return info_; }
+
+ private:
+  LayerNorm load_layer_norm(WeightLoader& loader, const std::string& name) const;
+  Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in, bool bias) const {
+    return layers::load_linear(loader, name, out, in, bias, batch_invariant_);
+  }
+  EncoderLayer load_layer(WeightLoader& loader, int64_t index) const;
+  int64_t load_embeddings(WeightLoader& loader);
+  void load_encoder_extras(WeightLoader& loader);
+
+  void check_positions(const PackedBatch& batch) const;
+  at::Tensor embed(const layers::PackedSpans& spans) const;
+  at::Tensor relative_embeddings() const;
+  RelativeProjections relative_projections(const EncoderLayer& layer, const at::Tensor& rel) const;
+  at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const RelativeProjections& rel,
+                    const at::Tensor& index) const;
+  at::Tensor feed_forward(const EncoderLayer& layer, const at::Tensor& attention_output) const;
+  at::Tensor full_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
+                        const at::Tensor& rel, RelativeIndexCache& indices) const;
+  at::Tensor pooled_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
+                          const at::Tensor& rel, RelativeIndexCache& indices, const at::Tensor& pooled_rows) const;
+  at::Tensor conv_output(const at::Tensor& embedded, const layers::PackedSpans& spans) const;
+
+  DebertaV2Config config_;
+  at::ScalarType dtype_;
+  at::Device device_;
+  bool batch_invariant_;
+  Activation hidden_activation_;
+  Activation pooler_activation_;
+  Activation conv_activation_;
+  ModelInfo info_;
+  at::Tensor word_embeddings_;
+  at::Tensor position_embeddings_;    // position_biased_input only
+  at::Tensor token_type_embedding_;   // row 0 of token_type_embeddings, type_vocab_size > 0 only
+  Linear embed_proj_;                 // embedding_size != hidden_size only
+  bool has_embed_proj_ = false;
+  LayerNorm embedding_norm_;
+  at::Tensor rel_embeddings_;         // relative_attention only
+  LayerNorm rel_norm_;
+  std::optional<ConvBlock> conv_;
+  std::vector<EncoderLayer> layers_;
+  Linear pooler_dense_;
+  Linear classifier_;
+  at::Tensor scale_;  // 0-dim, sqrt(head_size * scale_factor) in float32 rounded to the compute dtype
+};
+
+// LayerNorm weights, under transformers' names or the older gamma/beta that it renames on load.
+LayerNorm DebertaV2Model::load_layer_norm(WeightLoader& loader, const std::string& name) const {
+  const int64_t hidden = config_.hidden_size;
+  LayerNorm norm;
+  norm.eps = config_.layer_norm_eps;
+  const bool legacy = !loader.contains(name + ".weight") && loader.contains(name + ".gamma");
+  norm.weight = loader.load(name + (legacy ? ".gamma" : ".weight"), {hidden});
+  norm.bias = loader.load(name + (legacy ? ".beta" : ".bias"), {hidden});
+  return norm;
+}
+
+EncoderLayer DebertaV2Model::load_layer(WeightLoader& loader, int64_t index) const {
+  const std::string prefix = "deberta.encoder.layer." + std::to_string(index) + ".";
+  const int64_t hidden = config_.hidden_size;
+  const int64_t all_heads = config_.num_attention_heads * config_.attention_head_size;
+  EncoderLayer layer;
+  layer.query = load_linear(loader, prefix + "attention.self.query_proj", all_heads, hidden, true);
+  layer.key = load_linear(loader, prefix + "attention.self.key_proj", all_heads, hidden, true);
+  layer.value = load_linear(loader, prefix + "attention.self.value_proj", all_heads, hidden, true);
+  if (config_.relative_attention && !config_.share_att_key) {
+    if (config_.c2p) layer.pos_key = load_linear(loader, prefix + "attention.self.pos_key_proj", all_heads, hidden, true);
+    if (config_.p2c)
+      layer.pos_query = load_linear(loader, prefix + "attention.self.pos_query_proj", all_heads, hidden, true);
+  }
+  layer.attention_dense = load_linear(loader, prefix + "attention.output.dense", hidden, all_heads, true);
+  layer.attention_norm = load_layer_norm(loader, prefix + "attention.output.LayerNorm");
+  layer.intermediate = load_linear(loader, prefix + "intermediate.dense", config_.intermediate_size, hidden, true);
+  layer.output_dense = load_linear(loader, prefix + "output.dense", hidden, config_.intermediate_size, true);
+  layer.output_norm = load_layer_norm(loader, prefix + "output.LayerNorm");
+  return layer;
+}
+
+// Returns the parameters of the embedding tables (word, position, token type).
+int64_t DebertaV2Model::load_embeddings(WeightLoader& loader) {
+  const int64_t width = config_.embedding_size;
+  word_embeddings_ = loader.load("deberta.embeddings.word_embeddings.weight", {config_.vocab_size, width});
+  if (config_.position_biased_input)
+    position_embeddings_ =
+        loader.load("deberta.embeddings.position_embeddings.weight", {config_.max_position_embeddings, width});
+  if (config_.type_vocab_size > 0)  // single sequences: token type 0 everywhere
+    token_type_embedding_ =
+        loader.load("deberta.embeddings.token_type_embeddings.weight", {config_.type_vocab_size, width})[0];
+  const int64_t table_parameters = loader.parameters_loaded();
+  has_embed_proj_ = width != config_.hidden_size;
+  if (has_embed_proj_)
+    embed_proj_ = load_linear(loader, "deberta.embeddings.embed_proj", config_.hidden_size, width, false);
+  embedding_norm_ = load_layer_norm(loader, "deberta.embeddings.LayerNorm");
+  return table_parameters;
+}
+
+void DebertaV2Model::load_encoder_extras(WeightLoader& loader) {
+  const int64_t hidden = config_.hidden_size;
+  if (config_.relative_attention) {
+    rel_embeddings_ = loader.load("deberta.encoder.rel_embeddings.weight", {2 * config_.attention_span(), hidden});
+    if (config_.rel_embeddings_layer_norm) rel_norm_ = load_layer_norm(loader, "deberta.encoder.LayerNorm");
+  }
+  if (config_.conv_kernel_size > 0) {
+    ConvBlock conv;
+    conv.weight = loader.load("deberta.encoder.conv.conv.weight",
+                              {hidden, hidden / config_.conv_groups, config_.conv_kernel_size});
+    conv.bias = loader.load("deberta.encoder.conv.conv.bias", {hidden});
+    conv.norm = load_layer_norm(loader, "deberta.encoder.conv.LayerNorm");
+    conv_ = conv;
+  }
+}
+
+void DebertaV2Model::load(const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options) {
+  WeightLoader loader(checkpoint, dtype_, device_);
+  const int64_t embedding_parameters = load_embeddings(loader);
+  load_encoder_extras(loader);
+  for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, i));
+  pooler_dense_ = load_linear(loader, "pooler.dense", config_.hidden_size, config_.hidden_size, true);
+  classifier_ = load_linear(loader, "classifier", config_.num_labels, config_.hidden_size, true);
+
+  // scaled_size_sqrt: float32 sqrt(head_size * scale_factor), then .to(compute dtype).
+  const float scale = std::sqrt(static_cast<float>(config_.attention_head_size) *
+                                static_cast<float>(config_.scale_factor()));
+  scale_ = at::scalar_tensor(scale, at::kFloat).to(dtype_).to(device_);
+
+  info_.architecture = "DebertaV2ForSequenceClassification";
+  info_.model_type = config_.model_type;
+  info_.num_labels = config_.num_labels;
+  info_.vocab_size = config_.vocab_size;
+  info_.num_parameters = loader.parameters_loaded();
+  info_.num_non_embedding_parameters = info_.num_parameters - embedding_parameters;
+  info_.pad_token_id = config_.pad_token_id;
+  info_.eos_token_ids = config_.eos_token_ids;
+  info_.bos_token_id = config_.bos_token_id;
+  info_.dtype = options.dtype;
+  info_.device = options.device;
+}
+
+void DebertaV2Model::check_positions(const PackedBatch& batch) const {
+  if (!config_.position_biased_input) return;  // relative positions only: any length
+  for (size_t i = 0; i < batch.num_sequences(); ++i) {
+    const int64_t last = batch.position_start[i] + batch.offsets[i + 1] - batch.offsets[i] - 1;
+    if (last >= config_.max_position_embeddings)
+      throw InputError("packed batch: sequence " + std::to_string(i) + " reaches position " + std::to_string(last) +
+                       " but " + config_.source + " has max_position_embeddings " +
+                       std::to_string(config_.max_position_embeddings));
+  }
+}
+
+// DebertaV2Embeddings.forward (the attention-mask multiply is by 1 on every real token).
+at::Tensor DebertaV2Model::embed(const layers::PackedSpans& spans) const {
+  at::Tensor x = word_embeddings_.index_select(0, layers::to_device(spans.token_ids, device_));
+  if (position_embeddings_.defined())
+    x = x + position_embeddings_.index_select(0, layers::to_device(spans.positions, device_));
+  if (token_type_embedding_.defined()) x = x + token_type_embedding_;
+  if (has_embed_proj_) x = embed_proj_(x);
+  return embedding_norm_(x);
+}
+
+// DebertaV2Encoder.get_rel_embedding.
+at::Tensor DebertaV2Model::relative_embeddings() const {
+  if (!config_.relative_attention) return {};
+  return config_.rel_embeddings_layer_norm ? rel_norm_(rel_embeddings_) : rel_embeddings_;
+}
+
+RelativeProjections DebertaV2Model::relative_projections(const EncoderLayer& layer, const at::Tensor& rel) const {
+  RelativeProjections projections;
+  if (!rel.defined()) return projections;
+  const int64_t heads = config_.num_attention_heads;
+  if (config_.c2p)
+    projections.pos_key = split_heads(config_.share_att_key ? layer.key(rel) : layer.pos_key(rel), heads);
+  if (config_.p2c)
+    projections.pos_query = split_heads(config_.share_att_key ? layer.query(rel) : layer.pos_query(rel), heads);
+  return projections;
+}
+
+// DisentangledSelfAttention for query rows q [heads, rows, D] against one sequence's keys and
+// values k, v [heads, L, D]; index [rows, L] is the relative-embedding index of each pair.
+at::Tensor DebertaV2Model::attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                  const RelativeProjections& rel, const at::Tensor& index) const {
+  at::Tensor scores = at::bmm(q, k.transpose(1, 2) / scale_);
+  at::Tensor bias;
+  const int64_t heads = q.size(0);
+  if (rel.pos_key.defined()) {  // content -> position
+    at::Tensor c2p = at::bmm(q, rel.pos_key.transpose(1, 2));
+    bias = at::gather(c2p, -1, index.unsqueeze(0).expand({heads, index.size(0), index.size(1)})) / scale_;
+  }
+  if (rel.pos_query.defined()) {  // position -> content, gathered per key then transposed
+    at::Tensor p2c = at::bmm(k, rel.pos_query.transpose(1, 2));
+    at::Tensor index_by_key = index.t().unsqueeze(0).expand({heads, index.size(1), index.size(0)});
+    at::Tensor term = at::gather(p2c, -1, index_by_key).transpose(1, 2) / scale_;
+    bias = bias.defined() ? bias + term : term;
+  }
+  if (bias.defined()) scores = scores + bias;
+  return at::bmm(at::softmax(scores, -1), v);
+}
+
+at::Tensor DebertaV2Model::feed_forward(const EncoderLayer& layer, const at::Tensor& attention_output) const {
+  at::Tensor inner = activate(hidden_activation_, layer.intermediate(attention_output));
+  return layer.output_norm(layer.output_dense(inner) + attention_output);
+}
+
+at::Tensor DebertaV2Model::full_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
+                                      const at::Tensor& rel, RelativeIndexCache& indices) const {
+  const int64_t heads = config_.num_attention_heads;
+  const at::Tensor q = layer.query(x), k = layer.key(x), v = layer.value(x);
+  const RelativeProjections projections = relative_projections(layer, rel);
+  std::vector<at::Tensor> outputs;
+  for (size_t i = 0; i < spans.begin.size(); ++i) {
+    const int64_t b = spans.begin[i], e = b + spans.length[i];
+    const at::Tensor keys = split_heads(k.slice(0, b, e), heads);
+    const at::Tensor values = split_heads(v.slice(0, b, e), heads);
+    const at::Tensor queries = split_heads(q.slice(0, b, e), heads);
+    const at::Tensor& index = indices.for_length(spans.length[i]);
+    std::vector<at::Tensor> blocks;  // query rows in blocks: bounds the [heads, rows, L] tensors
+    for (int64_t first = 0; first < spans.length[i]; first += layers::kQueryBlockRows) {
+      const int64_t last = std::min(spans.length[i], first + layers::kQueryBlockRows);
+      blocks.push_back(attend(queries.slice(1, first, last), keys, values, projections, index.slice(0, first, last)));
+    }
+    outputs.push_back(merge_heads(blocks.size() == 1 ? blocks.front() : at::cat(blocks, 1)));
+  }
+  at::Tensor context = layers::with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), x.size(0));
+  return feed_forward(layer, layer.attention_norm(layer.attention_dense(context) + x));
+}
+
+// The last layer for each sequence's first token only (the one the pooler reads): keys and values
+// of every token, query / output / feed-forward of pooled_rows (one per sequence, then padding).
+at::Tensor DebertaV2Model::pooled_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
+                                        const at::Tensor& rel, RelativeIndexCache& indices,
+                                        const at::Tensor& pooled_rows) const {
+  const int64_t heads = config_.num_attention_heads;
+  const at::Tensor k = layer.key(x), v = layer.value(x);
+  const at::Tensor pooled_input = x.index_select(0, pooled_rows);
+  const at::Tensor q = layer.query(pooled_input);
+  const RelativeProjections projections = relative_projections(layer, rel);
+  std::vector<at::Tensor> outputs;
+  for (size_t i = 0; i < spans.begin.size(); ++i) {
+    const int64_t b = spans.begin[i], e = b + spans.length[i];
+    const int64_t row = static_cast<int64_t>(i);
+    const at::Tensor query = split_heads(q.slice(0, row, row + 1), heads);
+    const at::Tensor index = indices.for_length(spans.length[i]).slice(0, 0, 1);
+    outputs.push_back(merge_heads(attend(query, split_heads(k.slice(0, b, e), heads),
+                                         split_heads(v.slice(0, b, e), heads), projections, index)));
+  }
+  at::Tensor context = layers::with_padding_rows(at::cat(outputs, 0), pooled_rows.size(0));
+  return feed_forward(layer, layer.attention_norm(layer.attention_dense(context) + pooled_input));
+}
+
+// ConvLayer's activation(conv(embedding output)) per sequence, zero-padded at both ends as the
+// reference's masked padding is; [rows, hidden] (dummy padding rows zero).
+at::Tensor DebertaV2Model::conv_output(const at::Tensor& embedded, const layers::PackedSpans& spans) const {
+  std::vector<at::Tensor> outputs;
+  for (size_t i = 0; i < spans.begin.size(); ++i) {
+    const at::Tensor sequence = embedded.slice(0, spans.begin[i], spans.begin[i] + spans.length[i]).t().unsqueeze(0);
+    const at::Tensor convolved = at::conv1d(sequence.contiguous(), conv_->weight, conv_->bias, {1},
+                                            {(config_.conv_kernel_size - 1) / 2}, {1}, config_.conv_groups);
+    outputs.push_back(convolved.squeeze(0).t());
+  }
+  at::Tensor out = layers::with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), embedded.size(0));
+  return activate(conv_activation_, out.contiguous());
+}
+
+std::vector<std::vector<float>> DebertaV2Model::score(const PackedBatch& batch) {
+  validate_packed_batch(batch, config_.vocab_size);
+  if (batch.num_sequences() == 0) return {};
+  check_positions(batch);
+  c10::InferenceMode inference_guard;
+  layers::PackedSpans spans = layers::whole_sequences(batch);
+  spans.pooled_row = spans.begin;  // ContextPooler: the first token
+  if (batch_invariant_) layers::pad_to_multiple(spans, layers::kInvariantTileRows);
+  const at::Tensor pooled_rows = layers::to_device(
+      batch_invariant_ ? layers::padded_copy(spans.pooled_row, layers::kInvariantTileRows) : spans.pooled_row, device_);
+
+  const int64_t longest = *std::max_element(spans.length.begin(), spans.length.end());
+  RelativeIndexCache indices(config_, longest, device_);
+  const at::Tensor rel = relative_embeddings();
+  const at::Tensor embedded = embed(spans);
+  at::Tensor x = embedded;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const bool last = i + 1 == layers_.size();
+    x = last ? pooled_layer(layers_[i], x, spans, rel, indices, pooled_rows) : full_layer(layers_[i], x, spans, rel, indices);
+    if (i == 0 && conv_) {
+      at::Tensor conv = conv_output(embedded, spans);
+      if (last) conv = conv.index_select(0, pooled_rows);
+      x = conv_->norm(x + conv);
+    }
+  }
+  at::Tensor pooled = activate(pooler_activation_, pooler_dense_(x));
+  at::Tensor logits = classifier_(pooled).to(at::kFloat).cpu().contiguous();
+
+  std::vector<std::vector<float>> scores(batch.num_sequences());
+  const float* values = logits.data_ptr<float>();
+  for (size_t i = 0; i < scores.size(); ++i)
+    scores[i].assign(values + i * config_.num_labels, values + (i + 1) * config_.num_labels);
+  return scores;
+}
+
+std::unique_ptr<RewardModel> build_deberta_v2_reward_model(const std::string& config_json,
+                                                           const std::string& config_source,
+                                                           const io::SafetensorsCheckpoint& checkpoint,
+                                                           const LoadOptions& options) {
+  const DebertaV2Config config = parse_deberta_v2_config(config_json, config_source);
+  const layers::ComputeTarget target = layers::resolve_compute_target(options);
+  auto model = std::make_unique<DebertaV2Model>(config, target, options.batch_invariant);
+  model->load(checkpoint, options);
+  return model;
+}
+
+}  // namespace
+
+ArchitectureSpec deberta_v2_architecture() {
+  ArchitectureSpec spec;
+  spec.class_name = "DebertaV2ForSequenceClassification";
+  spec.model_type = "deberta-v2";
+  spec.build_reward_model = build_deberta_v2_reward_model;  // an encoder: no causal-LM form
+  return spec;
+}
+
+}  // namespace rb::model

@@ -67,7 +67,7 @@ CHAT_TEMPLATE = ("{% for message in messages %}{{ '<|' + message['role'] + '|>\\
 NEOX_TOKENIZER_CONFIG = {
     "tokenizer_class": "PreTrainedTokenizerFast",
     "bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
-    "model_max_length": 2048, "add_prefix_space": False,
+    "model_max_length": 2048,
     "model_input_names": ["input_ids", "attention_mask"],
 }
 

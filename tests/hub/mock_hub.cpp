@@ -11,6 +11,7 @@
 #include <cctype>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -73,16 +74,19 @@ MockHub::Reply body_reply(const RecordedRequest& request, const std::string& con
   reply.headers.push_back({"Accept-Ranges", "bytes"});
   const std::string range = header_of(request, "range");
   if (range.rfind("bytes=", 0) == 0 && !ignore_range) {
-    const size_t start = std::stoull(range.substr(6));
+    const size_t dash = range.find('-');
+    const size_t start = std::stoull(range.substr(6, dash - 6));
+    size_t last = content.empty() ? 0 : content.size() - 1;
+    if (dash != std::string::npos && dash + 1 < range.size()) last = std::min(last, size_t(std::stoull(range.substr(dash + 1))));
     if (start >= content.size()) {
       reply.status = 416;
       reply.headers.push_back({"Content-Range", "bytes */" + std::to_string(content.size())});
       return reply;
     }
     reply.status = 206;
-    reply.headers.push_back({"Content-Range", "bytes " + std::to_string(start) + "-" + std::to_string(content.size() - 1) +
-                                                  "/" + std::to_string(content.size())});
-    reply.body = content.substr(start);
+    reply.headers.push_back({"Content-Range", "bytes " + std::to_string(start) + "-" + std::to_string(last) + "/" +
+                                                  std::to_string(content.size())});
+    reply.body = content.substr(start, last - start + 1);
     return reply;
   }
   reply.body = content;
@@ -161,6 +165,18 @@ class LoopbackServer {
     return true;
   }
 
+  static bool read_body(int connection, std::string& body, size_t size) {
+    char buffer[4096];
+    while (body.size() < size) {
+      pollfd ready{connection, POLLIN, 0};
+      if (::poll(&ready, 1, 2000) <= 0) return false;
+      const ssize_t n = ::recv(connection, buffer, sizeof buffer, 0);
+      if (n <= 0) return false;
+      body.append(buffer, static_cast<size_t>(n));
+    }
+    return true;
+  }
+
   static RecordedRequest parse(const std::string& head) {
     RecordedRequest request;
     std::istringstream lines(head);
@@ -193,7 +209,11 @@ class LoopbackServer {
   void handle(int connection) {
     std::string head;
     if (!read_request_head(connection, head)) return;
-    RecordedRequest request = parse(head);
+    const size_t head_end = head.find("\r\n\r\n") + 4;
+    RecordedRequest request = parse(head.substr(0, head_end));
+    request.body = head.substr(head_end);
+    const size_t body_size = request.headers.count("content-length") ? std::stoul(request.headers["content-length"]) : 0;
+    if (!read_body(connection, request.body, body_size)) return;
     const MockHub::Reply reply = handler_(request);
     std::string response = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason_phrase(reply.status) + "\r\n";
     for (const auto& [name, value] : reply.headers) response += name + ": " + value + "\r\n";
@@ -342,26 +362,74 @@ MockHub::Reply MockHub::answer_resolve(const RecordedRequest& request, const std
 }
 
 MockHub::Reply MockHub::answer_api(const RecordedRequest& request, const std::string& path) {
-  (void)request;
   const bool dataset = path.rfind("datasets/", 0) == 0;
   if (!dataset && path.rfind("models/", 0) != 0) return error_reply(404, "", "Unknown API");
   const std::string rest = path.substr(dataset ? 9 : 7);
-  const size_t marker = rest.find("/revision/");
-  const MockRepo* repo = find_repo(dataset, rest.substr(0, marker));
-  if (const MockRepo* renamed = repo ? nullptr : find_renamed_repo(dataset, rest.substr(0, marker)))
+  // {org}/{name}/{revision|tree|paths-info}/{revision}
+  size_t marker = std::string::npos;
+  std::string endpoint;
+  for (const char* name : {"/revision/", "/tree/", "/paths-info/"}) {
+    if (const size_t at = rest.find(name); at != std::string::npos && at < marker) {
+      marker = at;
+      endpoint = name;
+    }
+  }
+  const std::string repo_id = rest.substr(0, marker);
+  const MockRepo* repo = find_repo(dataset, repo_id);
+  if (const MockRepo* renamed = repo ? nullptr : find_renamed_repo(dataset, repo_id))
     return redirect_reply(std::string("/api/") + (dataset ? "datasets/" : "models/") + renamed->id +
                           rest.substr(marker == std::string::npos ? rest.size() : marker));
   if (!repo) return error_reply(404, "RepoNotFound", "Repository not found");
-  const std::string revision = marker == std::string::npos ? "main" : url_decode(rest.substr(marker + 10));
+  std::string revision = marker == std::string::npos ? "main" : url_decode(rest.substr(marker + endpoint.size()));
+  if (revision == "HEAD") revision = "main";
   std::string commit = revision;
   if (auto ref = repo->refs.find(revision); ref != repo->refs.end()) commit = ref->second;
   auto files = repo->commits.find(commit);
   if (files == repo->commits.end()) return error_reply(404, "RevisionNotFound", "Invalid rev id: " + revision);
+  if (endpoint != "/revision/" && !endpoint.empty()) return answer_tree(*repo, commit, request);
   nlohmann::json siblings = nlohmann::json::array();
   for (const auto& [name, file] : files->second) siblings.push_back({{"rfilename", name}});
   Reply reply;
   reply.headers.push_back({"Content-Type", "application/json"});
-  reply.body = nlohmann::json{{"id", repo->id}, {"sha", commit}, {"private", false}, {"siblings", siblings}}.dump();
+  reply.body = nlohmann::json{{"_id", "mock-" + repo->id}, {"id", repo->id}, {"sha", commit}, {"private", false},
+                              {"siblings", siblings}}
+                   .dump();
+  return reply;
+}
+
+// The tree (every file and folder) or, for paths-info, the entries of the POSTed `paths`.
+MockHub::Reply MockHub::answer_tree(const MockRepo& repo, const std::string& commit, const RecordedRequest& request) {
+  const auto& files = repo.commits.at(commit);
+  const auto file_entry = [&](const std::string& path, const MockFile& file) {
+    const std::string pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:" + sha256_of(file.content) +
+                                "\nsize " + std::to_string(file.content.size()) + "\n";
+    nlohmann::json entry = {{"type", "file"},
+                            {"path", path},
+                            {"oid", git_blob_sha1(file.lfs ? pointer : file.content)},
+                            {"size", file.content.size()},
+                            {"lastCommit", {{"id", commit}, {"title", "mock"}, {"date", "2024-01-01T00:00:00.000Z"}}}};
+    if (file.lfs)
+      entry["lfs"] = {{"oid", sha256_of(file.content)}, {"size", file.content.size()}, {"pointerSize", pointer.size()}};
+    return entry;
+  };
+  nlohmann::json entries = nlohmann::json::array();
+  if (request.method == "POST") {
+    const nlohmann::json asked = nlohmann::json::parse(request.body, nullptr, false);
+    if (asked.is_object() && asked.contains("paths"))
+      for (const auto& path : asked["paths"])
+        if (auto file = files.find(path.get<std::string>()); file != files.end())
+          entries.push_back(file_entry(file->first, file->second));
+  } else {
+    std::set<std::string> folders;
+    for (const auto& [path, file] : files)
+      for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+        folders.insert(path.substr(0, slash));
+    for (const auto& folder : folders) entries.push_back({{"type", "directory"}, {"path", folder}, {"oid", "0"}, {"size", 0}});
+    for (const auto& [path, file] : files) entries.push_back(file_entry(path, file));
+  }
+  Reply reply;
+  reply.headers.push_back({"Content-Type", "application/json"});
+  reply.body = entries.dump();
   return reply;
 }
 

@@ -8,6 +8,8 @@
 //     LFS file: 302 Location <cdn>/lfs/<sha256>?sig=..., X-Linked-Etag "<sha256>", X-Linked-Size
 //     unknown repo/revision/file: 404 with X-Error-Code RepoNotFound/RevisionNotFound/EntryNotFound
 //   GET /api/{models|datasets}/{org}/{name}/revision/{revision}: {"id","sha","siblings":[{"rfilename"}]}
+//   GET /api/.../tree/{revision}?recursive=true and POST /api/.../paths-info/{revision} (what the
+//     JavaScript client @huggingface/hub lists and downloads with): [{type, path, oid, size, lfs}]
 //   GET <cdn>/lfs/<sha256>: the bytes, Range -> 206 + Content-Range
 // Faults switch on per test: cut the connection after N body bytes, a wrong LFS etag, a required
 // token (401 without it), a server that ignores Range.
@@ -49,6 +51,7 @@ struct RecordedRequest {
   std::string method;
   std::string target;
   std::map<std::string, std::string> headers;  // names lowercased
+  std::string body;                            // POST bodies (paths-info)
 };
 
 class LoopbackServer;
@@ -75,6 +78,7 @@ class MockHub {
   Reply answer_cdn(const RecordedRequest& request);
   Reply answer_resolve(const RecordedRequest& request, const std::string& path, bool dataset);
   Reply answer_api(const RecordedRequest& request, const std::string& path);
+  Reply answer_tree(const MockRepo& repo, const std::string& commit, const RecordedRequest& request);
   void apply_cut(const RecordedRequest& request, Reply& reply);
   const MockRepo* find_repo(bool dataset, const std::string& id) const;
   const MockRepo* find_renamed_repo(bool dataset, const std::string& old_id) const;

@@ -202,9 +202,9 @@ at::Tensor neox_hidden(const TinyGpt& m, const std::vector<int32_t>& tokens, int
   const double eps = config_number(c, {"layer_norm_eps"}, 1e-5);
   const std::string act = json_has(c, "hidden_act") ? c["hidden_act"].get<std::string>() : "gelu";
   json rope = json_has(c, "rope_parameters") ? c["rope_parameters"] : json::object();
-  const double theta = config_number(rope, {"rope_theta"}, config_number(c, {"rope_theta", "rotary_emb_base"}, 10000.0));
+  const double theta = config_number(rope, {"rope_theta"}, config_number(c, {"rotary_emb_base", "rope_theta"}, 10000.0));
   const double fraction =
-      config_number(rope, {"partial_rotary_factor"}, config_number(c, {"partial_rotary_factor", "rotary_pct"}, 0.25));
+      config_number(rope, {"partial_rotary_factor"}, config_number(c, {"rotary_pct", "partial_rotary_factor"}, 0.25));
   const int64_t rotary_dims = static_cast<int64_t>(static_cast<double>(d) * fraction);
   const bool parallel = c.value("use_parallel_residual", true);
   const bool bias = c.value("attention_bias", true);

@@ -6,8 +6,8 @@
 // parallel residual x + attn(ln1(x)) + mlp(ln2(x)) or sequential, final_layer_norm, and the heads:
 // score (no bias), embed_out (LM), or OpenAssistant's out_proj (with bias) on the last token
 // (attention_mask.cumsum(1).argmax(1)) or the mean of the tokens, per config.pooling.
-// Rotary base and fraction are read in every spelling transformers has used: rope_parameters
-// {rope_theta, partial_rotary_factor}, rope_theta / partial_rotary_factor, rotary_emb_base / rotary_pct.
+// Rotary base and fraction are read as GPTNeoXConfig reads them: the rope dict (rope_scaling or
+// rope_parameters) first, then rotary_emb_base / rotary_pct.
 #include <ATen/ATen.h>
 
 #include <cmath>
@@ -54,14 +54,17 @@ void parse_rope_scaling(const ConfigFields& dict, NeoxConfig& config) {
 }
 
 void parse_rotary(const ConfigFields& fields, NeoxConfig& config) {
-  config.rope.theta = fields.number({"rope_theta", "rotary_emb_base"}, 10000.0);
-  config.rope.partial_rotary_factor = fields.number({"partial_rotary_factor", "rotary_pct"}, 0.25);
-  if (auto parameters = fields.object("rope_parameters")) {
-    config.rope.theta = parameters->number({"rope_theta"}, config.rope.theta);
-    config.rope.partial_rotary_factor = parameters->number({"partial_rotary_factor"}, config.rope.partial_rotary_factor);
-    parse_rope_scaling(*parameters, config);
-  } else if (auto scaling = fields.object("rope_scaling")) {
-    parse_rope_scaling(*scaling, config);
+  // GPTNeoXConfig: the rope dict (rope_scaling, else rope_parameters) wins; its missing rope_theta /
+  // partial_rotary_factor come from rotary_emb_base / rotary_pct (top-level rope_theta /
+  // partial_rotary_factor only when those are absent), else 10000 / 0.25.
+  config.rope.theta = fields.number({"rotary_emb_base", "rope_theta"}, 10000.0);
+  config.rope.partial_rotary_factor = fields.number({"rotary_pct", "partial_rotary_factor"}, 0.25);
+  std::optional<ConfigFields> dict = fields.object("rope_scaling");
+  if (!dict) dict = fields.object("rope_parameters");
+  if (dict) {
+    config.rope.theta = dict->number({"rope_theta"}, config.rope.theta);
+    config.rope.partial_rotary_factor = dict->number({"partial_rotary_factor"}, config.rope.partial_rotary_factor);
+    parse_rope_scaling(*dict, config);
   }
   if (!(config.rope.theta > 0)) throw fields.error("rotary_emb_base", "must be positive");
   const double fraction = config.rope.partial_rotary_factor;

@@ -1,0 +1,157 @@
+// DeBERTa-v2/v3 against transformers: the fixtures made by tools/parity/make_deberta_fixtures.py
+// (tests/fixtures/parity/deberta_v2/ in the OpenAssistant deberta-v3 shape, and its variant/ with
+// the conv, absolute-position, token-type and separate-projection branches). golden.json holds
+// every sequence's token ids ([CLS] GPT-NeoX text ids [SEP], up to 512) and the logits transformers
+// gave in right-padded batches. CPU fp32: every logit within 1e-4 and the same decision on every
+// pair. CUDA (only where libtorch has it): fp32 the same; bf16 against transformers' bf16 on the
+// GPU, decisions identical on >= 99% of pairs and the median |difference| within bf16 rounding.
+// Skips when a fixture has not been generated. RB_DEBERTA_FIXTURE_DIR overrides the folder.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "model/reward_model.h"
+
+namespace rb::model {
+namespace {
+
+using nlohmann::json;
+
+std::string fixture_folder(const std::string& name) {
+  const char* override_dir = std::getenv("RB_DEBERTA_FIXTURE_DIR");
+  const std::string root = override_dir ? override_dir : std::string(RB_SOURCE_DIR) + "/tests/fixtures/parity/deberta_v2";
+  return name == "main" ? root : root + "/" + name;
+}
+
+bool load_golden(const std::string& folder, json& golden) {
+  std::ifstream in(folder + "/golden.json");
+  if (!in || !std::filesystem::exists(folder + "/model.safetensors")) return false;
+  golden = json::parse(in);
+  return true;
+}
+
+// Sequence 2k is pair k's chosen text, 2k + 1 its rejected one.
+std::vector<std::vector<int32_t>> all_sequences(const json& golden) {
+  std::vector<std::vector<int32_t>> sequences;
+  for (const json& example : golden["examples"]) {
+    sequences.push_back(example["ids_chosen"].get<std::vector<int32_t>>());
+    sequences.push_back(example["ids_rejected"].get<std::vector<int32_t>>());
+  }
+  return sequences;
+}
+
+std::vector<std::vector<float>> expected_logits(const json& golden, const std::string& run) {
+  std::vector<std::vector<float>> logits;
+  for (const json& example : golden["examples"]) {
+    logits.push_back(example["logits_chosen_" + run].get<std::vector<float>>());
+    logits.push_back(example["logits_rejected_" + run].get<std::vector<float>>());
+  }
+  return logits;
+}
+
+// Scores in packed batches of 16 sequences (the packing is ours; transformers used padded 8s).
+std::vector<std::vector<float>> score_all(RewardModel& model, const std::vector<std::vector<int32_t>>& sequences) {
+  std::vector<std::vector<float>> scores;
+  for (size_t first = 0; first < sequences.size(); first += 16) {
+    PackedBatch batch;
+    batch.offsets.push_back(0);
+    for (size_t i = first; i < std::min(sequences.size(), first + 16); ++i) {
+      batch.token_ids.insert(batch.token_ids.end(), sequences[i].begin(), sequences[i].end());
+      batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
+      batch.position_start.push_back(0);
+      batch.pool_index.push_back(static_cast<int64_t>(sequences[i].size()) - 1);  // ignored: CLS pools
+    }
+    for (auto& row : model.score(batch)) scores.push_back(std::move(row));
+  }
+  return scores;
+}
+
+struct Comparison {
+  double worst = 0;
+  double median = 0;
+  size_t decisions_same = 0;
+  size_t pairs = 0;
+};
+
+// Label 0 decides a pair (chosen strictly above rejected), as RewardBench's accuracy does.
+Comparison compare(const std::vector<std::vector<float>>& ours, const std::vector<std::vector<float>>& theirs) {
+  Comparison result;
+  std::vector<double> differences;
+  for (size_t i = 0; i < ours.size(); ++i)
+    for (size_t l = 0; l < ours[i].size(); ++l) differences.push_back(std::fabs(ours[i][l] - theirs[i][l]));
+  result.worst = *std::max_element(differences.begin(), differences.end());
+  std::nth_element(differences.begin(), differences.begin() + differences.size() / 2, differences.end());
+  result.median = differences[differences.size() / 2];
+  result.pairs = ours.size() / 2;
+  for (size_t k = 0; k < result.pairs; ++k)
+    result.decisions_same += (ours[2 * k][0] > ours[2 * k + 1][0]) == (theirs[2 * k][0] > theirs[2 * k + 1][0]);
+  return result;
+}
+
+class DebertaParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DebertaParity, CpuFp32MatchesTransformers) {
+  json golden;
+  const std::string folder = fixture_folder(GetParam());
+  if (!load_golden(folder, golden)) GTEST_SKIP() << "no DeBERTa parity fixture in " << folder;
+  auto model = load_reward_model(folder, LoadOptions{});
+  const auto sequences = all_sequences(golden);
+  const auto expected = expected_logits(golden, "fp32_cpu");
+  const auto ours = score_all(*model, sequences);
+  ASSERT_EQ(ours.size(), expected.size());
+  for (size_t i = 0; i < ours.size(); ++i) {
+    ASSERT_EQ(ours[i].size(), expected[i].size()) << "sequence " << i;
+    for (size_t l = 0; l < ours[i].size(); ++l)
+      EXPECT_NEAR(ours[i][l], expected[i][l], 1e-4) << GetParam() << " sequence " << i << " (" << sequences[i].size()
+                                                    << " ids) label " << l;
+  }
+  const Comparison result = compare(ours, expected);
+  EXPECT_EQ(result.decisions_same, result.pairs);
+  std::printf("%s cpu fp32: %zu sequences, worst |diff| %.3g, median %.3g, decisions %zu/%zu\n", GetParam().c_str(),
+              ours.size(), result.worst, result.median, result.decisions_same, result.pairs);
+}
+
+TEST_P(DebertaParity, CudaMatchesTransformers) {
+  json golden;
+  const std::string folder = fixture_folder(GetParam());
+  if (!load_golden(folder, golden)) GTEST_SKIP() << "no DeBERTa parity fixture in " << folder;
+  if (!golden["examples"][0].contains("logits_chosen_bf16_cuda")) GTEST_SKIP() << "no CUDA golden";
+  std::unique_ptr<RewardModel> fp32, bf16;
+  try {
+    LoadOptions options;
+    options.device = "cuda";
+    fp32 = load_reward_model(folder, options);
+    options.dtype = DType::BFloat16;
+    bf16 = load_reward_model(folder, options);
+  } catch (const std::exception& error) {
+    GTEST_SKIP() << "no CUDA: " << error.what();
+  }
+  const auto sequences = all_sequences(golden);
+  const Comparison exact = compare(score_all(*fp32, sequences), expected_logits(golden, "fp32_cpu"));
+  EXPECT_LE(exact.worst, 1e-4);
+  EXPECT_EQ(exact.decisions_same, exact.pairs);
+  const auto expected16 = expected_logits(golden, "bf16_cuda");
+  const Comparison half = compare(score_all(*bf16, sequences), expected16);
+  double typical = 0;  // median |score|: bf16 rounding is relative to it
+  std::vector<double> magnitudes;
+  for (const auto& row : expected16) magnitudes.push_back(std::fabs(row[0]));
+  std::nth_element(magnitudes.begin(), magnitudes.begin() + magnitudes.size() / 2, magnitudes.end());
+  typical = std::max(1.0, magnitudes[magnitudes.size() / 2]);
+  EXPECT_GE(half.decisions_same, static_cast<size_t>(std::ceil(0.99 * static_cast<double>(half.pairs))));
+  EXPECT_LE(half.median, typical * 0x1p-7);  // two bf16 ulps of a typical score
+  std::printf("%s cuda: fp32 worst %.3g, decisions %zu/%zu; bf16 median |diff| %.3g (bound %.3g), worst %.3g, "
+              "decisions %zu/%zu\n",
+              GetParam().c_str(), exact.worst, exact.decisions_same, exact.pairs, half.median, typical * 0x1p-7,
+              half.worst, half.decisions_same, half.pairs);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, DebertaParity, ::testing::Values("main", "variant"));
+
+}  // namespace
+}  // namespace rb::model

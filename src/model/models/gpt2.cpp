@@ -6,6 +6,10 @@
 // reorder_and_upcast_attn computes attention in float32 (transformers keeps the probabilities'
 // product with V in the compute dtype, so bf16 results may differ by bf16 rounding there).
 // Weights are read with or without the `transformer.` prefix (GPT2Model checkpoints have none).
+// Note: these three flags follow the eager formulas. transformers (>= 4.48) runs GPT-2 through SDPA
+// by default, which passes no scale (always 1/sqrt(head_dim)) and skips the upcast path, so for a
+// checkpoint with scale_attn_weights=false or scale_attn_by_inverse_layer_idx=true the reference
+// pipeline's scores follow SDPA, not the config (the parity fixture keeps the defaults, where both agree).
 #include <ATen/ATen.h>
 
 #include <cmath>

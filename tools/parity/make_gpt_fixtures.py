@@ -93,15 +93,12 @@ FIXTURES = [
                        max_position_embeddings=2048, layer_norm_eps=1e-5, use_parallel_residual=True,
                        attention_bias=True, tie_word_embeddings=False),
     },
-    {   # OpenAssistant reward model: sequential residual, half rotary with another base (given in every
-        # spelling transformers has used, consistently), out_proj with bias, last pooling.
+    {   # OpenAssistant reward model (Pythia-based, same config keys): sequential residual, half rotary with
+        # another base, out_proj with bias, last pooling.
         "name": "gpt_neox_rm", "max_length": 2048, "batch_size": 8, "lm_class": None,
         "config": dict(LABEL, architectures=["GPTNeoXRewardModel"], model_type="gpt_neox_reward_model",
                        hidden_size=16, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-                       hidden_act="gelu", rotary_pct=0.5, rotary_emb_base=20000, rope_theta=20000.0,
-                       partial_rotary_factor=0.5,
-                       rope_parameters={"rope_type": "default", "rope_theta": 20000.0, "partial_rotary_factor": 0.5},
-                       max_position_embeddings=2048,
+                       hidden_act="gelu", rotary_pct=0.5, rotary_emb_base=20000, max_position_embeddings=2048,
                        layer_norm_eps=1e-5, use_parallel_residual=False, attention_bias=True,
                        tie_word_embeddings=False, pooling="last"),
     },

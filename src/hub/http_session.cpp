@@ -146,6 +146,7 @@ HttpResponse HttpSession::get_streamed(const std::string& url, const std::vector
   // A stall, not a slow total, is the failure: under 1 byte/s for stall_timeout_s seconds.
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max(1.0, std::ceil(stall_timeout_s))));
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);  // fewer, larger writes for multi-GB weights
   return perform(curl, exchange, make_header_list(headers));
 }
 

@@ -42,16 +42,35 @@ std::string sha256_hex(std::string_view data) {
 }
 
 std::string sha256_file_hex(const std::string& path) {
+  Sha256Stream digest;
+  digest.update_from_file(path);
+  return digest.finish_hex();
+}
+
+struct Sha256Stream::Context {
+  DigestContext digest = start_digest();
+};
+
+Sha256Stream::Sha256Stream() : context_(std::make_unique<Context>()) {}
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(const char* data, size_t size) {
+  if (EVP_DigestUpdate(context_->digest.get(), data, size) != 1) throw HubError("sha256: OpenSSL digest update failed");
+}
+
+void Sha256Stream::update_from_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw HubError(path + ": cannot open the file to check its sha256");
-  DigestContext context = start_digest();
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(context.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+    if (in.gcount() > 0) update(buffer.data(), static_cast<size_t>(in.gcount()));
   }
   if (in.bad()) throw HubError(path + ": read error while checking its sha256");
-  return finish_digest_hex(context.get());
 }
+
+void Sha256Stream::reset() { context_->digest = start_digest(); }
+
+std::string Sha256Stream::finish_hex() { return finish_digest_hex(context_->digest.get()); }
 
 }  // namespace rb::hub

@@ -116,6 +116,8 @@ void BpeModel::load_merges(const nlohmann::json& merges, const JsonContext& ctx)
   require_array(merges, ctx);
   std::unordered_map<uint64_t, MergeTarget> by_pair;
   by_pair.reserve(merges.size());
+  std::vector<std::pair<std::string, std::string>> operands;  // for the cut-point proof
+  operands.reserve(merges.size());
   const size_t prefix_length = continuing_subword_prefix_ ? continuing_subword_prefix_->size() : 0;
   uint32_t rank = 0;
   for (size_t i = 0; i < merges.size(); ++i) {
@@ -147,9 +149,24 @@ void BpeModel::load_merges(const nlohmann::json& merges, const JsonContext& ctx)
     if (merged_id == vocab_.end()) entry_ctx.fail("merged token '" + merged + "' is not in the vocab");
     // Later duplicates overwrite earlier ones, as collecting into Rust's HashMap does.
     by_pair[pair_key(left_id->second, right_id->second)] = MergeTarget{rank, merged_id->second};
+    operands.emplace_back(std::move(left), std::move(right));
     ++rank;
   }
   build_merge_table(by_pair);
+  build_cut_points(operands);
+}
+
+void BpeModel::build_cut_points(const std::vector<std::pair<std::string, std::string>>& merge_operands) {
+  // The proof reads a symbol's string as the concatenation of its atoms' strings: false with a
+  // subword prefix or word suffix, and ambiguous when two tokens share an id.
+  if (continuing_subword_prefix_ || end_of_word_suffix_ || vocab_r_.size() != vocab_.size()) return;
+  std::vector<std::string> single_characters;
+  for (const auto& [token, id] : vocab_) {
+    if (!token.empty() && token.size() == utf8_sequence_length(static_cast<unsigned char>(token[0]))) {
+      single_characters.push_back(token);
+    }
+  }
+  cut_points_ = BpeCutPoints(merge_operands, single_characters);
 }
 
 namespace {
@@ -192,6 +209,60 @@ void BpeModel::tokenize(const std::string& word, std::vector<int32_t>& ids) cons
       return;
     }
   }
+  if (word.size() >= kMinBytesToCut && !cut_points_.empty()) {
+    merge_in_pieces(word, ids);
+    return;
+  }
+  merge_with_cache(word, ids);
+}
+
+void BpeModel::merge_in_pieces(const std::string& word, std::vector<int32_t>& ids) const {
+  // Steps through characters exactly as merge_word does, so pieces start where its atoms start.
+  std::string piece;
+  size_t piece_start = 0;
+  size_t previous_start = 0;
+  size_t pos = 0;
+  while (pos < word.size()) {
+    const size_t start = pos;
+    pos = std::min(word.size(), pos + utf8_sequence_length(static_cast<unsigned char>(word[pos])));
+    if (start > piece_start && cut_points_.may_cut_before(static_cast<unsigned char>(word[start])) &&
+        is_cut_point(word, previous_start, start, pos)) {
+      piece.assign(word, piece_start, start - piece_start);
+      merge_with_cache(piece, ids);
+      piece_start = start;
+    }
+    previous_start = start;
+  }
+  if (piece_start == 0) {
+    merge_with_cache(word, ids);
+    return;
+  }
+  piece.assign(word, piece_start, word.size() - piece_start);
+  merge_with_cache(piece, ids);
+}
+
+// The boundary before the character [start, end) whose predecessor starts at previous_start.
+bool BpeModel::is_cut_point(const std::string& word, size_t previous_start, size_t start, size_t end) const {
+  const char* left = word.data() + previous_start;
+  const size_t left_length = start - previous_start;
+  std::string_view left_edge;  // the string of the atom that ends right before the boundary
+  char byte_token[8];
+  if (char_id(left, left_length)) {
+    left_edge = std::string_view(left, left_length);
+  } else if (every_byte_falls_back_) {
+    // With all 256 <0xXX> tokens no character becomes <unk>, so no <unk> can be pending (Rust
+    // emits a pending <unk> after the byte tokens that follow it) and the last byte is the edge.
+    const int written = std::snprintf(byte_token, sizeof(byte_token), "<0x%02X>",
+                                      static_cast<unsigned char>(left[left_length - 1]));
+    left_edge = std::string_view(byte_token, static_cast<size_t>(written));
+  } else {
+    return false;  // an unknown character: an <unk> may fuse across, or it vanishes
+  }
+  // The right atom must be the character itself (cut_points_ only knows vocab characters).
+  return cut_points_.can_cut(bpe_char_key(word.data() + start, end - start), left_edge);
+}
+
+void BpeModel::merge_with_cache(const std::string& word, std::vector<int32_t>& ids) const {
   // Words too long for the cache (whole texts without a pre-tokenizer) skip hashing and locking.
   const bool cacheable = word.size() < WordCache::kMaxWordBytes;
   if (cacheable && cache_->lookup(word, ids)) return;
@@ -246,36 +317,38 @@ void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) co
   ids.insert(ids.end(), symbols.begin(), symbols.end());
 }
 
-bool BpeModel::append_byte_fallback(const char* bytes, size_t length, std::vector<int32_t>& symbols) const {
+bool BpeModel::fallback_covers(const char* bytes, size_t length) const {
   for (size_t i = 0; i < length; ++i) {
-    if (byte_fallback_ids_[static_cast<unsigned char>(bytes[i])] < 0) return false;  // all or none
+    if (byte_fallback_ids_[static_cast<unsigned char>(bytes[i])] < 0) return false;
   }
+  return length > 0;
+}
+
+bool BpeModel::append_byte_fallback(const char* bytes, size_t length, std::vector<int32_t>& symbols) const {
+  if (!fallback_covers(bytes, length)) return false;  // all bytes or none
   for (size_t i = 0; i < length; ++i) symbols.push_back(byte_fallback_ids_[static_cast<unsigned char>(bytes[i])]);
   return true;
 }
 
 namespace {
-uint64_t char_key(const char* bytes, size_t length) {
-  uint64_t key = static_cast<uint64_t>(length) << 32;
-  for (size_t i = 0; i < length; ++i) key |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  return key;
-}
 constexpr size_t kMaxCharBytes = 4;  // one UTF-8 character
 }  // namespace
 
 void BpeModel::build_char_lookups() {
   for (const auto& [token, id] : vocab_) {
-    if (!token.empty() && token.size() <= kMaxCharBytes) char_ids_.emplace(char_key(token.data(), token.size()), id);
+    if (!token.empty() && token.size() <= kMaxCharBytes) char_ids_.emplace(bpe_char_key(token.data(), token.size()), id);
   }
   for (int byte = 0; byte < 256; ++byte) {
     auto it = vocab_.find(byte_fallback_token(static_cast<unsigned char>(byte)));
     byte_fallback_ids_[static_cast<size_t>(byte)] = it == vocab_.end() ? -1 : it->second;
   }
+  every_byte_falls_back_ = byte_fallback_ && std::all_of(byte_fallback_ids_.begin(), byte_fallback_ids_.end(),
+                                                          [](int32_t id) { return id >= 0; });
 }
 
 std::optional<int32_t> BpeModel::char_id(const char* bytes, size_t length) const {
   if (length > kMaxCharBytes) return std::nullopt;  // cannot happen for one character; kept exact
-  auto it = char_ids_.find(char_key(bytes, length));
+  auto it = char_ids_.find(bpe_char_key(bytes, length));
   if (it == char_ids_.end()) return std::nullopt;
   return it->second;
 }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/tokenizer/bpe_cut_points.h"
 #include "text/tokenizer/json_fields.h"
 #include "text/tokenizer/model.h"
 
@@ -44,12 +45,21 @@ class BpeModel final : public Model {
   }
   void load_vocab(const nlohmann::json& vocab, const JsonContext& ctx);
   void load_merges(const nlohmann::json& merges, const JsonContext& ctx);
+  void merge_with_cache(const std::string& word, std::vector<int32_t>& ids) const;
+  // Merges a long word piece by piece, cut where cut_points_ proves no merge can cross.
+  void merge_in_pieces(const std::string& word, std::vector<int32_t>& ids) const;
+  bool is_cut_point(const std::string& word, size_t previous_start, size_t start, size_t end) const;
+  void build_cut_points(const std::vector<std::pair<std::string, std::string>>& merge_operands);
   void merge_word(const std::string& word, std::vector<int32_t>& ids) const;
   void apply_merges(std::vector<int32_t>& symbols) const;
+  // Words at least this long are cut into pieces where that provably changes nothing, so that
+  // the pieces hit the word cache; shorter ones (pre-tokenized words) are merged whole.
+  static constexpr size_t kMinBytesToCut = 32;
   const MergeTarget* find_merge(int32_t left, int32_t right) const;
   void build_char_lookups();
   std::optional<int32_t> char_id(const char* bytes, size_t length) const;
   // Appends the <0xXX> id of every byte, or nothing (returning false) when one is missing.
+  bool fallback_covers(const char* bytes, size_t length) const;
   bool append_byte_fallback(const char* bytes, size_t length, std::vector<int32_t>& symbols) const;
 
   std::unordered_map<std::string, int32_t> vocab_;
@@ -76,6 +86,9 @@ class BpeModel final : public Model {
   // Key of char_ids_: the character's bytes, packed little-endian, with its length in bits 32+.
   std::unordered_map<uint64_t, int32_t> char_ids_;
   std::array<int32_t, 256> byte_fallback_ids_{};  // -1 where <0xXX> is not in the vocab
+  bool every_byte_falls_back_ = false;           // byte_fallback with all 256 <0xXX> tokens
+  // Empty when the merges table allows no cut (or prefixes/suffixes make atoms position-dependent).
+  BpeCutPoints cut_points_;
 };
 
 }  // namespace rb::text

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "common/error.h"
@@ -184,6 +185,25 @@ TEST(DebertaConfig, RejectsWhatItCannotRun) {
   fails(R"({"pooler_hidden_size":12})", "pooler_hidden_size");
   fails(R"({"pos_att_type":7})", "pos_att_type");
   fails(R"({"position_buckets":1})", "position_buckets");
+}
+
+// Old checkpoints name LayerNorm parameters gamma/beta (transformers renames them on load).
+TEST(DebertaModel, ReadsLegacyLayerNormNames) {
+  const DebertaTestModel tiny = write_deberta_model(scratch_dir("deberta_legacy"), config_named("oa_v3"), 4);
+  const auto sequences = make_sequences(97, 5);
+  const auto expected = model::load_reward_model(tiny.folder, model::LoadOptions{})->score(pack(sequences));
+  std::map<std::string, RawTensor> renamed;
+  for (const auto& [name, weight] : tiny.weights) {
+    std::string legacy = name;
+    if (name.find("LayerNorm.") != std::string::npos) {
+      const size_t dot = name.rfind('.');
+      legacy = name.substr(0, dot) + (name.substr(dot) == ".weight" ? ".gamma" : ".beta");
+    }
+    renamed[legacy] = make_tensor("F32", weight.first, weight.second);
+  }
+  ASSERT_EQ(renamed.count("deberta.embeddings.LayerNorm.gamma"), 1u);
+  write_safetensors(tiny.folder + "/model.safetensors", renamed);
+  EXPECT_EQ(model::load_reward_model(tiny.folder, model::LoadOptions{})->score(pack(sequences)), expected);
 }
 
 TEST(DebertaModel, LoadAndBatchErrors) {

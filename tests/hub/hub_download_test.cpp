@@ -162,6 +162,18 @@ TEST_F(HubDownloadTest, ResumesACutDownloadOnTheNextRunWithRange) {
   EXPECT_FALSE(fs::exists(incomplete));
 }
 
+TEST_F(HubDownloadTest, ACorruptPartialFileIsCaughtByTheSha256AndRefetched) {
+  const std::string etag = testing::sha256_of(weights_);
+  const std::string incomplete = repo_folder() + "/blobs/" + etag + ".incomplete";
+  fs::create_directories(repo_folder() + "/blobs");
+  std::ofstream(incomplete, std::ios::binary) << std::string(4096, '\x55');  // not the file's first bytes
+  EXPECT_THROW(resolve_model("org/tiny-rm", options_), HubError);
+  EXPECT_FALSE(fs::exists(incomplete));
+  EXPECT_FALSE(fs::exists(repo_folder() + "/blobs/" + etag));
+  const std::string folder = resolve_model("org/tiny-rm", options_);
+  EXPECT_EQ(read_file(folder + "/model.safetensors"), weights_);
+}
+
 TEST_F(HubDownloadTest, ResumesWithinOneRunWhenRetriesAreAllowed) {
   MockFaults faults;
   faults.cut_after_bytes = 700'000;

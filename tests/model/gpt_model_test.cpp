@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <random>
 
 #include "common/error.h"
@@ -62,6 +63,8 @@ struct NamedSpec {
   std::string name;
   TinyGptSpec spec;
 };
+
+void PrintTo(const NamedSpec& named, std::ostream* out) { *out << named.name; }
 
 std::vector<NamedSpec> variants() {
   std::vector<NamedSpec> list;

@@ -1,5 +1,7 @@
 #include "cli/eval_command.h"
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <iostream>
 
@@ -38,10 +40,11 @@ report::ResultsMetadata results_metadata(const ScoringSession& session) {
   return metadata;
 }
 
-void write_run_json(ScoringSession& session, size_t num_rows) {
+// Last, after the files it describes: a run.json names them with their digests, so a complete
+// run.json means complete results.
+void write_run_json(ScoringSession& session, size_t num_rows, const std::vector<std::string>& output_files) {
   session.clock().lap("write_outputs");
-  report::write_run_json((fs::path(session.output_dir()) / "run.json").string(), session.run_config(num_rows),
-                         session.clock().timings());
+  session.write_run_json(num_rows, output_files);
 }
 
 int run_v1(const EvalOptions& options, const std::vector<eval::PreferenceRow>& rows) {
@@ -70,8 +73,8 @@ int run_v1(const EvalOptions& options, const std::vector<eval::PreferenceRow>& r
   const fs::path out = session.output_dir();
   fs::create_directories(out);
   report::write_outputs_jsonl((out / "outputs.jsonl").string(), examples);
-  write_run_json(session, rows.size());
   report::write_results_json((out / "results.json").string(), summary, metadata);
+  write_run_json(session, rows.size(), {"results.json", "outputs.jsonl"});
 
   std::cout << "model: " << metadata.model << "\n";
   report::print_summary(std::cout, summary);
@@ -117,8 +120,8 @@ int run_v2(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows
   const fs::path out = session.output_dir();
   fs::create_directories(out);
   report::write_v2_scores_json((out / "scores.json").string(), prompts, metadata);
-  write_run_json(session, rows.size());
   report::write_v2_results_json((out / "results.json").string(), summary, metadata);
+  write_run_json(session, rows.size(), {"results.json", "scores.json"});
 
   std::cout << "model: " << metadata.model << "\n";
   report::print_v2_summary(std::cout, summary);
@@ -158,8 +161,8 @@ int run_instructions(const EvalOptions& options, const std::vector<io::JsonRow>&
                                                      std::vector<double>(scores[i].begin(), scores[i].end())));
   const fs::path out = session.output_dir();
   fs::create_directories(out);
-  write_run_json(session, rows.size());
   report::write_instruction_outputs_jsonl((out / "outputs.jsonl").string(), scored);
+  write_run_json(session, rows.size(), {"outputs.jsonl"});
   std::cout << "model: " << session.results_model_name() << "\n"
             << "scored " << rows.size() << " conversations (instruction data: no accuracy); written to "
             << out.string() << "/ (outputs.jsonl, run.json)\n";
@@ -181,6 +184,13 @@ int run_eval(const EvalOptions& options) {
       eval::DatasetKind::kInstruction)
     return run_instructions(options, json_rows);
   return run_v1(options, eval::parse_preference_rows(json_rows, dataset_options));
+}
+
+void add_cache_options(CLI::App& eval_command, EvalOptions& options) {
+  eval_command.add_option("--cache-dir,--cache_dir", options.cache_dir,
+                          "Score cache folder (default: $XDG_CACHE_HOME/rewardbench or ~/.cache/rewardbench); an "
+                          "interrupted run resumes from it, a repeated run scores nothing twice");
+  eval_command.add_flag("--no-cache,--no_cache", options.no_cache, "Neither read nor write the score cache");
 }
 
 }  // namespace rb::cli

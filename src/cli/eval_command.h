@@ -7,6 +7,10 @@
 #include <optional>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 namespace rb::cli {
 
 struct EvalOptions {
@@ -27,8 +31,14 @@ struct EvalOptions {
   bool quiet = false;
   std::string command_line;          // recorded in run.json
   std::string label;                 // shown in results.json "model"; default: --model as given
+  // Score cache (SQLite): default $XDG_CACHE_HOME/rewardbench, else ~/.cache/rewardbench.
+  std::string cache_dir;
+  bool no_cache = false;
 };
 
 int run_eval(const EvalOptions& options);
+
+// --cache-dir and --no-cache on the eval subcommand (main.cpp calls this in add_eval_command).
+void add_cache_options(CLI::App& eval_command, EvalOptions& options);
 
 }  // namespace rb::cli

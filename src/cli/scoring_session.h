@@ -2,7 +2,9 @@
 // What every scoring command shares: threads, the tokenizer folder and its text builder, the
 // model, the reference's sequence rules, packed scoring with progress, stage timings, and the
 // run configuration recorded in run.json. v1 (eval) and RewardBench 2 (eval --v2) differ only in
-// how rows become texts and how scores become metrics.
+// how rows become texts and how scores become metrics. Scores go through the on-disk score cache
+// (unless --no-cache), keyed by the model fingerprint and the exact token ids; run.json records
+// the configuration, the build, the fingerprint and the digests of the files written.
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -31,11 +33,14 @@ class StageClock {
   std::vector<report::StageTiming> timings_;
 };
 
+class ScoreCacheSession;  // the open cache and this model's fingerprint (scoring_session.cpp)
+
 class ScoringSession {
  public:
   // Sets threads and loads the tokenizer folder (cheap); the model loads in load_model(), after the
   // caller has validated and rendered its data, so bad data fails before the expensive part.
   explicit ScoringSession(const EvalOptions& options);
+  ~ScoringSession();
 
   const pipeline::TextBuilder& text_builder() const { return text_builder_; }
   void load_model();
@@ -46,10 +51,14 @@ class ScoringSession {
   std::string results_model_name() const;
   // Everything that decides the scores, for run.json.
   nlohmann::ordered_json run_config(size_t num_rows) const;
+  // run.json in the output folder, naming `output_files` (already written there) with digests.
+  void write_run_json(size_t num_rows, const std::vector<std::string>& output_files);
   StageClock& clock() { return clock_; }
   void log(const std::string& line) const;
 
  private:
+  void open_cache();  // after load_model: fingerprint the model, open the score cache
+
   const EvalOptions& options_;
   int threads_;
   std::string tokenizer_dir_, output_dir_;
@@ -62,6 +71,7 @@ class ScoringSession {
   std::optional<int64_t> pad_id_;
   pipeline::ScoringStats stats_;
   StageClock clock_;
+  std::unique_ptr<ScoreCacheSession> cache_;
 };
 
 }  // namespace rb::cli

@@ -1,13 +1,17 @@
 #pragma once
 // Texts -> reward scores: each distinct text is tokenized and scored once, sequences are packed
-// into batches under a token budget (no padding), and scores come back in input order.
+// into batches under a token budget (no padding), and scores come back in input order. With a
+// ScoreStore, sequences it already holds are not scored again, and every scored batch is handed
+// to it as soon as it is done (an interrupted run resumes from there).
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/reward_model.h"
 #include "pipeline/sequence_builder.h"
+#include "runtime/scorer.h"
 
 namespace rb::pipeline {
 
@@ -18,15 +22,31 @@ struct ScoringOptions {
 
 struct ScoringStats {
   size_t distinct_texts = 0;
-  size_t tokens = 0;               // tokens through the model
+  size_t tokens = 0;               // tokens of every distinct sequence (stored or computed)
   size_t texts_at_max_length = 0;  // sequences cut (or exactly fitting) at --max_length
+  size_t store_hits = 0;           // distinct sequences the store already had
+  size_t store_misses = 0;         // distinct sequences scored by the model
+};
+
+// Scores kept beyond this call (an on-disk cache). Keys are the exact model inputs; the store
+// itself answers for the model identity.
+class ScoreStore {
+ public:
+  virtual ~ScoreStore() = default;
+  // One entry per sequence, in order: its stored scores or nullopt.
+  virtual std::vector<std::optional<std::vector<float>>> find(
+      const std::vector<runtime::ScoringSequence>& sequences) = 0;
+  // Called after every scored batch; durable when it returns.
+  virtual void store(const std::vector<const runtime::ScoringSequence*>& sequences,
+                     const std::vector<std::vector<float>>& scores) = 0;
 };
 
 using ProgressCallback = std::function<void(size_t done, size_t total)>;
 
-// One row of num_labels scores per input text.
+// One row of num_labels scores per input text. `store` may be null.
 std::vector<std::vector<float>> score_texts(model::RewardModel& model, const SequenceBuilder& builder,
                                             const std::vector<std::string>& texts, const ScoringOptions& options,
-                                            const ProgressCallback& progress, ScoringStats* stats = nullptr);
+                                            const ProgressCallback& progress, ScoringStats* stats = nullptr,
+                                            ScoreStore* store = nullptr);
 
 }  // namespace rb::pipeline

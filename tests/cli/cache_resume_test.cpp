@@ -1,0 +1,235 @@
+// Runs that survive: build/rewardbench eval is killed with SIGKILL in the middle of scoring and
+// started again; the resumed run takes the committed scores from the cache and its results files
+// are byte-identical to an uninterrupted run's. Also: an uncached run gives the same bytes, and a
+// changed model, chat template or dtype never hits the cache. The model is the demo's tiny
+// random-weight Llama (same code as `rewardbench demo`); the data are the demo pairs, varied so
+// that there are enough distinct texts to kill the run between batches.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "../support/test_support.h"
+#include "cli/demo_assets.h"
+#include "cli/eval_command.h"
+
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+using rb::testing::read_file;
+
+const std::string kProgram = std::string(RB_BINARY_DIR) + "/rewardbench";
+constexpr int kVariants = 12;  // copies of the 42 demo pairs, each with its own texts
+
+// Starts rewardbench with XDG_CACHE_HOME set (the default cache folder), output to a log file.
+pid_t start_program(const std::vector<std::string>& args, const std::string& cache_home, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  ::setenv("XDG_CACHE_HOME", cache_home.c_str(), 1);
+  if (!std::freopen(log.c_str(), "w", stdout) || ::dup2(::fileno(stdout), 2) < 0) ::_exit(126);
+  std::vector<char*> argv{const_cast<char*>(kProgram.c_str())};
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  ::execv(kProgram.c_str(), argv.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+// Rows in the cache database, 0 while it or its table does not exist yet.
+size_t stored_rows(const std::string& db_path) {
+  if (!fs::exists(db_path)) return 0;
+  sqlite3* db = nullptr;
+  size_t rows = 0;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* count = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM scores", -1, &count, nullptr) == SQLITE_OK &&
+        sqlite3_step(count) == SQLITE_ROW)
+      rows = static_cast<size_t>(sqlite3_column_int64(count, 0));
+    sqlite3_finalize(count);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
+// run.json without what legitimately differs between two runs of the same scores.
+json comparable_run(const std::string& out) {
+  json run = json::parse(read_file(out + "/run.json"));
+  for (const char* key : {"invocation", "cache", "timings_seconds", "total_seconds"}) run.erase(key);
+  return run;
+}
+
+class CacheResumeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("rb_cache_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    rb::cli::write_demo_assets(dir_.string(), 11);
+    model_ = (dir_ / "model").string();
+    dataset_ = (dir_ / "pairs.jsonl").string();
+    std::ifstream demo(dir_ / "preference_pairs.jsonl");
+    std::ofstream varied(dataset_);
+    std::vector<json> rows;
+    for (std::string line; std::getline(demo, line);) rows.push_back(json::parse(line));
+    for (int variant = 0; variant < kVariants; ++variant)
+      for (auto row : rows) {
+        row["id"] = variant * 1000 + row["id"].get<int>();
+        row["chosen"] = row["chosen"].get<std::string>() + " (" + std::to_string(variant) + ")";
+        row["rejected"] = row["rejected"].get<std::string>() + " [" + std::to_string(variant) + "]";
+        varied << row.dump() << "\n";
+      }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::vector<std::string> eval_args(const std::string& out, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args{"eval", "--model", model_, "--dataset", dataset_, "--output_dir", out,
+                                  "--batch_size", "4", "--threads", "1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  std::string cache_home(const std::string& name) const { return (dir_ / name).string(); }
+  static std::string db_of(const std::string& cache_home) { return cache_home + "/rewardbench/scores.sqlite"; }
+
+  // Runs to completion; returns the run.json.
+  json run_to_end(const std::string& out, const std::string& cache_home, std::vector<std::string> extra = {}) const {
+    const std::string log = out + ".log";
+    const int status = wait_for(start_program(eval_args(out, extra), cache_home, log));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(log);
+    return json::parse(read_file(out + "/run.json"));
+  }
+
+  void expect_same_results(const std::string& a, const std::string& b) const {
+    for (const char* name : {"results.json", "outputs.jsonl"})
+      EXPECT_EQ(read_file(a + "/" + name), read_file(b + "/" + name)) << name << " differs between " << a << " and " << b;
+    EXPECT_EQ(comparable_run(a), comparable_run(b));
+  }
+
+  fs::path dir_;
+  std::string model_, dataset_;
+};
+
+TEST_F(CacheResumeTest, KilledRunResumesToIdenticalFiles) {
+  const std::string a = (dir_ / "a").string(), b = (dir_ / "b").string();
+  const json run_a = run_to_end(a, cache_home("cache_a"));
+  const size_t distinct = run_a["config"]["distinct_texts_scored"].get<size_t>();
+  ASSERT_EQ(distinct, 2u * 42u * kVariants);
+  EXPECT_EQ(run_a["cache"]["hits"], 0);
+  EXPECT_EQ(run_a["cache"]["misses"], distinct);
+  EXPECT_EQ(stored_rows(db_of(cache_home("cache_a"))), distinct);
+
+  // Start, wait until some batches are committed, kill -9.
+  const std::string home_b = cache_home("cache_b");
+  const pid_t pid = start_program(eval_args(b), home_b, b + ".killed.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  size_t committed = 0;
+  int status = 0;
+  bool exited = false;
+  while (std::chrono::steady_clock::now() < deadline) {
+    committed = stored_rows(db_of(home_b));
+    if (committed >= 40) break;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_FALSE(exited) << "the run ended before it could be killed: " << read_file(b + ".killed.log");
+  ::kill(pid, SIGKILL);
+  status = wait_for(pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  ASSERT_FALSE(fs::exists(b + "/results.json")) << "killed too late to test a resume";
+  const size_t after_kill = stored_rows(db_of(home_b));
+  ASSERT_GE(after_kill, 40u);
+  ASSERT_LT(after_kill, distinct) << "killed too late to test a resume";
+
+  const json run_b = run_to_end(b, home_b);
+  EXPECT_EQ(run_b["cache"]["hits"].get<size_t>(), after_kill);
+  EXPECT_EQ(run_b["cache"]["misses"].get<size_t>(), distinct - after_kill);
+  EXPECT_NE(read_file(b + ".log").find("score cache: " + std::to_string(after_kill) + " sequences found"),
+            std::string::npos)
+      << read_file(b + ".log");
+  expect_same_results(a, b);
+
+  // Once more on the full cache: everything found, same bytes again.
+  const std::string c = (dir_ / "c").string();
+  const json run_c = run_to_end(c, home_b);
+  EXPECT_EQ(run_c["cache"]["hits"].get<size_t>(), distinct);
+  EXPECT_EQ(run_c["cache"]["misses"], 0);
+  expect_same_results(a, c);
+}
+
+// --no-cache (in process: main.cpp wires the flag) writes the same bytes as a cached run, and
+// run.json carries the provenance either way.
+TEST_F(CacheResumeTest, UncachedRunEqualsCachedRun) {
+  const std::string cached = (dir_ / "cached").string();
+  run_to_end(cached, cache_home("cache"));
+  rb::cli::EvalOptions options;
+  options.model = model_;
+  options.dataset = dataset_;
+  options.output_dir = (dir_ / "uncached").string();
+  options.batch_size = 4;
+  options.threads = 1;
+  options.quiet = true;
+  options.no_cache = true;
+  ASSERT_EQ(rb::cli::run_eval(options), 0);
+  expect_same_results(cached, options.output_dir);
+  const json run = json::parse(read_file(options.output_dir + "/run.json"));
+  EXPECT_EQ(run["cache"]["enabled"], false);
+  EXPECT_EQ(run["cache"]["hits"], 0);
+  EXPECT_EQ(run["invocation"]["options"]["no_cache"], true);
+  EXPECT_EQ(run["provenance"]["model_fingerprint"].get<std::string>().size(), 64u);
+  EXPECT_FALSE(run["provenance"]["git_describe"].get<std::string>().empty());
+  EXPECT_FALSE(run["provenance"]["libtorch_version"].get<std::string>().empty());
+  for (const char* name : {"results.json", "outputs.jsonl"})
+    EXPECT_EQ(run["outputs"][name]["size"].get<uint64_t>(), fs::file_size(options.output_dir + "/" + name)) << name;
+}
+
+// The same cache never serves a score for a changed model, chat template or dtype.
+TEST_F(CacheResumeTest, ChangedModelTemplateOrDtypeNeverHits) {
+  const std::string home = cache_home("cache");
+  const json first = run_to_end((dir_ / "first").string(), home);
+  const std::string fingerprint = first["provenance"]["model_fingerprint"];
+
+  const json bf16 = run_to_end((dir_ / "bf16").string(), home, {"--dtype", "bfloat16"});
+  EXPECT_EQ(bf16["cache"]["hits"], 0);
+  EXPECT_NE(bf16["provenance"]["model_fingerprint"], fingerprint);
+
+  // A chat template that renders the same texts (same token ids) is still another fingerprint.
+  const fs::path config_path = fs::path(model_) / "tokenizer_config.json";
+  json config = json::parse(read_file(config_path.string()));
+  config["chat_template"] = config["chat_template"].get<std::string>() + "{{ '' }}";
+  std::ofstream(config_path) << config.dump(2);
+  const json retemplated = run_to_end((dir_ / "template").string(), home);
+  EXPECT_EQ(retemplated["cache"]["hits"], 0);
+  EXPECT_EQ(read_file((dir_ / "template" / "outputs.jsonl").string()), read_file((dir_ / "first" / "outputs.jsonl").string()));
+
+  // One weight's lowest byte changed in place (same size, new mtime).
+  const fs::path weights = fs::path(model_) / "model.safetensors";
+  {
+    std::fstream file(weights, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(-4, std::ios::end);
+    char byte = 0;
+    file.read(&byte, 1);
+    file.seekp(-4, std::ios::end);
+    byte = static_cast<char>(byte ^ 1);
+    file.write(&byte, 1);
+  }
+  const json reweighted = run_to_end((dir_ / "weights").string(), home);
+  EXPECT_EQ(reweighted["cache"]["hits"], 0);
+  EXPECT_NE(reweighted["provenance"]["model_fingerprint"], retemplated["provenance"]["model_fingerprint"]);
+}
+
+}  // namespace

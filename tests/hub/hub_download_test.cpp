@@ -63,6 +63,7 @@ class HubDownloadTest : public ::testing::Test {
     model.commits[kOldCommit] = {{"config.json", {R"({"old":true})", false}},
                                  {"model.safetensors", {random_bytes(1000, 3), true}}};
     hub_.add_repo(model);
+    model_ = model;
 
     options_ = from_environment({{"HF_HOME", home_}, {"HF_HUB_CACHE", home_ + "/hub"}, {"HF_ENDPOINT", hub_.endpoint()},
                                  {"HF_TOKEN", ""}, {"HUGGING_FACE_HUB_TOKEN", ""}, {"HF_HUB_OFFLINE", ""},
@@ -85,6 +86,7 @@ class HubDownloadTest : public ::testing::Test {
 
   std::string home_;
   std::string weights_;
+  MockRepo model_;
   MockHub hub_;
   HubOptions options_;
 };
@@ -133,6 +135,28 @@ TEST_F(HubDownloadTest, WeakEtagsAreNormalizedIntoBlobNames) {
   EXPECT_EQ(fs::read_symlink(folder + "/model.safetensors").string(), "../../blobs/" + testing::sha256_of(weights_));
   EXPECT_EQ(fs::read_symlink(folder + "/tokenizer.json").string(),
             "../../blobs/" + testing::git_blob_sha1(R"({"model":{"type":"BPE"}})"));
+}
+
+TEST_F(HubDownloadTest, ANewCommitOnMainReusesTheUnchangedBlobs) {
+  const std::string first = resolve_model("org/tiny-rm", options_);
+  const std::string new_commit = "4444444444444444444444444444444444444444";
+  MockRepo pushed = model_;
+  pushed.commits[new_commit] = pushed.commits[kCommit];
+  pushed.commits[new_commit]["config.json"].content = R"({"architectures":["Qwen2ForSequenceClassification"]})";
+  pushed.refs["main"] = new_commit;
+  hub_.add_repo(pushed);
+  hub_.clear_requests();
+
+  const std::string second = resolve_model("org/tiny-rm", options_);
+  EXPECT_EQ(second, repo_folder() + "/snapshots/" + new_commit);
+  EXPECT_EQ(read_file(repo_folder() + "/refs/main"), new_commit);
+  EXPECT_EQ(read_file(second + "/config.json"), R"({"architectures":["Qwen2ForSequenceClassification"]})");
+  EXPECT_EQ(read_file(first + "/config.json"), R"({"architectures":["LlamaForSequenceClassification"]})");
+  EXPECT_EQ(fs::read_symlink(second + "/model.safetensors"), fs::read_symlink(first + "/model.safetensors"));
+  // Only the changed file's bytes travel: one GET (config.json), none from the CDN.
+  EXPECT_EQ(requests_to("hub", "HEAD").size(), 4u);
+  EXPECT_EQ(requests_to("hub", "GET").size(), 2u);  // the listing and config.json
+  EXPECT_TRUE(requests_to("cdn", "GET").empty());
 }
 
 TEST_F(HubDownloadTest, ResumesACutDownloadOnTheNextRunWithRange) {

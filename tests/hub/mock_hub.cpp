@@ -250,6 +250,9 @@ std::string MockHub::cdn_endpoint() const { return "http://127.0.0.1:" + std::to
 
 void MockHub::add_repo(const MockRepo& repo) {
   std::lock_guard<std::mutex> lock(mutex_);
+  repos_.erase(std::remove_if(repos_.begin(), repos_.end(),
+                              [&](const MockRepo& old) { return old.dataset == repo.dataset && old.id == repo.id; }),
+               repos_.end());
   repos_.push_back(repo);
   for (const auto& [commit, files] : repo.commits)
     for (const auto& [path, file] : files)

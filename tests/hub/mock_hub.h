@@ -65,7 +65,7 @@ class MockHub {
 
   std::string endpoint() const;
   std::string cdn_endpoint() const;
-  void add_repo(const MockRepo& repo);
+  void add_repo(const MockRepo& repo);  // replaces a repo of the same kind and id (a push)
   void set_faults(const MockFaults& faults);
   std::vector<RecordedRequest> requests() const;
   size_t request_count() const;

@@ -181,8 +181,9 @@ std::string FileDownloader::download(const RepoRef& repo, const std::string& rev
   const std::string blob = layout.blob_path(metadata.etag);
   const std::string pointer = layout.pointer_path(metadata.commit, filename);
   layout.record_ref(revision, metadata.commit);
+  if (exists(pointer)) return pointer;  // before the lock: a read-only shared cache stays usable
   FileLock lock(layout.lock_path(metadata.etag));
-  if (exists(pointer)) return pointer;
+  if (exists(pointer)) return pointer;  // another process finished it while we waited
   if (!exists(blob)) fetch_blob(layout, metadata, filename);
   layout.link_snapshot_file(blob, pointer);
   return pointer;

@@ -35,6 +35,8 @@ bool looks_like_repo_id(const std::string& text) {
 std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& options) {
   std::error_code error;
   if (std::filesystem::is_directory(repo_id_or_path, error)) return repo_id_or_path;
+  if (std::filesystem::exists(repo_id_or_path, error))
+    throw IoError(repo_id_or_path + ": is a file; a model is a folder (config.json, *.safetensors, tokenizer files)");
   if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "model folder");
   const RepoRef repo{RepoType::Model, repo_id_or_path};
   HttpSession session(options.user_agent);

@@ -264,6 +264,10 @@ TEST(HubResolveLocal, ExistingPathsComeBackUnchanged) {
   EXPECT_EQ(resolve_model(folder, options), folder);
   std::ofstream(folder + "/rows.jsonl") << "{}\n";
   EXPECT_EQ(resolve_dataset(folder + "/rows.jsonl", options), folder + "/rows.jsonl");
+  EXPECT_THROW(resolve_model(folder + "/rows.jsonl", options), IoError);
+  const auto files = resolve_dataset_files(folder + "/rows.jsonl", options);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].split, "rows");
   try {
     resolve_dataset(folder + "/missing.jsonl", options);
     FAIL();

@@ -102,6 +102,17 @@ ArchitectureSpec architecture_for_names(const std::vector<std::string>& names, c
                    named + "' (supported: " + supported + ")");
 }
 
+ArchitectureSpec decoder_backbone_for(const ModelConfig& config) {
+  std::string types;
+  for (const ArchitectureSpec& spec : registered_architectures()) {
+    if (spec.build_reward_model) continue;
+    if (spec.model_type == config.model_type) return spec;
+    types += (types.empty() ? "" : ", ") + spec.model_type;
+  }
+  throw ModelError(config.source + ": field 'model_type': '" + config.model_type +
+                   "' is not a backbone this head can run on (supported: " + types + ")");
+}
+
 DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& config) {
   DecoderLayout layout;
   layout.head_dim = config.head_dim;

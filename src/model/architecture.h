@@ -101,5 +101,9 @@ ArchitectureSpec architecture_for(const ModelConfig& config);
 ArchitectureSpec architecture_for_names(const std::vector<std::string>& names, const std::string& source,
                                         bool causal_lm);
 DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& config);
+// The shared-decoder architecture (no builder of its own) registered for config.model_type, for
+// custom heads on a standard backbone (GRM on llama or gemma2, ArmoRM on llama). Throws
+// rb::ModelError listing the model types the shared decoder runs.
+ArchitectureSpec decoder_backbone_for(const ModelConfig& config);
 
 }  // namespace rb::model

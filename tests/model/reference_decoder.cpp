@@ -208,6 +208,16 @@ std::vector<double> reference_score(const TinyModel& model, const std::vector<in
   return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
 }
 
+std::vector<std::vector<double>> reference_hidden_states(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                                         int64_t position_start) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor states = reference_hidden(model, tokens, position_start).contiguous();
+  std::vector<std::vector<double>> rows;
+  for (int64_t t = 0; t < states.size(0); ++t)
+    rows.emplace_back(states[t].data_ptr<double>(), states[t].data_ptr<double>() + states.size(1));
+  return rows;
+}
+
 std::vector<double> reference_next_token_log_probs(const TinyModel& model, const std::vector<int32_t>& tokens,
                                                    int64_t position_start) {
   torch::NoGradGuard no_grad;

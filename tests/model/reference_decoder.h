@@ -13,6 +13,10 @@ namespace rb::testing {
 std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
                                     int64_t position_start, int64_t pool_index);
 
+// Final-normed hidden states of every position (rows of `hidden_size` values).
+std::vector<std::vector<double>> reference_hidden_states(const TinyModel& model, const std::vector<int32_t>& tokens,
+                                                         int64_t position_start);
+
 // Entry t = log p(tokens[t + 1] | tokens[0..t]) from lm_head.weight (embed_tokens when the
 // model has none: tied), with Gemma's final soft-cap when configured.
 std::vector<double> reference_next_token_log_probs(const TinyModel& model, const std::vector<int32_t>& tokens,

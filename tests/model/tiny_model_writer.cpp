@@ -159,7 +159,7 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
       {"attention_bias", spec.o_bias || (spec.qkv_bias && spec.model_type != "qwen2")},
       {"mlp_bias", spec.mlp_bias}};
   if (spec.head_dim > 0) config["head_dim"] = spec.head_dim;
-  if (spec.head != "score") config["tie_word_embeddings"] = spec.head == "tied";
+  if (spec.head == "lm_head" || spec.head == "tied") config["tie_word_embeddings"] = spec.head == "tied";
   nlohmann::json id2label = nlohmann::json::object();
   for (int64_t i = 0; i < spec.num_labels; ++i) id2label[std::to_string(i)] = "LABEL_" + std::to_string(i);
   config["id2label"] = id2label;

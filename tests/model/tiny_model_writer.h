@@ -46,7 +46,7 @@ struct TinyModelSpec {
   bool qk_norm = false;
   std::string storage_dtype = "F32";
   // Head: "score" (sequence classifier), "lm_head" (causal LM, own weight), "tied" (causal LM
-  // reading embed_tokens: no head weight written).
+  // reading embed_tokens: no head weight written), "none" (backbone only: tests add their own head).
   std::string head = "score";
   bool gemma_norms = false;  // Gemma: pre/post_feedforward_layernorm, norm weights around 0 ((1 + w) scaling)
   uint32_t seed = 1;

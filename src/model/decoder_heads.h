@@ -1,0 +1,52 @@
+#pragma once
+// Building blocks for reward models that put a custom head on the shared decoder backbone
+// (src/model/models/value_heads.cpp, armorm.cpp). Internal to src/model (includes ATen).
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/safetensors.h"
+#include "model/decoder_backbone.h"
+
+namespace rb::model {
+
+// Parses config.json, picks the backbone by model_type and loads `<prefix>embed_tokens` ... `norm`.
+struct LoadedBackbone {
+  std::unique_ptr<DecoderBackbone> backbone;
+  std::unique_ptr<WeightLoader> loader;  // keeps counting parameters while the head loads
+  ArchitectureSpec backbone_spec;
+};
+LoadedBackbone load_backbone(const std::string& config_json, const std::string& config_source,
+                             const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
+                             const std::string& prefix = "model.");
+
+// Final-normed hidden states of each sequence's pooled token: [rows, hidden] with row i for
+// sequence i (plus batch-invariance padding rows after them). Validates the batch.
+at::Tensor pooled_hidden_states(const DecoderBackbone& backbone, const PackedBatch& batch);
+
+// The first `count` rows of a [rows, labels] tensor as float32 vectors.
+std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
+
+// Linear layers with ReLU between them (none after the last), in the compute dtype: GRM's
+// v_head.summary, UltraRM's regression_head, INF-ORM's score MLP.
+struct MlpHead {
+  std::vector<layers::Linear> layers;
+  at::Tensor operator()(at::Tensor x) const;
+};
+
+// A reward model = shared decoder backbone + an MLP head on the pooled token.
+class MlpHeadRewardModel final : public RewardModel {
+ public:
+  MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, const std::string& class_name, const LoadOptions& options);
+  std::vector<std::vector<float>> score(const PackedBatch& batch) override;
+  const ModelInfo& info() const override { return info_; }
+
+ private:
+  std::unique_ptr<DecoderBackbone> backbone_;
+  MlpHead head_;
+  ModelInfo info_;
+};
+
+}  // namespace rb::model

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/progress.h"
 #include "common/error.h"
 #include "eval/dataset.h"
@@ -279,5 +281,43 @@ int run_dpo_eval_with_loader(const DpoOptions& options, const CausalLmLoader& lo
 }
 
 int run_dpo_eval(const DpoOptions& options) { return run_dpo_eval_with_loader(options, model::load_causal_lm); }
+
+void add_dpo_command(CLI::App& app, DpoOptions& o) {
+  auto* cmd = app.add_subcommand(
+      "dpo", "Score a DPO model by its implicit reward on RewardBench v1 pairs (as scripts/run_dpo.py)");
+  cmd->add_option("--model", o.model, "Policy: local *ForCausalLM Hugging Face folder")->required();
+  cmd->add_option("--ref_model,--ref-model", o.ref_model,
+                  "Reference model folder: reward = summed log-prob ratio (omit for reference-free)");
+  cmd->add_option("--ref_free_type,--ref-free-type", o.ref_free_type,
+                  "Reference-free reward: avg (mean log-prob), sum, or norm (-L2 norm)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"avg", "sum", "norm"}));
+  cmd->add_option("--dataset", o.dataset, "v1 preference pairs (.json/.jsonl/.parquet) or a folder of prior-set splits")
+      ->required();
+  cmd->add_option("--tokenizer", o.tokenizer, "Tokenizer folder (default: the model folder)");
+  cmd->add_option("--chat_template,--chat-template", o.chat_template,
+                  "FastChat template when the tokenizer has none")
+      ->capture_default_str();
+  cmd->add_option("--output_dir,--output-dir", o.output_dir,
+                  "Output folder (default: results/<model>, with _ref_free without --ref_model)");
+  cmd->add_option("--torch_dtype,--torch-dtype,--dtype", o.dtype, "auto, float32, bfloat16 or float16")
+      ->capture_default_str();
+  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--batch_size,--batch-size", o.batch_size, "Most sequences in one forward pass")
+      ->capture_default_str();
+  cmd->add_option("--max_tokens_per_batch,--max-tokens-per-batch", o.max_tokens_per_batch,
+                  "Token budget of one packed forward pass")
+      ->capture_default_str();
+  cmd->add_option("--max_length,--max-length", o.max_length, "DPO max_length (prompt + answer)")->capture_default_str();
+  cmd->add_option("--max_prompt_length,--max-prompt-length", o.max_prompt_length,
+                  "Prompt tokens kept (from the end) when prompt + answer is too long")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads for tokenization and the model (0: all cores)")
+      ->capture_default_str();
+  cmd->add_option("--limit", o.limit, "Evaluate only the first N pairs");
+  cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 pairs only, as the reference's --debug");
+  cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");
+  cmd->add_option("--name", o.label, "Model name written to results.json (default: --model as given)");
+}
 
 }  // namespace rb::cli

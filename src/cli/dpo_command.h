@@ -15,6 +15,10 @@
 
 #include "model/reward_model.h"
 
+namespace CLI {
+class App;
+}
+
 namespace rb::cli {
 
 struct DpoOptions {
@@ -39,6 +43,10 @@ struct DpoOptions {
 };
 
 int run_dpo_eval(const DpoOptions& options);
+
+// Registers `dpo` and its flags (the reference's underscore spellings and hyphenated aliases) on
+// `app`, filling `options`; main() then calls run_dpo_eval(options) when it was chosen.
+void add_dpo_command(CLI::App& app, DpoOptions& options);
 
 // The same with the model loader supplied (tests use a fake causal LM).
 using CausalLmLoader =

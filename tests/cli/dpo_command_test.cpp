@@ -151,3 +151,32 @@ TEST_F(DpoCommandTest, BadInputFailsBeforeAnyModelIsLoaded) {
 }
 
 }  // namespace
+
+#include <CLI/CLI.hpp>
+
+namespace {
+
+TEST(DpoCommandFlags, ReferenceSpellingsAndDefaults) {
+  CLI::App app;
+  rb::cli::DpoOptions options;
+  rb::cli::add_dpo_command(app, options);
+  std::vector<std::string> args = {"rewardbench", "dpo", "--model", "m", "--ref_model", "r", "--dataset", "d.jsonl",
+                                   "--max-prompt-length", "64", "--debug"};
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  app.parse(static_cast<int>(argv.size()), argv.data());
+  EXPECT_EQ(options.model, "m");
+  EXPECT_EQ(options.ref_model, "r");
+  EXPECT_EQ(options.ref_free_type, "avg");  // run_dpo.py's default
+  EXPECT_EQ(options.max_length, 2048u);
+  EXPECT_EQ(options.max_prompt_length, 64u);
+  EXPECT_EQ(options.limit, std::optional<size_t>(10));
+
+  CLI::App bad;
+  rb::cli::DpoOptions unused;
+  rb::cli::add_dpo_command(bad, unused);
+  std::vector<const char*> bad_argv = {"rewardbench", "dpo", "--model", "m", "--dataset", "d", "--ref_free_type", "mean"};
+  EXPECT_THROW(bad.parse(static_cast<int>(bad_argv.size()), bad_argv.data()), CLI::ValidationError);
+}
+
+}  // namespace

@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PACKAGES=(build-essential cmake pkg-config libtorch-dev libopenblas-dev nlohmann-json3-dev libpcre2-dev
           libicu-dev libcli11-dev libgtest-dev python3
           libsnappy-dev libzstd-dev zlib1g-dev
-          libcurl4-openssl-dev libsqlite3-dev
+          libcurl4-openssl-dev libssl-dev libsqlite3-dev
           libsentencepiece-dev)  # tests only: trains a tiny SentencePiece model; never linked into rewardbench
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,5 +1,7 @@
 // Scores the token ids stored in tests/fixtures/parity/*/golden.json (first_ids: the first
-// chosen and rejected texts of batch 0) and compares with transformers' fp32 CPU logits.
+// chosen and rejected texts of batch 0) and compares with transformers' fp32 CPU logits (for the
+// custom heads: transformers' LlamaModel plus the heads as make_fixtures.py writes them); and the
+// causal-LM goldens (*_lm: every stored sequence's per-token log-probabilities).
 // Reconstructs what the padded reference batch meant for each sequence: the pooled token is the
 // rightmost non-pad token, a masked double BOS is dropped but keeps its position, and left
 // padding shifts positions by the number of pad tokens in front.
@@ -121,7 +123,90 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Architectures, ParityFixture, ::testing::Values("llama", "mistral", "qwen2", "qwen3"));
+INSTANTIATE_TEST_SUITE_P(Architectures, ParityFixture,
+                         ::testing::Values("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3", "grm_value_head",
+                                           "armorm"));
+
+// The stored sequences of an LM golden as one packed batch (each sequence from position 0).
+PackedBatch lm_batch(const nlohmann::json& golden) {
+  PackedBatch batch;
+  batch.offsets = {0};
+  for (const auto& sequence : golden["sequences"]) {
+    const auto ids = sequence["ids"].get<std::vector<int32_t>>();
+    batch.token_ids.insert(batch.token_ids.end(), ids.begin(), ids.end());
+    batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
+    batch.position_start.push_back(0);
+    batch.pool_index.push_back(static_cast<int64_t>(ids.size()) - 1);
+  }
+  return batch;
+}
+
+struct LogProbErrors {
+  double max = 0;
+  double median = 0;
+  size_t count = 0;
+};
+
+LogProbErrors compare_log_probs(const std::vector<std::vector<float>>& ours, const nlohmann::json& golden,
+                                const std::string& key) {
+  std::vector<double> errors;
+  const auto& sequences = golden["sequences"];
+  EXPECT_EQ(ours.size(), sequences.size());
+  for (size_t i = 0; i < std::min(ours.size(), sequences.size()); ++i) {
+    const auto expected = sequences[i][key].get<std::vector<double>>();
+    EXPECT_EQ(ours[i].size(), expected.size()) << "sequence " << i;
+    for (size_t t = 0; t < std::min(ours[i].size(), expected.size()); ++t)
+      errors.push_back(std::fabs(ours[i][t] - expected[t]));
+  }
+  LogProbErrors result;
+  result.count = errors.size();
+  if (errors.empty()) return result;
+  result.max = *std::max_element(errors.begin(), errors.end());
+  std::nth_element(errors.begin(), errors.begin() + static_cast<long>(errors.size() / 2), errors.end());
+  result.median = errors[errors.size() / 2];
+  return result;
+}
+
+class LmParityFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LmParityFixture, Fp32LogProbsMatchTransformers) {
+  Fixture fixture;
+  if (!load_fixture(GetParam(), fixture)) GTEST_SKIP() << "no LM parity fixture " << GetParam();
+  auto model = load_causal_lm(fixture.folder, LoadOptions{});
+  const LogProbErrors errors = compare_log_probs(model->next_token_log_probs(lm_batch(fixture.golden)), fixture.golden,
+                                                 "log_probs_fp32_cpu");
+  std::printf("%s fp32: %zu log-probs, max |diff| %.3g, median %.3g\n", GetParam().c_str(), errors.count, errors.max,
+              errors.median);
+  EXPECT_GT(errors.count, 100u);
+  EXPECT_LE(errors.max, 1e-4);
+}
+
+// Runs only where libtorch has CUDA (skips here).
+TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
+  Fixture fixture;
+  if (!load_fixture(GetParam(), fixture)) GTEST_SKIP() << "no LM parity fixture " << GetParam();
+  if (!fixture.golden["sequences"][0].contains("log_probs_bf16_cuda")) GTEST_SKIP() << "no CUDA golden";
+  std::unique_ptr<CausalLanguageModel> fp32, bf16;
+  try {
+    LoadOptions options;
+    options.device = "cuda";
+    fp32 = load_causal_lm(fixture.folder, options);
+    options.dtype = DType::BFloat16;
+    bf16 = load_causal_lm(fixture.folder, options);
+  } catch (const std::exception& error) {
+    GTEST_SKIP() << "no CUDA: " << error.what();
+  }
+  const PackedBatch batch = lm_batch(fixture.golden);
+  const LogProbErrors e32 = compare_log_probs(fp32->next_token_log_probs(batch), fixture.golden, "log_probs_fp32_cpu");
+  const LogProbErrors e16 = compare_log_probs(bf16->next_token_log_probs(batch), fixture.golden, "log_probs_bf16_cuda");
+  std::printf("%s cuda: fp32 max %.3g; bf16 max %.3g median %.3g over %zu log-probs\n", GetParam().c_str(), e32.max,
+              e16.max, e16.median, e16.count);
+  EXPECT_LE(e32.max, 1e-4);
+  EXPECT_LE(e16.median, 0.05);  // bf16 logits round at ~2^-8 relative
+  EXPECT_LE(e16.max, 1.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(CausalLms, LmParityFixture, ::testing::Values("llama_lm", "gemma2_lm"));
 
 }  // namespace
 }  // namespace rb::model

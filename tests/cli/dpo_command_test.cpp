@@ -180,3 +180,64 @@ TEST(DpoCommandFlags, ReferenceSpellingsAndDefaults) {
 }
 
 }  // namespace
+
+namespace {
+
+// The demo's random Llama with its config turned into a tied-embedding LlamaForCausalLM (the score
+// head is left unused): the real loader and decoder, end to end.
+std::string causal_lm_copy(const fs::path& demo_model, const fs::path& to) {
+  fs::create_directories(to);
+  for (const char* name : {"model.safetensors", "tokenizer.json", "tokenizer_config.json"})
+    fs::copy_file(demo_model / name, to / name, fs::copy_options::overwrite_existing);
+  auto config = json::parse(rb::testing::read_file((demo_model / "config.json").string()));
+  config["architectures"] = {"LlamaForCausalLM"};
+  config["tie_word_embeddings"] = true;
+  std::ofstream(to / "config.json") << config.dump(2);
+  return to.string();
+}
+
+class DpoRealModelTest : public DpoCommandTest {
+ protected:
+  std::vector<json> run_real(const std::string& out_name) {
+    options_.output_dir = (root_ / out_name).string();
+    EXPECT_EQ(rb::cli::run_dpo_eval(options_), 0);
+    std::vector<json> lines;
+    std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+    return lines;
+  }
+};
+
+TEST_F(DpoRealModelTest, TinyLlamaRewardsAreConsistentAcrossKindsAndBatches) {
+  options_.model = causal_lm_copy(root_ / "model", root_ / "policy");
+  options_.ref_free_type = "sum";
+  const auto sum = run_real("sum");
+  ASSERT_EQ(sum.size(), 42u);
+  options_.ref_free_type = "norm";
+  const auto norm = run_real("norm");
+  options_.ref_free_type = "avg";
+  const auto avg = run_real("avg");
+  for (size_t i = 0; i < sum.size(); ++i) {
+    for (const char* side : {"scores_chosen", "scores_rejected"}) {
+      const double s = sum[i][side], n = norm[i][side], a = avg[i][side];
+      ASSERT_TRUE(std::isfinite(s) && s < 0.0) << i;
+      // All log-probs are <= 0: -||x||_2 >= -||x||_1 = sum, and the mean of n >= 1 terms >= their sum.
+      EXPECT_GE(n, s) << i;
+      EXPECT_GE(a, s) << i;
+      EXPECT_LE(a, 0.0) << i;
+    }
+  }
+  // One sequence per forward pass instead of packed batches: the same numbers, bit for bit.
+  options_.batch_size = 1;
+  const auto avg_alone = run_real("avg_alone");
+  for (size_t i = 0; i < avg.size(); ++i) EXPECT_EQ(avg_alone[i]["scores_chosen"], avg[i]["scores_chosen"]) << i;
+
+  // A reference model with the very same weights: every log-ratio is exactly 0, every pair a tie.
+  options_.ref_model = causal_lm_copy(root_ / "model", root_ / "reference");
+  for (const auto& line : run_real("ratio")) {
+    EXPECT_EQ(line["scores_chosen"].get<double>(), 0.0);
+    EXPECT_EQ(line["results"].get<int>(), 0);
+  }
+}
+
+}  // namespace

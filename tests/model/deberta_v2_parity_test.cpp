@@ -96,25 +96,31 @@ Comparison compare(const std::vector<std::vector<float>>& ours, const std::vecto
 
 class DebertaParity : public ::testing::TestWithParam<std::string> {};
 
+// Both attention paths: per sequence (batch-invariant, the CPU default) and padded groups (what
+// CUDA runs), here on the CPU.
 TEST_P(DebertaParity, CpuFp32MatchesTransformers) {
   json golden;
   const std::string folder = fixture_folder(GetParam());
   if (!load_golden(folder, golden)) GTEST_SKIP() << "no DeBERTa parity fixture in " << folder;
-  auto model = load_reward_model(folder, LoadOptions{});
   const auto sequences = all_sequences(golden);
   const auto expected = expected_logits(golden, "fp32_cpu");
-  const auto ours = score_all(*model, sequences);
-  ASSERT_EQ(ours.size(), expected.size());
-  for (size_t i = 0; i < ours.size(); ++i) {
-    ASSERT_EQ(ours[i].size(), expected[i].size()) << "sequence " << i;
-    for (size_t l = 0; l < ours[i].size(); ++l)
-      EXPECT_NEAR(ours[i][l], expected[i][l], 1e-4) << GetParam() << " sequence " << i << " (" << sequences[i].size()
-                                                    << " ids) label " << l;
+  for (const bool batch_invariant : {true, false}) {
+    LoadOptions options;
+    options.batch_invariant = batch_invariant;
+    const auto ours = score_all(*load_reward_model(folder, options), sequences);
+    const char* mode = batch_invariant ? "per sequence" : "padded groups";
+    ASSERT_EQ(ours.size(), expected.size());
+    for (size_t i = 0; i < ours.size(); ++i) {
+      ASSERT_EQ(ours[i].size(), expected[i].size()) << "sequence " << i;
+      for (size_t l = 0; l < ours[i].size(); ++l)
+        EXPECT_NEAR(ours[i][l], expected[i][l], 1e-4)
+            << GetParam() << " " << mode << " sequence " << i << " (" << sequences[i].size() << " ids) label " << l;
+    }
+    const Comparison result = compare(ours, expected);
+    EXPECT_EQ(result.decisions_same, result.pairs) << mode;
+    std::printf("%s cpu fp32 %s: %zu sequences, worst |diff| %.3g, median %.3g, decisions %zu/%zu\n",
+                GetParam().c_str(), mode, ours.size(), result.worst, result.median, result.decisions_same, result.pairs);
   }
-  const Comparison result = compare(ours, expected);
-  EXPECT_EQ(result.decisions_same, result.pairs);
-  std::printf("%s cpu fp32: %zu sequences, worst |diff| %.3g, median %.3g, decisions %zu/%zu\n", GetParam().c_str(),
-              ours.size(), result.worst, result.median, result.decisions_same, result.pairs);
 }
 
 TEST_P(DebertaParity, CudaMatchesTransformers) {

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "deberta_reference.h"
+#include "model/models/deberta_v2_attention.h"
 #include "model/models/deberta_v2_config.h"
 #include "model/reward_model.h"
 #include "tiny_model_writer.h"
@@ -100,6 +101,13 @@ TEST_P(DebertaConfigs, Fp32MatchesReference) {
     }
   }
   std::printf("%s: worst |fp32 - float64 reference| %.3g\n", GetParam().c_str(), worst);
+
+  model::LoadOptions grouped;  // without batch invariance: attention over one padded group
+  grouped.batch_invariant = false;
+  const auto grouped_scores = model::load_reward_model(tiny.folder, grouped)->score(pack(sequences));
+  for (size_t i = 0; i < sequences.size(); ++i)
+    for (size_t l = 0; l < expected[i].size(); ++l)
+      EXPECT_NEAR(grouped_scores[i][l], expected[i][l], 2e-5) << GetParam() << " grouped, sequence " << i;
 }
 
 TEST_P(DebertaConfigs, ScoreDoesNotDependOnBatchNeighbours) {
@@ -148,6 +156,31 @@ TEST(DebertaRelativePosition, MatchesTorchLogBuckets) {
     EXPECT_EQ(mismatches, 0) << "buckets " << buckets << " max " << max_position;
   }
   EXPECT_EQ(model::deberta_relative_position(-700, -1, 512), -700);  // no bucketing
+}
+
+// Groups of consecutive sequences under the element budget, padded slots repeating the last row.
+TEST(DebertaPaddedGroups, SplitsByBudgetAndMapsSlots) {
+  const std::vector<int64_t> begin{0, 3, 4, 9}, length{3, 1, 5, 2};
+  // heads 2, span 2: one group of (3, 1) costs 2 * 2 * 3 * 4 = 48 elements; adding length 5 costs 3 * 2 * 5 * 5 = 150.
+  const auto groups = model::deberta::padded_groups(begin, length, 2, 2, 100, at::Device(at::kCPU));
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].first, 0u);
+  EXPECT_EQ(groups[0].last, 2u);
+  EXPECT_EQ(groups[0].longest, 3);
+  const auto rows0 = groups[0].slot_rows;
+  EXPECT_EQ(std::vector<int64_t>(rows0.data_ptr<int64_t>(), rows0.data_ptr<int64_t>() + rows0.numel()),
+            (std::vector<int64_t>{0, 1, 2, 3, 3, 3}));
+  const auto real0 = groups[0].real_slots;
+  EXPECT_EQ(std::vector<int64_t>(real0.data_ptr<int64_t>(), real0.data_ptr<int64_t>() + real0.numel()),
+            (std::vector<int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(groups[0].key_valid.sizes(), (std::vector<int64_t>{2, 1, 1, 3}));
+  EXPECT_EQ(groups[0].key_valid.sum().item<int64_t>(), 4);
+  EXPECT_EQ(groups[1].first, 2u);
+  EXPECT_EQ(groups[1].last, 4u);
+  EXPECT_EQ(groups[1].longest, 5);
+  EXPECT_EQ(groups[1].real_slots.numel(), 7);
+  // A single sequence over the budget still gets a group of its own.
+  EXPECT_EQ(model::deberta::padded_groups({0}, {50}, 2, 2, 10, at::Device(at::kCPU)).size(), 1u);
 }
 
 TEST(DebertaConfig, DefaultsAndLegacyForms) {

@@ -18,18 +18,20 @@
 // token is the first token of each sequence whatever PackedBatch.pool_index says (the pipeline
 // computes that index for decoders). Absolute positions, when the model has them, are
 // position_start + t. The last layer runs queries, output and feed-forward for the first token of
-// each sequence only. Plain per-sequence attention on CPU and CUDA (no flash kernel computes the
-// disentangled bias); every op used exists in libtorch 1.13 and 2.x.
+// each sequence only. Attention is plain (no flash kernel computes the disentangled bias; the math
+// is in deberta_v2_attention.cpp): one sequence at a time in batch-invariant CPU mode, else over
+// padded groups of sequences with the padding keys masked (CUDA; CPU without batch invariance).
+// Every op used exists in libtorch 1.13 and 2.x.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "common/error.h"
 #include "model/architecture.h"
 #include "model/decoder.h"
+#include "model/models/deberta_v2_attention.h"
 #include "model/models/deberta_v2_config.h"
 #include "model/torch_layers.h"
 #include "model/torch_weights.h"
@@ -92,41 +94,15 @@ struct ConvBlock {
   LayerNorm norm;
 };
 
-// Per-head relative projections of one layer: [heads, 2 * span, head_size] each (undefined when
-// the attention type is off).
-struct RelativeProjections {
-  at::Tensor pos_key;
-  at::Tensor pos_query;
-};
+using deberta::PaddedGroup;
+using deberta::RelativeIndexCache;
+using deberta::RelativeProjections;
 
-// Relative-embedding index of every (query, key) pair of one sequence length, built once per
-// score() call from the distance table and shared by all layers.
-class RelativeIndexCache {
- public:
-  RelativeIndexCache(const DebertaV2Config& config, int64_t longest, const at::Device& device) : longest_(longest) {
-    std::vector<int64_t> table;  // entry d + longest - 1 for distance d = query - key
-    for (int64_t d = -(longest - 1); d <= longest - 1; ++d) table.push_back(deberta_relative_index(d, config));
-    table_ = layers::to_device(table, device);
-    device_ = device;
-  }
-
-  // [length, length] long tensor: entry (i, j) for query i, key j.
-  const at::Tensor& for_length(int64_t length) {
-    auto found = cache_.find(length);
-    if (found != cache_.end()) return found->second;
-    const auto options = at::TensorOptions().dtype(at::kLong).device(device_);
-    at::Tensor positions = at::arange(length, options);
-    at::Tensor distance = positions.unsqueeze(1) - positions.unsqueeze(0) + (longest_ - 1);
-    at::Tensor index = table_.index_select(0, distance.reshape({-1})).view({length, length});
-    return cache_.emplace(length, index).first->second;
-  }
-
- private:
-  int64_t longest_;
-  at::Tensor table_;
-  at::Device device_ = at::Device(at::kCPU);
-  std::map<int64_t, at::Tensor> cache_;
-};
+// Without batch invariance (CUDA, or CPU when not asked for), attention runs over padded groups
+// of sequences whose score tensors stay under this many elements, instead of one sequence at a
+// time (far fewer kernel launches on a GPU).
+constexpr int64_t kCpuGroupElements = int64_t{1} << 25;
+constexpr int64_t kCudaGroupElements = int64_t{1} << 28;
 
 // [rows, heads * D] -> [heads, rows, D]
 at::Tensor split_heads(const at::Tensor& x, int64_t heads) {
@@ -162,13 +138,17 @@ class DebertaV2Model final : public RewardModel {
   at::Tensor embed(const layers::PackedSpans& spans) const;
   at::Tensor relative_embeddings() const;
   RelativeProjections relative_projections(const EncoderLayer& layer, const at::Tensor& rel) const;
-  at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const RelativeProjections& rel,
-                    const at::Tensor& index) const;
   at::Tensor feed_forward(const EncoderLayer& layer, const at::Tensor& attention_output) const;
+  at::Tensor attend_each(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const layers::PackedSpans& spans,
+                         const RelativeProjections& rel, RelativeIndexCache& indices, bool first_token_only) const;
+  at::Tensor attend_grouped(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            const std::vector<PaddedGroup>& groups, const RelativeProjections& rel,
+                            RelativeIndexCache& indices, bool first_token_only) const;
   at::Tensor full_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
-                        const at::Tensor& rel, RelativeIndexCache& indices) const;
+                        const std::vector<PaddedGroup>& groups, const at::Tensor& rel, RelativeIndexCache& indices) const;
   at::Tensor pooled_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
-                          const at::Tensor& rel, RelativeIndexCache& indices, const at::Tensor& pooled_rows) const;
+                          const std::vector<PaddedGroup>& groups, const at::Tensor& rel, RelativeIndexCache& indices,
+                          const at::Tensor& pooled_rows) const;
   at::Tensor conv_output(const at::Tensor& embedded, const layers::PackedSpans& spans) const;
 
   DebertaV2Config config_;
@@ -324,76 +304,91 @@ RelativeProjections DebertaV2Model::relative_projections(const EncoderLayer& lay
   return projections;
 }
 
-// DisentangledSelfAttention for query rows q [heads, rows, D] against one sequence's keys and
-// values k, v [heads, L, D]; index [rows, L] is the relative-embedding index of each pair.
-at::Tensor DebertaV2Model::attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                  const RelativeProjections& rel, const at::Tensor& index) const {
-  at::Tensor scores = at::bmm(q, k.transpose(1, 2) / scale_);
-  at::Tensor bias;
-  const int64_t heads = q.size(0);
-  if (rel.pos_key.defined()) {  // content -> position
-    at::Tensor c2p = at::bmm(q, rel.pos_key.transpose(1, 2));
-    bias = at::gather(c2p, -1, index.unsqueeze(0).expand({heads, index.size(0), index.size(1)})) / scale_;
-  }
-  if (rel.pos_query.defined()) {  // position -> content, gathered per key then transposed
-    at::Tensor p2c = at::bmm(k, rel.pos_query.transpose(1, 2));
-    at::Tensor index_by_key = index.t().unsqueeze(0).expand({heads, index.size(1), index.size(0)});
-    at::Tensor term = at::gather(p2c, -1, index_by_key).transpose(1, 2) / scale_;
-    bias = bias.defined() ? bias + term : term;
-  }
-  if (bias.defined()) scores = scores + bias;
-  return at::bmm(at::softmax(scores, -1), v);
-}
-
 at::Tensor DebertaV2Model::feed_forward(const EncoderLayer& layer, const at::Tensor& attention_output) const {
   at::Tensor inner = activate(hidden_activation_, layer.intermediate(attention_output));
   return layer.output_norm(layer.output_dense(inner) + attention_output);
 }
 
-at::Tensor DebertaV2Model::full_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
-                                      const at::Tensor& rel, RelativeIndexCache& indices) const {
+// One sequence at a time (batch-invariant: a sequence's ops never see its neighbours). q covers the
+// flat rows, or one row per sequence when first_token_only. Returns the context rows in q's order.
+at::Tensor DebertaV2Model::attend_each(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                       const layers::PackedSpans& spans, const RelativeProjections& rel,
+                                       RelativeIndexCache& indices, bool first_token_only) const {
   const int64_t heads = config_.num_attention_heads;
-  const at::Tensor q = layer.query(x), k = layer.key(x), v = layer.value(x);
-  const RelativeProjections projections = relative_projections(layer, rel);
   std::vector<at::Tensor> outputs;
   for (size_t i = 0; i < spans.begin.size(); ++i) {
     const int64_t b = spans.begin[i], e = b + spans.length[i];
     const at::Tensor keys = split_heads(k.slice(0, b, e), heads);
     const at::Tensor values = split_heads(v.slice(0, b, e), heads);
-    const at::Tensor queries = split_heads(q.slice(0, b, e), heads);
     const at::Tensor& index = indices.for_length(spans.length[i]);
+    if (first_token_only) {
+      const auto row = static_cast<int64_t>(i);
+      outputs.push_back(merge_heads(deberta::disentangled_attention(
+          split_heads(q.slice(0, row, row + 1), heads), keys, values, rel, index.slice(0, 0, 1), scale_, {})));
+      continue;
+    }
+    const at::Tensor queries = split_heads(q.slice(0, b, e), heads);
     std::vector<at::Tensor> blocks;  // query rows in blocks: bounds the [heads, rows, L] tensors
     for (int64_t first = 0; first < spans.length[i]; first += layers::kQueryBlockRows) {
       const int64_t last = std::min(spans.length[i], first + layers::kQueryBlockRows);
-      blocks.push_back(attend(queries.slice(1, first, last), keys, values, projections, index.slice(0, first, last)));
+      blocks.push_back(deberta::disentangled_attention(queries.slice(1, first, last), keys, values, rel,
+                                                       index.slice(0, first, last), scale_, {}));
     }
     outputs.push_back(merge_heads(blocks.size() == 1 ? blocks.front() : at::cat(blocks, 1)));
   }
-  at::Tensor context = layers::with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), x.size(0));
-  return feed_forward(layer, layer.attention_norm(layer.attention_dense(context) + x));
+  return outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0);
+}
+
+// Padded groups of sequences, the padding keys masked. Same contract as attend_each.
+at::Tensor DebertaV2Model::attend_grouped(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                          const std::vector<PaddedGroup>& groups, const RelativeProjections& rel,
+                                          RelativeIndexCache& indices, bool first_token_only) const {
+  const int64_t heads = config_.num_attention_heads;
+  std::vector<at::Tensor> outputs;
+  for (const PaddedGroup& group : groups) {
+    const at::Tensor keys = deberta::gather_padded(k, group, heads);
+    const at::Tensor values = deberta::gather_padded(v, group, heads);
+    const at::Tensor& index = indices.for_length(group.longest);
+    const auto n = static_cast<int64_t>(group.last - group.first);
+    if (first_token_only) {
+      const at::Tensor queries = q.slice(0, static_cast<int64_t>(group.first), static_cast<int64_t>(group.last))
+                                     .view({n, 1, heads, -1}).permute({0, 2, 1, 3});
+      at::Tensor context = deberta::disentangled_attention(queries, keys, values, rel, index.slice(0, 0, 1), scale_,
+                                                           group.key_valid);
+      outputs.push_back(context.permute({0, 2, 1, 3}).reshape({n, -1}));
+      continue;
+    }
+    at::Tensor context = deberta::disentangled_attention(deberta::gather_padded(q, group, heads), keys, values, rel,
+                                                         index, scale_, group.key_valid);
+    outputs.push_back(context.permute({0, 2, 1, 3}).reshape({n * group.longest, -1}).index_select(0, group.real_slots));
+  }
+  return outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0);
+}
+
+at::Tensor DebertaV2Model::full_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
+                                      const std::vector<PaddedGroup>& groups, const at::Tensor& rel,
+                                      RelativeIndexCache& indices) const {
+  const at::Tensor q = layer.query(x), k = layer.key(x), v = layer.value(x);
+  const RelativeProjections projections = relative_projections(layer, rel);
+  const at::Tensor context = batch_invariant_ ? attend_each(q, k, v, spans, projections, indices, false)
+                                              : attend_grouped(q, k, v, groups, projections, indices, false);
+  return feed_forward(layer, layer.attention_norm(layer.attention_dense(layers::with_padding_rows(context, x.size(0))) + x));
 }
 
 // The last layer for each sequence's first token only (the one the pooler reads): keys and values
 // of every token, query / output / feed-forward of pooled_rows (one per sequence, then padding).
 at::Tensor DebertaV2Model::pooled_layer(const EncoderLayer& layer, const at::Tensor& x, const layers::PackedSpans& spans,
-                                        const at::Tensor& rel, RelativeIndexCache& indices,
-                                        const at::Tensor& pooled_rows) const {
-  const int64_t heads = config_.num_attention_heads;
+                                        const std::vector<PaddedGroup>& groups, const at::Tensor& rel,
+                                        RelativeIndexCache& indices, const at::Tensor& pooled_rows) const {
   const at::Tensor k = layer.key(x), v = layer.value(x);
   const at::Tensor pooled_input = x.index_select(0, pooled_rows);
   const at::Tensor q = layer.query(pooled_input);
   const RelativeProjections projections = relative_projections(layer, rel);
-  std::vector<at::Tensor> outputs;
-  for (size_t i = 0; i < spans.begin.size(); ++i) {
-    const int64_t b = spans.begin[i], e = b + spans.length[i];
-    const int64_t row = static_cast<int64_t>(i);
-    const at::Tensor query = split_heads(q.slice(0, row, row + 1), heads);
-    const at::Tensor index = indices.for_length(spans.length[i]).slice(0, 0, 1);
-    outputs.push_back(merge_heads(attend(query, split_heads(k.slice(0, b, e), heads),
-                                         split_heads(v.slice(0, b, e), heads), projections, index)));
-  }
-  at::Tensor context = layers::with_padding_rows(at::cat(outputs, 0), pooled_rows.size(0));
-  return feed_forward(layer, layer.attention_norm(layer.attention_dense(context) + pooled_input));
+  const at::Tensor context = batch_invariant_ ? attend_each(q, k, v, spans, projections, indices, true)
+                                              : attend_grouped(q, k, v, groups, projections, indices, true);
+  at::Tensor attention = layer.attention_norm(
+      layer.attention_dense(layers::with_padding_rows(context, pooled_rows.size(0))) + pooled_input);
+  return feed_forward(layer, attention);
 }
 
 // ConvLayer's activation(conv(embedding output)) per sequence, zero-padded at both ends as the
@@ -423,12 +418,17 @@ std::vector<std::vector<float>> DebertaV2Model::score(const PackedBatch& batch) 
 
   const int64_t longest = *std::max_element(spans.length.begin(), spans.length.end());
   RelativeIndexCache indices(config_, longest, device_);
+  std::vector<PaddedGroup> groups;
+  if (!batch_invariant_)
+    groups = deberta::padded_groups(spans.begin, spans.length, config_.num_attention_heads, config_.attention_span(),
+                                    device_.is_cpu() ? kCpuGroupElements : kCudaGroupElements, device_);
   const at::Tensor rel = relative_embeddings();
   const at::Tensor embedded = embed(spans);
   at::Tensor x = embedded;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const bool last = i + 1 == layers_.size();
-    x = last ? pooled_layer(layers_[i], x, spans, rel, indices, pooled_rows) : full_layer(layers_[i], x, spans, rel, indices);
+    x = last ? pooled_layer(layers_[i], x, spans, groups, rel, indices, pooled_rows)
+             : full_layer(layers_[i], x, spans, groups, rel, indices);
     if (i == 0 && conv_) {
       at::Tensor conv = conv_output(embedded, spans);
       if (last) conv = conv.index_select(0, pooled_rows);

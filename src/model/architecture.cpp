@@ -129,7 +129,8 @@ DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& co
   layout.gemma_block = spec.gemma_block;
   const std::optional<double> scalar = config.query_pre_attn_scalar.or_default(spec.default_query_pre_attn_scalar);
   layout.attention_scale = std::pow(scalar && spec.gemma_block ? *scalar : static_cast<double>(layout.head_dim), -0.5);
-  layout.attn_logit_softcapping = config.attn_logit_softcapping.or_default(spec.default_attn_logit_softcapping);
+  if (spec.applies_attn_logit_softcapping)
+    layout.attn_logit_softcapping = config.attn_logit_softcapping.or_default(spec.default_attn_logit_softcapping);
   layout.final_logit_softcapping = config.final_logit_softcapping.or_default(spec.default_final_logit_softcapping);
   layout.tie_word_embeddings =
       config.tie_word_embeddings_given ? config.tie_word_embeddings : spec.default_tie_word_embeddings;

@@ -64,6 +64,9 @@ struct ArchitectureSpec {
   bool gemma_block = false;
   std::optional<double> default_query_pre_attn_scalar;
   std::optional<double> default_attn_logit_softcapping;
+  // transformers 5's Gemma-3 attention never passes attn_logit_softcapping to the attention
+  // function, so the config value has no effect there; Gemma-2's does.
+  bool applies_attn_logit_softcapping = true;
   std::optional<double> default_final_logit_softcapping;
   // Gemma-3: sliding layers use their own rope (rope_local_base_freq, default rope type).
   bool local_rope_for_sliding_layers = false;

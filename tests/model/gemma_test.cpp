@@ -182,6 +182,13 @@ TEST(Gemma, LayerTypesAndClassDefaults) {
             first_scores(write_tiny_model(scratch_dir("gemma_explicit_caps"), explicit_caps)));
 }
 
+TEST(Gemma, Gemma3IgnoresAttentionSoftCapping) {
+  TinyModelSpec capped = gemma3_spec();
+  capped.extra_config["attn_logit_softcapping"] = 0.5;
+  EXPECT_EQ(first_scores(write_tiny_model(scratch_dir("gemma3_cap_set"), capped)),
+            first_scores(write_tiny_model(scratch_dir("gemma3_cap_null"), gemma3_spec())));
+}
+
 TEST(Gemma, PerLayerTypeRopeParametersEqualLegacyFields) {
   // transformers 5 writes Gemma-3's rope as rope_parameters per layer type; older configs use
   // rope_theta + rope_scaling + rope_local_base_freq. Both must give the same network.

@@ -139,7 +139,11 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
     local_inv_freq = reference_inv_freq(Json{{"rope_theta", config["rope_local_base_freq"]}}, head_dim);
   const double scale = gemma ? 1.0 / std::sqrt(number_or(config, "query_pre_attn_scalar", 256.0))
                              : 1.0 / std::sqrt(static_cast<double>(head_dim));
-  const double cap = gemma ? number_or(config, "attn_logit_softcapping", 0.0) : 0.0;
+  // transformers applies the attention soft-cap in Gemma-2 only (Gemma-3 never passes it on).
+  // Gemma2Config's default is 50 when the key is absent; null switches it off.
+  double cap = 0.0;
+  if (config.value("model_type", "") == "gemma2")
+    cap = !config.contains("attn_logit_softcapping") ? 50.0 : number_or(config, "attn_logit_softcapping", 0.0);
   const int64_t length = static_cast<int64_t>(tokens.size());
 
   torch::Tensor embed = weight(model, "model.embed_tokens.weight");
@@ -225,7 +229,11 @@ std::vector<double> reference_next_token_log_probs(const TinyModel& model, const
   torch::Tensor states = reference_hidden(model, tokens, position_start);
   const bool tied = !has(model, "lm_head.weight");
   torch::Tensor logits = torch::matmul(states, weight(model, tied ? "model.embed_tokens.weight" : "lm_head.weight").t());
-  const double cap = is_gemma(config) ? number_or(config, "final_logit_softcapping", 0.0) : 0.0;
+  double cap = 0.0;  // Gemma2Config: 30 when absent; Gemma3TextConfig: none; null: none
+  if (is_gemma(config))
+    cap = !config.contains("final_logit_softcapping") && config.value("model_type", "") == "gemma2"
+              ? 30.0
+              : number_or(config, "final_logit_softcapping", 0.0);
   if (cap > 0) logits = cap * torch::tanh(logits / cap);
   std::vector<double> result;
   for (size_t t = 0; t + 1 < tokens.size(); ++t) {

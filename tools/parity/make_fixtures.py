@@ -119,11 +119,12 @@ FIXTURES += [
         "overlay": {"chat_template_from_shared": "templates/google-gemma-2-2b-it.jinja"},
     },
     {   # Gemma-3 text: q/k norms, layers 0,1 sliding (window 40, local rope base 10000), layer 2 full
-        # (rope 1e6, linear factor 8), transformers-5 per-layer-type rope_parameters, attention soft-cap 3.
+        # (rope 1e6, linear factor 8), transformers-5 per-layer-type rope_parameters (Gemma3Attention does not
+        # apply attn_logit_softcapping in transformers 5, so it stays null here).
         "name": "gemma3", "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
         "attn_implementation": "eager", "zero_unused_embeddings": False,
         "config": dict(GEMMA_TINY, architectures=["Gemma3TextForSequenceClassification"], model_type="gemma3_text",
-                       query_pre_attn_scalar=16, attn_logit_softcapping=3.0, final_logit_softcapping=None,
+                       query_pre_attn_scalar=16, attn_logit_softcapping=None, final_logit_softcapping=None,
                        sliding_window=40, layer_types=["sliding_attention", "sliding_attention", "full_attention"],
                        rope_parameters={"full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1000000.0},
                                         "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}},
@@ -308,7 +309,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id or tokenizer.eos_token_id}
 
     model_class = sequence_classifier_class(spec)
-    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work), **attn_kwargs(spec))
+    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
     save_file(random_weights(model, used, seed=1234, zero_unused=spec.get("zero_unused_embeddings", True)),
               os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     shutil.copyfile(os.path.join(out_dir, "model.safetensors"), os.path.join(work, "model.safetensors"))
@@ -361,7 +362,8 @@ class GrmValueHeadModel(torch.nn.Module):
         self.v_head.summary = torch.nn.Sequential(*modules)
 
     def score(self, hidden, pooled_rows, input_ids):
-        return self.v_head.summary(hidden[torch.arange(hidden.shape[0]), pooled_rows])[:, 0]
+        rows = torch.arange(hidden.shape[0], device=hidden.device)
+        return self.v_head.summary(hidden[rows, pooled_rows])[:, 0]
 
 
 ARMORM_PATTERN = [128009, 128006, 78191, 128007, 271]  # <|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n
@@ -396,9 +398,10 @@ class ArmoRMModel(torch.nn.Module):
         raise ValueError("Token pattern not found in the list.")
 
     def score(self, hidden, pooled_rows, input_ids):
-        rows = torch.arange(hidden.shape[0])
+        rows = torch.arange(hidden.shape[0], device=hidden.device)
         rewards = self.regression_layer(hidden[rows, pooled_rows])
-        x = hidden[rows, [self.gating_position(ids.tolist()) for ids in input_ids]]
+        gated = torch.tensor([self.gating_position(ids.tolist()) for ids in input_ids], device=hidden.device)
+        x = hidden[rows, gated]
         for i, layer in enumerate(self.gating.layers):
             x = torch.nn.functional.relu(layer(x)) if i < len(self.gating.layers) - 1 else layer(x)
         gate = torch.nn.functional.softmax(x / self.temperature, dim=1) * self.gating.logit_scale[0]
@@ -505,7 +508,7 @@ def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
     used = {i for ids in encodings for i in ids}
     model_class = getattr(transformers, spec["config"]["architectures"][0])
-    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work), **attn_kwargs(spec))
+    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
     tied = bool(spec["config"].get("tie_word_embeddings"))
     save_file(random_weights(model, used, seed=2468, zero_unused=spec["zero_unused_embeddings"], tied=tied),
               os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})

@@ -349,10 +349,10 @@ class GrmValueHeadModel(torch.nn.Module):
     """GRM's GRewardModel (rewardbench/models/grm.py): self.model = LlamaModel, self.v_head.summary =
     Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the final-normed hidden state (dropout is off)."""
 
-    def __init__(self, config):
+    def __init__(self, config, fields):
         super().__init__()
         self.model = transformers.LlamaModel(config)
-        neurons, layers = config.vhead_num_neurons, config.vhead_num_layers
+        neurons, layers = fields.get("vhead_num_neurons", 1024), fields.get("vhead_num_layers", 1)
         modules, width = [], config.hidden_size
         for _ in range(layers):
             modules += [torch.nn.Linear(width, neurons), torch.nn.ReLU()]
@@ -374,21 +374,22 @@ class ArmoRMModel(torch.nn.Module):
     on the pooled token; GatingNetwork (n_hidden Linear+ReLU, Linear, softmax(x / temperature) * logit_scale)
     on the hidden state at the last occurrence of ARMORM_PATTERN; score = sum(gate * (rewards @ T))."""
 
-    def __init__(self, config):
+    def __init__(self, config, fields):
         super().__init__()
         self.model = transformers.LlamaModel(config)
-        n = config.num_objectives
+        n = fields.get("num_objectives", 19)
+        hidden_dim = fields.get("gating_hidden_dim", 1024)
         self.regression_layer = torch.nn.Linear(config.hidden_size, n, bias=False)
         self.reward_transform_matrix = torch.nn.Parameter(torch.eye(n))
         self.gating = torch.nn.Module()
         self.gating.logit_scale = torch.nn.Parameter(torch.ones(1))
         layers, width = [], config.hidden_size
-        for _ in range(config.gating_n_hidden):
-            layers.append(torch.nn.Linear(width, config.gating_hidden_dim))
-            width = config.gating_hidden_dim
+        for _ in range(fields.get("gating_n_hidden", 3)):
+            layers.append(torch.nn.Linear(width, hidden_dim))
+            width = hidden_dim
         layers.append(torch.nn.Linear(width, n, bias=True))
         self.gating.layers = torch.nn.ModuleList(layers)
-        self.temperature = config.gating_temperature
+        self.temperature = fields.get("gating_temperature", 10)
 
     @staticmethod
     def gating_position(ids):
@@ -445,9 +446,11 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
         texts.extend(build_texts(tokenizer, row))
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id}
-    config = transformers.LlamaConfig(**{k: v for k, v in spec["config"].items() if k != "architectures"})
+    head_fields = ("vhead_layer_type", "vhead_num_neurons", "vhead_num_layers", "num_objectives", "gating_temperature",
+                   "gating_hidden_dim", "gating_n_hidden", "architectures")
+    config = transformers.LlamaConfig(**{k: v for k, v in spec["config"].items() if k not in head_fields})
     head_class = CUSTOM_HEADS[spec["head"]]
-    tensors = random_weights(head_class(config), used, seed=4321)
+    tensors = random_weights(head_class(config, spec["config"]), used, seed=4321)
     save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
 
     golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
@@ -458,7 +461,7 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
         runs["bf16_cuda"] = (torch.bfloat16, "cuda")
     all_scores = {}
     for run_name, (dtype, device) in runs.items():
-        model = head_class(config)
+        model = head_class(config, spec["config"])
         model.load_state_dict({k: v.float() for k, v in tensors.items()})
         model = model.to(dtype).to(device).eval()
         all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],

@@ -12,7 +12,8 @@ namespace rb::cache {
 
 std::string program_version() {
   const std::string describe = RB_BUILD_GIT_DESCRIBE;
-  std::string version = std::string(RB_BUILD_VERSION) + "+" + describe;
+  // libtorch's kernels decide the last bits of a score as much as our code does.
+  std::string version = std::string(RB_BUILD_VERSION) + "+" + describe + "+torch" + RB_BUILD_TORCH_VERSION;
   const bool dirty = describe.size() >= 6 && describe.compare(describe.size() - 6, 6, "-dirty") == 0;
   if (dirty || describe == "unknown") {
     // Uncommitted code: the commit does not say which code scored, the program's own bytes do

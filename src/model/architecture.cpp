@@ -134,6 +134,8 @@ DecoderLayout resolve_layout(const ArchitectureSpec& spec, const ModelConfig& co
   layout.final_logit_softcapping = config.final_logit_softcapping.or_default(spec.default_final_logit_softcapping);
   layout.tie_word_embeddings =
       config.tie_word_embeddings_given ? config.tie_word_embeddings : spec.default_tie_word_embeddings;
+  layout.rope = config.rope;
+  if (!config.rope_theta_given && spec.default_rope_theta) layout.rope.theta = *spec.default_rope_theta;
   if (spec.local_rope_for_sliding_layers) {
     RopeConfig local;
     local.theta = spec.default_rope_local_base_freq;

@@ -70,6 +70,7 @@ struct ArchitectureSpec {
   std::optional<double> default_final_logit_softcapping;
   // Gemma-3: sliding layers use their own rope (rope_local_base_freq, default rope type).
   bool local_rope_for_sliding_layers = false;
+  std::optional<double> default_rope_theta;  // config class default when config.json sets none (Gemma-3: 1e6)
   double default_rope_local_base_freq = 10000.0;
 };
 
@@ -89,7 +90,8 @@ struct DecoderLayout {
   std::optional<double> attn_logit_softcapping;
   std::optional<double> final_logit_softcapping;  // causal-LM head only
   bool tie_word_embeddings = false;
-  // Rope of sliding layers when it differs from config.rope (Gemma-3); empty = same everywhere.
+  RopeConfig rope;  // config.rope, with the class's default theta when config.json has none
+  // Rope of sliding layers when it differs from `rope` (Gemma-3); empty = same everywhere.
   std::optional<RopeConfig> sliding_rope;
 };
 

@@ -71,7 +71,7 @@ void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
   embed_ = loader.load(prefix + "embed_tokens.weight", {config_.vocab_size, config_.hidden_size});
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, prefix, i));
   final_norm_ = loader.load(prefix + "norm.weight", {config_.hidden_size});
-  inv_freq_ = layers::to_device(rope_inv_freq(config_.rope, layout_.head_dim), target_.device);
+  inv_freq_ = layers::to_device(rope_inv_freq(layout_.rope, layout_.head_dim), target_.device);
   if (layout_.sliding_rope)
     sliding_inv_freq_ = layers::to_device(rope_inv_freq(*layout_.sliding_rope, layout_.head_dim), target_.device);
 }

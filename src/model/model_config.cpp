@@ -156,10 +156,13 @@ void parse_rope(const json& object, const std::string& source, ModelConfig& conf
     local.theta = *config.rope_local_base_freq;
     config.local_rope = local;
   }
+  config.rope_theta_given = is_set(object, "rope_theta");
   if (is_set(object, "rope_parameters") && is_per_layer_type(object["rope_parameters"])) {
     const json& per_type = object["rope_parameters"];
-    if (per_type.contains("full_attention"))
+    if (per_type.contains("full_attention")) {
       parse_rope_dict(per_type["full_attention"], "rope_parameters.full_attention", source, rope);
+      config.rope_theta_given = config.rope_theta_given || is_set(per_type["full_attention"], "rope_theta");
+    }
     if (per_type.contains("sliding_attention")) {
       RopeConfig local;
       local.theta = config.rope_local_base_freq.value_or(10000.0);
@@ -169,6 +172,7 @@ void parse_rope(const json& object, const std::string& source, ModelConfig& conf
     }
   } else if (is_set(object, "rope_parameters")) {
     parse_rope_dict(object["rope_parameters"], "rope_parameters", source, rope);
+    config.rope_theta_given = config.rope_theta_given || is_set(object["rope_parameters"], "rope_theta");
   } else if (is_set(object, "rope_scaling")) {
     parse_rope_dict(object["rope_scaling"], "rope_scaling", source, rope);
   }

@@ -61,6 +61,7 @@ struct ModelConfig {
   std::optional<int64_t> max_window_layers;
   std::vector<std::string> layer_types;   // "full_attention" / "sliding_attention", if given
   std::optional<int64_t> sliding_window_pattern;  // Gemma-3: every n-th layer is full attention
+  bool rope_theta_given = false;  // rope_theta set at top level or in the (full-attention) rope dict
   RopeConfig rope;  // full-attention layers (rope_parameters["full_attention"] in per-layer-type form)
   // Sliding layers' rope when it differs (Gemma-3: rope_parameters["sliding_attention"], or
   // legacy rope_local_base_freq with the default rope type).

@@ -182,6 +182,20 @@ TEST(Gemma, LayerTypesAndClassDefaults) {
             first_scores(write_tiny_model(scratch_dir("gemma_explicit_caps"), explicit_caps)));
 }
 
+TEST(Gemma, Gemma3DefaultGlobalRopeTheta) {
+  // Gemma3TextConfig's global rope theta is 1e6 when config.json has none (10000 elsewhere).
+  TinyModelSpec absent = gemma3_spec();
+  absent.extra_config.erase("rope_theta");
+  TinyModelSpec explicit_theta = gemma3_spec();
+  explicit_theta.extra_config["rope_theta"] = 1000000.0;
+  TinyModelSpec other = gemma3_spec();
+  other.extra_config["rope_theta"] = 10000.0;
+  const auto with_default = first_scores(write_tiny_model(scratch_dir("gemma3_theta_absent"), absent));
+  EXPECT_EQ(with_default, first_scores(write_tiny_model(scratch_dir("gemma3_theta_1e6"), explicit_theta)));
+  EXPECT_GT(largest_difference(with_default, first_scores(write_tiny_model(scratch_dir("gemma3_theta_1e4"), other))),
+            1e-4);
+}
+
 TEST(Gemma, Gemma3IgnoresAttentionSoftCapping) {
   TinyModelSpec capped = gemma3_spec();
   capped.extra_config["attn_logit_softcapping"] = 0.5;

@@ -28,6 +28,7 @@ ArchitectureSpec gemma3_architecture() {
   spec.applies_attn_logit_softcapping = false;
   spec.local_rope_for_sliding_layers = true;
   spec.default_rope_local_base_freq = 10000.0;
+  spec.default_rope_theta = 1000000.0;
   return spec;
 }
 

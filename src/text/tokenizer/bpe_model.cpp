@@ -355,6 +355,10 @@ std::optional<int32_t> BpeModel::char_id(const char* bytes, size_t length) const
 
 void BpeModel::apply_merges(std::vector<int32_t>& ids) const {
   if (ids.size() < 2) return;
+  if (ids.size() <= kMaxShortWordSymbols) {
+    apply_merges_by_scanning(ids);
+    return;
+  }
   std::vector<Symbol> symbols(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     symbols[i] = Symbol{ids[i], static_cast<int32_t>(i) - 1,
@@ -404,6 +408,34 @@ void BpeModel::apply_merges(std::vector<int32_t>& ids) const {
   ids.clear();
   for (const Symbol& s : symbols) {
     if (!s.removed) ids.push_back(s.id);
+  }
+}
+
+// Same order as the heap (lowest rank, leftmost on ties), found by rescanning the ranks of the
+// few adjacent pairs: for the short pieces of cut texts and pre-tokenized words this avoids
+// every allocation and heap operation of apply_merges.
+void BpeModel::apply_merges_by_scanning(std::vector<int32_t>& ids) const {
+  constexpr uint32_t kNoMerge = UINT32_MAX;
+  std::array<MergeTarget, kMaxShortWordSymbols> pairs;  // pairs[i]: merge of ids[i] and ids[i + 1]
+  auto pair_at = [&](size_t i) {
+    const MergeTarget* merge = find_merge(ids[i], ids[i + 1]);
+    return merge != nullptr ? *merge : MergeTarget{kNoMerge, -1};
+  };
+  size_t count = ids.size();
+  for (size_t i = 0; i + 1 < count; ++i) pairs[i] = pair_at(i);
+  while (count > 1) {
+    size_t best = 0;
+    for (size_t i = 1; i + 1 < count; ++i) {
+      if (pairs[i].rank < pairs[best].rank) best = i;  // strict: the leftmost wins ties
+    }
+    if (pairs[best].rank == kNoMerge) break;
+    ids[best] = pairs[best].new_id;
+    ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    // Pairs right of the merged one move down by one; the two touching it are looked up again.
+    for (size_t i = best + 1; i + 2 < count; ++i) pairs[i] = pairs[i + 1];
+    --count;
+    if (best > 0) pairs[best - 1] = pair_at(best - 1);
+    if (best + 1 < count) pairs[best] = pair_at(best);
   }
 }
 

@@ -52,6 +52,8 @@ class BpeModel final : public Model {
   void build_cut_points(const std::vector<std::pair<std::string, std::string>>& merge_operands);
   void merge_word(const std::string& word, std::vector<int32_t>& ids) const;
   void apply_merges(std::vector<int32_t>& symbols) const;
+  static constexpr size_t kMaxShortWordSymbols = 24;
+  void apply_merges_by_scanning(std::vector<int32_t>& symbols) const;
   // Words at least this long are cut into pieces where that provably changes nothing, so that
   // the pieces hit the word cache; shorter ones (pre-tokenized words) are merged whole.
   static constexpr size_t kMinBytesToCut = 32;

@@ -203,6 +203,12 @@ def sequence_classifier_class(spec):
         "gemma") else AutoModelForSequenceClassification
 
 
+def instantiate(model_class, config):
+    """Auto classes build through from_config; concrete model classes (transformers 5 has no
+    from_config on them) through their constructor."""
+    return model_class.from_config(config) if hasattr(model_class, "from_config") else model_class(config)
+
+
 def attn_kwargs(spec):
     return {"attn_implementation": spec["attn_implementation"]} if spec.get("attn_implementation") else {}
 
@@ -309,7 +315,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id or tokenizer.eos_token_id}
 
     model_class = sequence_classifier_class(spec)
-    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
+    model = instantiate(model_class, transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
     save_file(random_weights(model, used, seed=1234, zero_unused=spec.get("zero_unused_embeddings", True)),
               os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     shutil.copyfile(os.path.join(out_dir, "model.safetensors"), os.path.join(work, "model.safetensors"))
@@ -511,7 +517,7 @@ def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
     used = {i for ids in encodings for i in ids}
     model_class = getattr(transformers, spec["config"]["architectures"][0])
-    model = model_class.from_config(transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
+    model = instantiate(model_class, transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
     tied = bool(spec["config"].get("tie_word_embeddings"))
     save_file(random_weights(model, used, seed=2468, zero_unused=spec["zero_unused_embeddings"], tied=tied),
               os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})

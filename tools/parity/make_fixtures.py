@@ -151,7 +151,9 @@ CUSTOM_HEAD_FIXTURES = [
     },
     {   # ArmoRM (RLHFlow/ArmoRM-Llama3-8B-v0.1): 5 objectives, gating MLP (3 hidden layers of 32) at the
         # last <|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n, random reward_transform_matrix.
-        "name": "armorm", "tokenizer": "llama3", "max_length": 2048, "batch_size": 8, "head": "armorm",
+        # max_length 8192: truncating at 2048 from the left cuts the assistant header out of the longest
+        # texts, and ArmoRM's gating (like its remote code) then has no position to read.
+        "name": "armorm", "tokenizer": "llama3", "max_length": 8192, "batch_size": 8, "head": "armorm",
         "config": dict(CUSTOM_LLAMA, architectures=["LlamaForRewardModelWithGating"], num_objectives=5,
                        gating_temperature=2.0, gating_hidden_dim=32, gating_n_hidden=3),
         "overlay": CUSTOM_HEAD_OVERLAY,

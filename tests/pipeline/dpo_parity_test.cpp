@@ -4,15 +4,18 @@
 //   - every rendered prompt and full text has the SHA-1 of transformers' apply_chat_template,
 //   - every token-id list (double BOS, EOS, boundary fix, keep_end truncation) and prompt length
 //     matches the reference tokenize_row,
-//   - fp32 CPU rewards for --ref_model (ratio) and reference-free avg / sum / norm: identical decisions;
-//     |difference| <= 1e-4 for avg and norm; sums of up to ~2000 log-probs (magnitude ~1e4, where one
-//     float32 ulp is ~1e-3) within 1e-4 + 4e-7 * sum|log p| of the reference's float32 reductions.
+//   - fp32 CPU rewards for --ref_model (ratio) and reference-free avg / sum / norm: identical decisions
+//     (except where the reference's own margin is within the tolerances: counted and printed), and
+//     1e-4 per scored token: |diff| <= 1e-4 for avg, 1e-4 * n for a sum of n log-probs (magnitude up to
+//     ~3e4, where one float32 ulp is ~2e-3), 2e-4 * n for the ratio, 1e-4 * sqrt(n) for the norm.
 // Needs ../shared (texts and templates) and the npm registry (tokenizers); skips without them, and
 // while a case's golden.json has not been generated yet.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +40,11 @@ std::string ids_key(const std::vector<int32_t>& ids) {
   for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
   return s;
 }
+
+// Both sides are float32 forward passes (libtorch here, torch 2.11 there) whose per-token log-probs
+// agree to ~1e-5 (the model parity tests measure the same for scores); reductions over n tokens
+// accumulate that, so the tolerance is per scored token.
+constexpr double kTolerancePerToken = 1e-4;
 
 std::string fixture_root() { return rb::testing::source_dir() + "/tests/fixtures/dpo/"; }
 
@@ -167,49 +175,67 @@ TEST_P(DpoParityTest, RewardsMatchTheReferenceFp32OnCpu) {
   auto reference = load(p->fixture["reference"].get<std::string>(), &skip);
   ASSERT_TRUE(reference);
 
+  // Log-softmax over a 128k-152k vocabulary for every answer token is the cost here: by default the
+  // llama3 case checks every row and the others every third row plus every truncated row;
+  // RB_DPO_PARITY_ALL_ROWS=1 checks every row of every case.
+  const bool all_rows = GetParam() == "llama3" || std::getenv("RB_DPO_PARITY_ALL_ROWS") != nullptr;
+  std::vector<size_t> checked_rows;
+  for (size_t i = 0; i < t.rows.size(); ++i)
+    if (all_rows || i % 3 == 0 || t.pairs[i].chosen.prompt_truncated || t.pairs[i].rejected.prompt_truncated)
+      checked_rows.push_back(i);
   std::vector<rb::pipeline::DpoSequence> sequences;
-  for (const auto& pair : t.pairs) sequences.push_back(pair.chosen), sequences.push_back(pair.rejected);
+  for (size_t i : checked_rows) sequences.push_back(t.pairs[i].chosen), sequences.push_back(t.pairs[i].rejected);
   const auto policy_lp = rb::pipeline::answer_log_probs(*policy, sequences, {});
   const auto reference_lp = rb::pipeline::answer_log_probs(*reference, sequences, {});
 
   using Kind = rb::eval::ImplicitRewardKind;
   const std::vector<std::pair<std::string, Kind>> kinds = {
       {"ref", Kind::Ratio}, {"avg", Kind::Average}, {"sum", Kind::Sum}, {"norm", Kind::Norm}};
-  double max_diff_mean = 0.0, max_diff_sum = 0.0, max_sum_excess = 0.0;
-  size_t same_decisions = 0, decisions = 0;
-  for (size_t i = 0; i < t.rows.size(); ++i) {
+  struct Stats {
+    double max_diff = 0.0, max_per_token = 0.0;
+  };
+  std::map<std::string, Stats> per_kind;
+  size_t same_decisions = 0, decisions = 0, near_ties = 0;
+  for (size_t k = 0; k < checked_rows.size(); ++k) {
+    const size_t i = checked_rows[k];
     const auto& e = golden["examples"][i];
-    const std::vector<float>* p_lp[2] = {&policy_lp[2 * i], &policy_lp[2 * i + 1]};
-    const std::vector<float>* r_lp[2] = {&reference_lp[2 * i], &reference_lp[2 * i + 1]};
+    const std::vector<float>* p_lp[2] = {&policy_lp[2 * k], &policy_lp[2 * k + 1]};
+    const std::vector<float>* r_lp[2] = {&reference_lp[2 * k], &reference_lp[2 * k + 1]};
     const char* sides[2] = {"chosen", "rejected"};
     for (int s = 0; s < 2; ++s)
       ASSERT_EQ(p_lp[s]->size(), e[sides[s]]["num_answer_tokens"].get<size_t>()) << "row " << i << " " << sides[s];
     for (const auto& [name, kind] : kinds) {
       float ours[2];
+      double tolerances[2];
       for (int s = 0; s < 2; ++s) {
         ours[s] = rb::eval::implicit_reward(kind, *p_lp[s], r_lp[s]);
         const double ref = e["rewards"][name][sides[s]].get<double>();
         const double diff = std::abs(ours[s] - ref);
-        if (kind == Kind::Average || kind == Kind::Norm) {
-          max_diff_mean = std::max(max_diff_mean, diff);
-          EXPECT_LE(diff, 1e-4) << name << " row " << i << " " << sides[s];
-        } else {
-          double magnitude = e[sides[s]]["policy_float64"]["abs_sum"].get<double>();
-          if (kind == Kind::Ratio) magnitude += e[sides[s]]["reference_float64"]["abs_sum"].get<double>();
-          const double tolerance = 1e-4 + 4e-7 * magnitude;
-          max_diff_sum = std::max(max_diff_sum, diff);
-          max_sum_excess = std::max(max_sum_excess, diff / tolerance);
-          EXPECT_LE(diff, tolerance) << name << " row " << i << " " << sides[s];
-        }
+        // 1e-4 per scored token: the mean as is, a sum over n tokens n times that (twice for a ratio
+        // of two models' sums), the L2 norm sqrt(n) times (|d||x|| | <= ||dx||).
+        const double n = static_cast<double>(p_lp[s]->size());
+        const double scale = kind == Kind::Average ? 1.0 : kind == Kind::Norm ? std::sqrt(n) : kind == Kind::Sum ? n : 2 * n;
+        tolerances[s] = kTolerancePerToken * scale;
+        auto& stats = per_kind[name];
+        stats.max_diff = std::max(stats.max_diff, diff);
+        stats.max_per_token = std::max(stats.max_per_token, diff / scale);
+        EXPECT_LE(diff, tolerances[s]) << name << " row " << i << " " << sides[s] << " (" << n << " answer tokens)";
       }
       ++decisions;
       const int ours_result = rb::eval::implicit_reward_result(ours[0], ours[1]);
-      same_decisions += ours_result == e["rewards"][name]["result"].get<int>();
-      EXPECT_EQ(ours_result, e["rewards"][name]["result"].get<int>()) << name << " row " << i;
+      const int ref_result = e["rewards"][name]["result"].get<int>();
+      same_decisions += ours_result == ref_result;
+      // A decision may only differ where the reference's own margin is within the tolerances (a
+      // near tie); exact ties (identical answers) must agree.
+      const double margin = std::abs(e["rewards"][name]["chosen"].get<double>() - e["rewards"][name]["rejected"].get<double>());
+      if (margin > 0.0 && margin <= tolerances[0] + tolerances[1]) ++near_ties;
+      else EXPECT_EQ(ours_result, ref_result) << name << " row " << i;
     }
   }
-  std::printf("[dpo parity] %s: decisions %zu/%zu, max |diff| avg/norm %.3g, sum/ratio %.3g (%.2f of tolerance)\n",
-              GetParam().c_str(), same_decisions, decisions, max_diff_mean, max_diff_sum, max_sum_excess);
+  std::printf("[dpo parity] %s (%zu of %zu rows): decisions %zu/%zu (near ties %zu); max |diff| (per token):",
+              GetParam().c_str(), checked_rows.size(), t.rows.size(), same_decisions, decisions, near_ties);
+  for (const auto& [name, stats] : per_kind) std::printf(" %s %.3g (%.2g)", name.c_str(), stats.max_diff, stats.max_per_token);
+  std::printf("\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, DpoParityTest, ::testing::Values("llama3", "qwen", "llama3-plain"),

@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <iostream>
 
+#include "cli/hub_inputs.h"
 #include "cli/scoring_session.h"
 #include "common/error.h"
 #include "eval/dataset.h"
@@ -171,19 +174,56 @@ int run_instructions(const EvalOptions& options, const std::vector<io::JsonRow>&
 
 }  // namespace
 
-int run_eval(const EvalOptions& options) {
-  eval::DatasetOptions dataset_options;
-  dataset_options.max_rows = options.limit;
-  // A folder of <split>.jsonl files is the prior preference sets (allenai/pref-test-sets).
-  if (fs::is_directory(options.dataset))
-    return run_v1(options, eval::load_pref_test_sets(eval::find_pref_set_splits(options.dataset), dataset_options));
-  const auto json_rows = io::read_dataset_rows(options.dataset);
+namespace {
+
+// Distinct split names of resolved data files: several mean a set of prior-set splits.
+size_t count_splits(const std::vector<eval::PrefSetSplit>& files) {
+  std::vector<std::string> names;
+  for (const auto& file : files)
+    if (std::find(names.begin(), names.end(), file.name) == names.end()) names.push_back(file.name);
+  return names.size();
+}
+
+// Hub repo ids become local snapshot folders; the results keep the repo id as the model's name.
+EvalOptions with_local_model(const EvalOptions& given) {
+  EvalOptions options = given;
+  if (!is_hub_repo_id(options.model)) return options;
+  if (options.label.empty()) options.label = options.model;
+  if (options.output_dir.empty()) options.output_dir = (fs::path("results") / repo_name(options.model)).string();
+  options.model = resolve_model_argument(options.model, {options.revision, options.quiet});
+  return options;
+}
+
+int run_rows(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows,
+             const eval::DatasetOptions& dataset_options) {
   if (options.benchmark == "v2" || (options.benchmark == "auto" && looks_like_v2(json_rows)))
     return run_v2(options, json_rows);
   if (eval::detect_dataset_kind(json_rows, options.prioritize_scoring, options.dataset) ==
       eval::DatasetKind::kInstruction)
     return run_instructions(options, json_rows);
   return run_v1(options, eval::parse_preference_rows(json_rows, dataset_options));
+}
+
+}  // namespace
+
+int run_eval(const EvalOptions& given) {
+  // Data first (cheap, and bad data should fail before a model download), then the model.
+  const std::vector<eval::PrefSetSplit> files = resolve_dataset_argument(given.dataset, {"main", given.quiet});
+  EvalOptions options = with_local_model(given);
+  eval::DatasetOptions dataset_options;
+  dataset_options.max_rows = options.limit;
+  // Several splits (a Hub prior-sets repo such as allenai/pref-test-sets) are the prior preference sets.
+  if (count_splits(files) > 1) return run_v1(options, eval::load_pref_test_sets(files, dataset_options));
+  options.dataset = files.front().path;
+  // A local folder of <split>.jsonl files is the prior preference sets too.
+  if (fs::is_directory(options.dataset))
+    return run_v1(options, eval::load_pref_test_sets(eval::find_pref_set_splits(options.dataset), dataset_options));
+  std::vector<io::JsonRow> json_rows;
+  for (const auto& file : files) {  // the shards of one split, in order
+    auto rows = io::read_dataset_rows(file.path);
+    json_rows.insert(json_rows.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+  }
+  return run_rows(options, json_rows, dataset_options);
 }
 
 void add_cache_options(CLI::App& eval_command, EvalOptions& options) {

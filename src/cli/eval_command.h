@@ -14,9 +14,10 @@ class App;
 namespace rb::cli {
 
 struct EvalOptions {
-  std::string model;                 // local Hugging Face folder
+  std::string model;                 // local Hugging Face folder, or org/name on the Hub
+  std::string revision = "main";     // Hub revision of --model (branch, tag or commit hash)
   std::string tokenizer;             // defaults to the model folder
-  std::string dataset;               // .json / .jsonl in the v1 or RewardBench 2 schema
+  std::string dataset;               // .json / .jsonl / .parquet, a folder of splits, or org/name on the Hub
   std::string benchmark = "auto";    // v1, v2, or auto (v2 when rows have num_correct/total_completions)
   std::string chat_template = "tulu";  // FastChat fallback; the tokenizer's template always wins
   std::string output_dir;            // default: results/<model folder name>

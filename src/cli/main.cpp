@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/demo_command.h"
+#include "cli/dpo_command.h"
 #include "cli/eval_command.h"
 #include "cli/inspect_commands.h"
 #include "common/error.h"
@@ -12,6 +13,9 @@
 #include "report/leaderboard_command.h"
 #ifdef RB_WITH_JUDGE
 #include "judge/judge_cli.h"
+#endif
+#ifdef RB_WITH_HUB
+#include "hub/hub_command.h"
 #endif
 
 namespace {
@@ -32,9 +36,16 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
   auto* cmd = app.add_subcommand(
       "eval", "Score a reward model on RewardBench v1 pairs, RewardBench 2 or instruction data (JSON/JSONL/Parquet)");
   cmd->footer(architectures_help());
-  cmd->add_option("--model", o.model, "Local Hugging Face model folder (config.json + *.safetensors)")->required();
+  cmd->add_option("--model", o.model,
+                  "Hugging Face model folder (config.json + *.safetensors), or org/name on the Hub (downloaded "
+                  "into the Hugging Face cache: HF_HOME, HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE)")
+      ->required();
+  cmd->add_option("--revision", o.revision, "Hub revision of --model: branch, tag or commit hash")
+      ->capture_default_str();
   cmd->add_option("--dataset", o.dataset,
-                  "Data (.json, .jsonl or .parquet; RewardBench v1, v2 or instruction rows), or a folder of prior-set splits")
+                  "Data (.json, .jsonl or .parquet; RewardBench v1, v2 or instruction rows), a folder of prior-set "
+                  "splits, or a Hub dataset (allenai/reward-bench: split filtered; allenai/reward-bench-2: test; "
+                  "allenai/pref-test-sets: every split)")
       ->required();
   cmd->add_option("--benchmark", o.benchmark,
                   "v1 (pairs, as run_rm.py), v2 (best-of-N + Ties, as run_v2.py), or auto: v2 when rows have "
@@ -70,6 +81,9 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
   cmd->add_flag_callback("--debug", [&o] { o.limit = 10; }, "First 10 rows only, as the reference's --debug");
   cmd->add_flag("--quiet,-q", o.quiet, "No progress output on stderr");
   cmd->add_option("--name", o.label, "Model name written to results.json (default: --model as given)");
+#ifdef RB_WITH_CACHE
+  rb::cli::add_cache_options(*cmd, o);
+#endif
 }
 
 void add_tokenize_command(CLI::App& app, rb::cli::TokenizeOptions& o) {
@@ -113,6 +127,17 @@ void add_demo_command(CLI::App& app, rb::cli::DemoOptions& o) {
 
 }  // namespace
 
+#ifdef RB_WITH_HUB
+void add_download_command(CLI::App& app, rb::hub::HubDownloadOptions& o) {
+  auto* cmd = app.add_subcommand("download", "Fetch a model or dataset repo into the Hugging Face cache");
+  cmd->add_option("repo", o.repo_id, "org/name")->required();
+  cmd->add_flag("--dataset", o.dataset, "A dataset repo (default: a model repo)");
+  cmd->add_option("--revision", o.revision, "Branch, tag or commit hash")->capture_default_str();
+  cmd->add_option("--split", o.splits, "Dataset splits (default: the reference's, else all)");
+  cmd->add_flag("--quiet,-q", o.quiet, "No progress bars");
+}
+#endif
+
 int main(int argc, char** argv) {
   CLI::App app{"rewardbench: RewardBench (reward-model evaluation) in native C++"};
   app.set_version_flag("--version", "rewardbench 0.1.0");
@@ -127,9 +152,15 @@ int main(int argc, char** argv) {
   add_render_command(app, render_options);
   add_demo_command(app, demo_options);
   add_leaderboard_command(app, leaderboard_options);
+  rb::cli::DpoOptions dpo_options;
+  rb::cli::add_dpo_command(app, dpo_options);
 #ifdef RB_WITH_JUDGE
   rb::judge::JudgeOptions judge_options;
   rb::judge::add_judge_command(app, judge_options);
+#endif
+#ifdef RB_WITH_HUB
+  rb::hub::HubDownloadOptions download_options;
+  add_download_command(app, download_options);
 #endif
   CLI11_PARSE(app, argc, argv);
 
@@ -143,6 +174,13 @@ int main(int argc, char** argv) {
     if (command == "render") return rb::cli::run_render(render_options, std::cout);
     if (command == "demo") return rb::cli::run_demo(demo_options);
     if (command == "leaderboard") return rb::report::run_leaderboard(leaderboard_options);
+    if (command == "dpo") {
+      dpo_options.command_line = joined_command_line(argc, argv);
+      return rb::cli::run_dpo_eval(dpo_options);
+    }
+#ifdef RB_WITH_HUB
+    if (command == "download") return rb::hub::run_hub_download(download_options, std::cout, std::cerr);
+#endif
 #ifdef RB_WITH_JUDGE
     if (command == "judge") {
       judge_options.command_line = joined_command_line(argc, argv);

@@ -64,8 +64,12 @@ def main():
     }
     if len(sys.argv) > 5:
         ref2 = [json.loads(line) for line in open(sys.argv[5])]
-        same2, diffs2 = agreement(ref, ref2)
-        report["reference_vs_itself_other_batch_size"] = f"{same2}/{len(ref)} ({100.0 * same2 / len(ref):.2f}%)"
+        first = ref[:len(ref2)]  # the second run may cover only the first pairs
+        assert [r["id"] for r in first] == [r["id"] for r in ref2]
+        same2, diffs2 = agreement(first, ref2)
+        ours_first, _ = agreement(first, ours[:len(ref2)])
+        report["reference_vs_itself_other_batch_size"] = f"{same2}/{len(ref2)} ({100.0 * same2 / len(ref2):.2f}%)"
+        report["ours_vs_reference_on_the_same_pairs"] = f"{ours_first}/{len(ref2)} ({100.0 * ours_first / len(ref2):.2f}%)"
         report["reference_vs_itself_median_abs_score_diff"] = statistics.median(diffs2)
     print(json.dumps(report, indent=2))
 

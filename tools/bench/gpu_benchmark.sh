@@ -25,14 +25,14 @@ python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work
 "$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
   --dtype bfloat16 --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
   --output_dir "$work/ours" >/dev/null
-# RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N (noise floor).
-reference2=()
+python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9
+# RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N and reports again with
+# its agreement with the first run (the noise floor of bf16 decisions on this model);
 # RB_BENCH_REFERENCE2_PAIRS=M limits that second run to the first M pairs (compared on those).
 if [ -n "${RB_BENCH_REFERENCE_BATCH2:-}" ]; then
   head -n "${RB_BENCH_REFERENCE2_PAIRS:-1000000}" "$work/pairs.jsonl" > "$work/pairs2.jsonl"
   python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs2.jsonl" "$work/reference2.jsonl" \
     "$RB_BENCH_REFERENCE_BATCH2" 2>/dev/null >/dev/null
-  reference2=("$work/reference2.jsonl")
+  python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9 \
+    "$work/reference2.jsonl"
 fi
-python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9 \
-  "${reference2[@]}"

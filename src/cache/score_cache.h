@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "cache/sha256.h"
+#include "cache/sequence_key.h"
 
 struct sqlite3;
 

@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "cache/sha256.h"
+#include "common/sha256.h"
 
 namespace rb::cache {
+
+// A cache key: the SHA-256 of a fingerprint and an exact model input.
+using Digest = Sha256Digest;
 
 Digest sequence_key(const std::string& fingerprint, const std::vector<int32_t>& token_ids, int64_t pool_index,
                     int64_t position_start);

@@ -3,7 +3,7 @@
 #include <cstdlib>
 
 #include "common/error.h"
-#include "judge/sha256.h"
+#include "common/sha256.h"
 
 namespace rb::judge {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "eval/conversation.h"
-#include "judge/sha256.h"
+#include "common/sha256.h"
 
 namespace rb::judge {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "cache/cache_location.h"
 #include "cache/file_digest.h"
-#include "cache/sha256.h"
+#include "common/sha256.h"
 #include "common/error.h"
 
 namespace {
@@ -62,7 +62,7 @@ TEST_F(FingerprintTest, HashesTheWeightAndTokenizerFiles) {
   for (const auto& file : fingerprint.model_files) names.push_back(file.name);
   EXPECT_EQ(names, (std::vector<std::string>{"config.json", "model-00001-of-00002.safetensors",
                                              "model-00002-of-00002.safetensors", "model.safetensors.index.json"}));
-  EXPECT_EQ(fingerprint.model_files[1].sha256, rb::cache::sha256_hex(std::string(300000, '\x01')));
+  EXPECT_EQ(fingerprint.model_files[1].sha256, rb::sha256_hex(std::string(300000, '\x01')));
   EXPECT_EQ(fingerprint.model_files[1].size, 300000u);
   ASSERT_EQ(fingerprint.tokenizer_files.size(), 2u);
   EXPECT_EQ(fingerprint.tokenizer_files[0].name, "tokenizer.json");
@@ -133,7 +133,7 @@ TEST_F(FingerprintTest, DigestsAreRememberedAndARewriteIsHashedAgain) {
   bytes[0] = '\x09';
   ::usleep(2000);
   write(model_ / "model-00001-of-00002.safetensors", bytes);
-  EXPECT_EQ(fingerprint_model(settings_, &memo, 2).model_files[1].sha256, rb::cache::sha256_hex(bytes));
+  EXPECT_EQ(fingerprint_model(settings_, &memo, 2).model_files[1].sha256, rb::sha256_hex(bytes));
 }
 
 TEST_F(FingerprintTest, MissingConfigIsAnIoError) {

@@ -1,5 +1,5 @@
 // SHA-256 against the FIPS 180-4 / NIST example vectors, fed whole and in odd-sized pieces.
-#include "cache/sha256.h"
+#include "common/sha256.h"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 
 namespace {
 
-using rb::cache::Sha256;
-using rb::cache::sha256_hex;
-using rb::cache::to_hex;
+using rb::Sha256;
+using rb::sha256_hex;
+using rb::to_hex;
 
 TEST(Sha256, NistVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

@@ -7,7 +7,7 @@
 #include "judge/chat_api.h"
 #include "judge/http_client.h"
 #include "judge/judge_plan.h"
-#include "judge/sha256.h"
+#include "common/sha256.h"
 
 namespace rb::judge {
 namespace {

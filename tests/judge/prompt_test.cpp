@@ -5,7 +5,7 @@
 #include "judge/judge_prompt.h"
 #include "judge/prompt_texts.h"
 #include "judge/python_format.h"
-#include "judge/sha256.h"
+#include "common/sha256.h"
 
 namespace rb::judge {
 namespace {

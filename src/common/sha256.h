@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 (FIPS 180-4), streaming, for model fingerprints and cache keys: a hash that does not
+// SHA-256 (FIPS 180-4), streaming, for model fingerprints, cache keys and judge cache keys: a hash that does not
 // depend on the platform, the compiler or the process, and that nobody can make collide.
 #include <array>
 #include <cstddef>
@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace rb::cache {
+namespace rb {
 
-using Digest = std::array<uint8_t, 32>;
+using Sha256Digest = std::array<uint8_t, 32>;
 
 class Sha256 {
  public:
@@ -19,7 +19,7 @@ class Sha256 {
   // Integers are fed as fixed-width little-endian bytes, so keys never depend on the host.
   void update_u64(uint64_t value);
   // The digest of everything fed so far; the object must not be fed again afterwards.
-  Digest finish();
+  Sha256Digest finish();
 
  private:
   void compress(const uint8_t* block);
@@ -30,7 +30,8 @@ class Sha256 {
   uint64_t total_bytes_ = 0;
 };
 
-std::string to_hex(const Digest& digest);
+std::string to_hex(const Sha256Digest& digest);
+Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
-}  // namespace rb::cache
+}  // namespace rb

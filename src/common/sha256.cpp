@@ -1,8 +1,8 @@
-#include "cache/sha256.h"
+#include "common/sha256.h"
 
 #include <cstring>
 
-namespace rb::cache {
+namespace rb {
 namespace {
 
 // First 32 bits of the fractional parts of the cube roots of the first 64 primes (FIPS 180-4 4.2.2).
@@ -83,7 +83,7 @@ void Sha256::update_u64(uint64_t value) {
   update(bytes, sizeof bytes);
 }
 
-Digest Sha256::finish() {
+Sha256Digest Sha256::finish() {
   const uint64_t bit_length = total_bytes_ * 8;
   const uint8_t one_bit = 0x80;
   update(&one_bit, 1);
@@ -92,13 +92,13 @@ Digest Sha256::finish() {
   uint8_t length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(bit_length >> (56 - 8 * i));
   update(length, sizeof length);
-  Digest digest;
+  Sha256Digest digest;
   for (int i = 0; i < 8; ++i)
     for (int j = 0; j < 4; ++j) digest[4 * i + j] = static_cast<uint8_t>(state_[i] >> (24 - 8 * j));
   return digest;
 }
 
-std::string to_hex(const Digest& digest) {
+std::string to_hex(const Sha256Digest& digest) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(64);
@@ -109,10 +109,16 @@ std::string to_hex(const Digest& digest) {
   return hex;
 }
 
+Sha256Digest sha256(std::string_view data) {
+  Sha256 hash;
+  hash.update(data);
+  return hash.finish();
+}
+
 std::string sha256_hex(std::string_view data) {
   Sha256 hash;
   hash.update(data);
   return to_hex(hash.finish());
 }
 
-}  // namespace rb::cache
+}  // namespace rb

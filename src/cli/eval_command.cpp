@@ -64,7 +64,8 @@ int run_v1(const EvalOptions& options, const std::vector<eval::PreferenceRow>& r
     all_texts.push_back(t.chosen);
     all_texts.push_back(t.rejected);
   }
-  const auto scores = session.score(all_texts);
+  // run_rm pads the chosen texts of each --batch_size rows together, then their rejected texts.
+  const auto scores = session.score(all_texts, pipeline::pairwise_padding_groups(texts.size(), options.batch_size));
 
   std::vector<eval::ScoredExample> examples;
   examples.reserve(rows.size());

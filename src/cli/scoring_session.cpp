@@ -201,8 +201,10 @@ void ScoringSession::open_cache() {
 #endif
 }
 
-std::vector<std::vector<float>> ScoringSession::score(const std::vector<std::string>& texts) {
+std::vector<std::vector<float>> ScoringSession::score(const std::vector<std::string>& texts,
+                                                      std::vector<std::vector<size_t>> padding_groups) {
   pipeline::ScoringOptions scoring;
+  scoring.padding_groups = std::move(padding_groups);
   scoring.max_sequences_per_batch = options_.batch_size;
   scoring.max_tokens_per_batch = options_.max_tokens_per_batch;
   Progress progress("scoring", !options_.quiet);

@@ -44,8 +44,10 @@ class ScoringSession {
 
   const pipeline::TextBuilder& text_builder() const { return text_builder_; }
   void load_model();
-  // One row of num_labels scores per text, each distinct text scored once.
-  std::vector<std::vector<float>> score(const std::vector<std::string>& texts);
+  // One row of num_labels scores per text, each distinct text scored once. `padding_groups`: the
+  // texts the reference pads together (pipeline::ScoringOptions), for left-padding tokenizers.
+  std::vector<std::vector<float>> score(const std::vector<std::string>& texts,
+                                        std::vector<std::vector<size_t>> padding_groups = {});
 
   const std::string& output_dir() const { return output_dir_; }
   std::string results_model_name() const;

@@ -39,6 +39,7 @@ class SequenceBuilder {
   ModelSequence build(const std::string& text) const;
   std::vector<ModelSequence> build_all(const std::vector<std::string>& texts) const;
   size_t max_length() const { return options_.max_length; }
+  bool pads_left() const { return folder_.pads_left; }
 
  private:
   ModelSequence from_ids(std::vector<int32_t> ids) const;

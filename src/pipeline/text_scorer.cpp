@@ -1,5 +1,7 @@
 #include "pipeline/text_scorer.h"
 
+#include <algorithm>
+#include <map>
 #include <string_view>
 #include <unordered_map>
 
@@ -22,6 +24,23 @@ DistinctTexts deduplicate(const std::vector<std::string>& texts) {
     distinct.slot_of_text[i] = it->second;
   }
   return distinct;
+}
+
+// Per input text, the pads the reference's left padding puts before it: the longest sequence of its
+// padding group minus its own length, as the reference tokenized them (a dropped double BOS counts).
+std::vector<int64_t> left_padding_offsets(const std::vector<ModelSequence>& built, const DistinctTexts& distinct,
+                                          const std::vector<std::vector<size_t>>& groups) {
+  std::vector<int64_t> offsets(distinct.slot_of_text.size(), 0);
+  auto reference_length = [&](size_t text) {
+    const ModelSequence& sequence = built[distinct.slot_of_text[text]];
+    return static_cast<int64_t>(sequence.ids.size()) + sequence.position_start;
+  };
+  for (const auto& group : groups) {
+    int64_t longest = 0;
+    for (size_t text : group) longest = std::max(longest, reference_length(text));
+    for (size_t text : group) offsets[text] = longest - reference_length(text);
+  }
+  return offsets;
 }
 
 // Scores sequences[pending] batch by batch (longest first, as the runtime plans), handing each
@@ -56,19 +75,43 @@ void score_pending(model::RewardModel& model, const std::vector<runtime::Scoring
 
 }  // namespace
 
+std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_t batch_size) {
+  std::vector<std::vector<size_t>> groups;
+  for (size_t first = 0; first < num_pairs; first += std::max<size_t>(batch_size, 1)) {
+    const size_t last = std::min(num_pairs, first + std::max<size_t>(batch_size, 1));
+    for (size_t side = 0; side < 2; ++side) {
+      std::vector<size_t>& group = groups.emplace_back();
+      for (size_t row = first; row < last; ++row) group.push_back(2 * row + side);
+    }
+  }
+  return groups;
+}
+
 std::vector<std::vector<float>> score_texts(model::RewardModel& model, const SequenceBuilder& builder,
                                             const std::vector<std::string>& texts, const ScoringOptions& options,
                                             const ProgressCallback& progress, ScoringStats* stats, ScoreStore* store) {
-  const DistinctTexts distinct = deduplicate(texts);
-  const auto built = builder.build_all(distinct.texts);
-  std::vector<runtime::ScoringSequence> sequences(built.size());
+  const DistinctTexts distinct_texts = deduplicate(texts);
+  const auto built = builder.build_all(distinct_texts.texts);
+  const std::vector<int64_t> offsets =
+      builder.pads_left() ? left_padding_offsets(built, distinct_texts, options.padding_groups)
+                          : std::vector<int64_t>(texts.size(), 0);
+  // A model input is a text at a first position: the same text padded differently is another input.
+  std::map<std::pair<size_t, int64_t>, size_t> input_of;
+  std::vector<size_t> input_of_text(texts.size());
+  std::vector<runtime::ScoringSequence> sequences;
   size_t tokens = 0, at_max_length = 0;
-  for (size_t i = 0; i < built.size(); ++i) {
-    sequences[i].token_ids = built[i].ids;
-    sequences[i].pool_index = built[i].pool_index;
-    sequences[i].position_start = built[i].position_start;
-    tokens += static_cast<size_t>(built[i].pool_index) + 1;
-    if (built[i].ids.size() + static_cast<size_t>(built[i].position_start) >= builder.max_length()) ++at_max_length;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const size_t slot = distinct_texts.slot_of_text[i];
+    auto [it, inserted] = input_of.emplace(std::make_pair(slot, offsets[i]), sequences.size());
+    input_of_text[i] = it->second;
+    if (!inserted) continue;
+    const ModelSequence& sequence = built[slot];
+    runtime::ScoringSequence& scored = sequences.emplace_back();
+    scored.token_ids = sequence.ids;
+    scored.pool_index = sequence.pool_index;
+    scored.position_start = sequence.position_start + offsets[i];
+    tokens += static_cast<size_t>(sequence.pool_index) + 1;
+    if (sequence.ids.size() + static_cast<size_t>(sequence.position_start) >= builder.max_length()) ++at_max_length;
   }
 
   std::vector<std::vector<float>> distinct_scores(sequences.size());
@@ -86,9 +129,9 @@ std::vector<std::vector<float>> score_texts(model::RewardModel& model, const Seq
   if (progress && hits > 0) progress(hits, sequences.size());
   score_pending(model, sequences, pending, options, store, distinct_scores, hits, progress);
 
-  if (stats) *stats = {distinct.texts.size(), tokens, at_max_length, hits, pending.size()};
+  if (stats) *stats = {sequences.size(), tokens, at_max_length, hits, pending.size()};
   std::vector<std::vector<float>> scores(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) scores[i] = distinct_scores[distinct.slot_of_text[i]];
+  for (size_t i = 0; i < texts.size(); ++i) scores[i] = distinct_scores[input_of_text[i]];
   return scores;
 }
 

@@ -18,6 +18,10 @@ namespace rb::pipeline {
 struct ScoringOptions {
   size_t max_sequences_per_batch = 64;
   size_t max_tokens_per_batch = 16384;
+  // Input-text indices the reference pads together in one batch (run_rm: the chosen texts of
+  // rows [b, b + batch_size), then their rejected texts). Used only when the tokenizer pads on the
+  // left, where each text's first position is the number of pads it got; empty: no padding emulated.
+  std::vector<std::vector<size_t>> padding_groups;
 };
 
 struct ScoringStats {
@@ -40,6 +44,10 @@ class ScoreStore {
   virtual void store(const std::vector<const runtime::ScoringSequence*>& sequences,
                      const std::vector<std::vector<float>>& scores) = 0;
 };
+
+// run_rm's padding groups for texts laid out as [chosen 0, rejected 0, chosen 1, rejected 1, ...]:
+// per batch of `batch_size` rows, its chosen texts, then its rejected texts.
+std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_t batch_size);
 
 using ProgressCallback = std::function<void(size_t done, size_t total)>;
 

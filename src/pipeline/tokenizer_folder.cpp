@@ -12,6 +12,19 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
+// tokenizer_config.json's padding_side, else the tokenizer class's default: transformers' Llama and
+// Gemma tokenizer classes (and CodeLlama's) pad on the left, every other class on the right.
+bool pads_left(const Json& config, const std::string& tokenizer_class) {
+  if (config.contains("padding_side") && config["padding_side"].is_string())
+    return config["padding_side"].get<std::string>() == "left";
+  static const char* const kLeftPaddingClasses[] = {"LlamaTokenizer",     "LlamaTokenizerFast", "CodeLlamaTokenizer",
+                                                    "CodeLlamaTokenizerFast", "GemmaTokenizer", "GemmaTokenizerFast"};
+  for (const char* name : kLeftPaddingClasses)
+    if (tokenizer_class == name) return true;
+  return false;
+}
+
+
 std::optional<std::string> read_text_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -80,6 +93,7 @@ TokenizerFolder load_tokenizer_folder(const std::string& dir) {
     if (!config.contains(key) && special_map.contains(key)) config[key] = special_map[key];
 
   folder.tokenizer_class = config.value("tokenizer_class", "");
+  folder.pads_left = pads_left(config, folder.tokenizer_class);
   auto& special = folder.special_tokens;
   if (auto t = special_token_text(config, "bos_token", config_path)) special.bos_token = *t, special.has_bos = true;
   if (auto t = special_token_text(config, "eos_token", config_path)) special.eos_token = *t, special.has_eos = true;

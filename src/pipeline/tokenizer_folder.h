@@ -22,6 +22,10 @@ struct TokenizerFolder {
   std::optional<int32_t> bos_token_id;
   std::optional<int32_t> eos_token_id;
   std::optional<int32_t> pad_token_id;       // the tokenizer's own pad_token, if it has one
+  // tokenizer_config.json padding_side == "left": the reference pads batches on the left, and
+  // transformers then numbers positions from the first pad, so a text's positions start at the
+  // number of pads its batch gave it (rope is relative: this moves scores by rounding only).
+  bool pads_left = false;
 };
 
 // The id whose trailing runs the score skips (transformers pools at the rightmost token that is

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "pipeline/sequence_builder.h"
+#include "pipeline/text_scorer.h"
 #include "pipeline/tokenizer_folder.h"
 
 namespace {
@@ -137,6 +138,24 @@ TEST_F(SequenceBuilderTest, BuildAllMatchesBuildInOrder) {
   const auto all = builder.build_all(texts);
   ASSERT_EQ(all.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(all[i].ids, builder.build(texts[i]).ids) << i;
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(SequenceBuilderTest, PaddingSideFromConfigElseTokenizerClass) {
+  EXPECT_FALSE(folder(kNoPad).pads_left);
+  EXPECT_TRUE(folder(R"({"bos_token": "<s>", "tokenizer_class": "LlamaTokenizerFast"})").pads_left);
+  EXPECT_TRUE(folder(R"({"bos_token": "<s>", "tokenizer_class": "GemmaTokenizer"})").pads_left);
+  EXPECT_FALSE(folder(R"({"bos_token": "<s>", "tokenizer_class": "LlamaTokenizer", "padding_side": "right"})").pads_left);
+  EXPECT_TRUE(folder(R"({"bos_token": "<s>", "tokenizer_class": "Qwen2Tokenizer", "padding_side": "left"})").pads_left);
+}
+
+TEST(PaddingGroups, ChosenThenRejectedPerBatchOfRows) {
+  // 5 pairs laid out [c0 r0 c1 r1 ...], batches of 2 rows: {c0 c1} {r0 r1} {c2 c3} {r2 r3} {c4} {r4}.
+  const std::vector<std::vector<size_t>> expected = {{0, 2}, {1, 3}, {4, 6}, {5, 7}, {8}, {9}};
+  EXPECT_EQ(rb::pipeline::pairwise_padding_groups(5, 2), expected);
 }
 
 }  // namespace

@@ -62,7 +62,10 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
                   "Compute dtype: auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16 (CUDA only)")
       ->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--batch_size,--batch-size", o.batch_size, "Most sequences in one forward pass")
+  cmd->add_option("--batch_size,--batch-size", o.batch_size,
+                  "Rows the reference scores together (as run_rm.py's --batch_size; with a left-padding tokenizer "
+                  "the pads a text gets there set its positions, so keep the reference's value for exact scores), "
+                  "and the most sequences in one forward pass")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max_tokens_per_batch,--max-tokens-per-batch", o.max_tokens_per_batch,

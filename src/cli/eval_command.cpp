@@ -108,7 +108,8 @@ int run_v2(const EvalOptions& options, const std::vector<io::JsonRow>& json_rows
               options.dataset + ", chat template: " + session.text_builder().chat_template_label());
 
   session.load_model();
-  const auto scores = session.score(texts);
+  // run_v2 scores the unrolled completions in batches of --batch_size, padded together.
+  const auto scores = session.score(texts, pipeline::consecutive_padding_groups(texts.size(), options.batch_size));
   std::vector<double> flat;
   flat.reserve(scores.size());
   for (const auto& row : scores) {

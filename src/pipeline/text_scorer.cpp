@@ -87,6 +87,16 @@ std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_
   return groups;
 }
 
+std::vector<std::vector<size_t>> consecutive_padding_groups(size_t num_texts, size_t batch_size) {
+  std::vector<std::vector<size_t>> groups;
+  const size_t step = std::max<size_t>(batch_size, 1);
+  for (size_t first = 0; first < num_texts; first += step) {
+    std::vector<size_t>& group = groups.emplace_back();
+    for (size_t text = first; text < std::min(num_texts, first + step); ++text) group.push_back(text);
+  }
+  return groups;
+}
+
 std::vector<std::vector<float>> score_texts(model::RewardModel& model, const SequenceBuilder& builder,
                                             const std::vector<std::string>& texts, const ScoringOptions& options,
                                             const ProgressCallback& progress, ScoringStats* stats, ScoreStore* store) {

@@ -49,6 +49,9 @@ class ScoreStore {
 // per batch of `batch_size` rows, its chosen texts, then its rejected texts.
 std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_t batch_size);
 
+// run_v2's padding groups: consecutive batches of `batch_size` texts (its unrolled completions).
+std::vector<std::vector<size_t>> consecutive_padding_groups(size_t num_texts, size_t batch_size);
+
 using ProgressCallback = std::function<void(size_t done, size_t total)>;
 
 // One row of num_labels scores per input text. `store` may be null.

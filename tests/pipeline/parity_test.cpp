@@ -118,11 +118,8 @@ TEST_P(ParityTest, MatchesTransformersFp32OnCpu) {
   rb::pipeline::ScoringOptions scoring;
   // make_fixtures.py scored the texts [chosen 0, rejected 0, chosen 1, ...] in consecutive batches of
   // fixture.json's batch_size; with a left-padding tokenizer the pads a text got set its first position.
-  const size_t batch_size = prepared->fixture["batch_size"].get<size_t>();
-  for (size_t first = 0; first < all_texts.size(); first += batch_size) {
-    auto& group = scoring.padding_groups.emplace_back();
-    for (size_t i = first; i < std::min(all_texts.size(), first + batch_size); ++i) group.push_back(i);
-  }
+  scoring.padding_groups =
+      rb::pipeline::consecutive_padding_groups(all_texts.size(), prepared->fixture["batch_size"].get<size_t>());
   const auto scores = rb::pipeline::score_texts(*model, builder, all_texts, scoring, nullptr);
   double max_diff = 0.0;
   size_t same_decision = 0;

@@ -158,4 +158,9 @@ TEST(PaddingGroups, ChosenThenRejectedPerBatchOfRows) {
   EXPECT_EQ(rb::pipeline::pairwise_padding_groups(5, 2), expected);
 }
 
+TEST(PaddingGroups, ConsecutiveBatchesOfTexts) {
+  const std::vector<std::vector<size_t>> expected = {{0, 1, 2}, {3, 4, 5}, {6}};
+  EXPECT_EQ(rb::pipeline::consecutive_padding_groups(7, 3), expected);
+}
+
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "model/reward_model.h"
+#include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
 
@@ -20,41 +21,18 @@ namespace {
 
 using model::PackedBatch;
 
-struct Sequence {
-  std::vector<int32_t> tokens;
-  int64_t position_start = 0;
-};
-
-std::vector<Sequence> make_sequences(int64_t vocab, uint32_t seed, const std::vector<int64_t>& lengths) {
+std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed, const std::vector<int64_t>& lengths) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<Sequence> sequences;
+  std::vector<TestSequence> sequences;
   for (size_t i = 0; i < lengths.size(); ++i) {
-    Sequence sequence;
+    TestSequence sequence;
     for (int64_t t = 0; t < lengths[i]; ++t) sequence.tokens.push_back(token(rng));
     sequence.position_start = (i % 3 == 1) ? 3 : 0;
+    sequence.pool_index = lengths[i] - 1;  // unused by log-probs; a valid index
     sequences.push_back(sequence);
   }
   return sequences;
-}
-
-PackedBatch pack(const std::vector<Sequence>& sequences, const std::vector<size_t>& order) {
-  PackedBatch batch;
-  batch.offsets = {0};
-  for (size_t index : order) {
-    const Sequence& s = sequences[index];
-    batch.token_ids.insert(batch.token_ids.end(), s.tokens.begin(), s.tokens.end());
-    batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
-    batch.position_start.push_back(s.position_start);
-    batch.pool_index.push_back(static_cast<int64_t>(s.tokens.size()) - 1);
-  }
-  return batch;
-}
-
-std::vector<size_t> all_indices(size_t n) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  return order;
 }
 
 struct NamedSpec {

@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "model/reward_model.h"
+#include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
 
@@ -66,18 +67,12 @@ std::vector<double> relu(std::vector<double> x) {
   return x;
 }
 
-struct Sequence {
-  std::vector<int32_t> tokens;
-  int64_t position_start = 0;
-  int64_t pool_index = 0;
-};
-
-std::vector<Sequence> random_sequences(uint32_t seed, int64_t vocab) {
+std::vector<TestSequence> random_sequences(uint32_t seed, int64_t vocab) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<Sequence> sequences;
+  std::vector<TestSequence> sequences;
   for (int64_t length : {1, 4, 9, 15, 6}) {
-    Sequence s;
+    TestSequence s;
     for (int64_t t = 0; t < length; ++t) s.tokens.push_back(token(rng));
     s.pool_index = length > 4 ? length - 2 : length - 1;
     s.position_start = length % 2;
@@ -86,28 +81,9 @@ std::vector<Sequence> random_sequences(uint32_t seed, int64_t vocab) {
   return sequences;
 }
 
-PackedBatch pack(const std::vector<Sequence>& sequences, const std::vector<size_t>& order) {
-  PackedBatch batch;
-  batch.offsets = {0};
-  for (size_t index : order) {
-    const Sequence& s = sequences[index];
-    batch.token_ids.insert(batch.token_ids.end(), s.tokens.begin(), s.tokens.end());
-    batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
-    batch.position_start.push_back(s.position_start);
-    batch.pool_index.push_back(s.pool_index);
-  }
-  return batch;
-}
-
-std::vector<size_t> all_indices(size_t n) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  return order;
-}
-
 // Scores of every sequence vs `expected(sequence, pooled hidden row, all hidden rows)`.
 template <typename Expected>
-void expect_scores(const HeadModel& model, const std::vector<Sequence>& sequences, Expected expected,
+void expect_scores(const HeadModel& model, const std::vector<TestSequence>& sequences, Expected expected,
                    double tolerance = 1e-5) {
   auto loaded = model::load_reward_model(model.tiny.folder, {});
   const auto scores = loaded->score(pack(sequences, all_indices(sequences.size())));
@@ -132,7 +108,7 @@ TEST(ValueHeads, GrmMlpOnLlamaAndGemma2Backbones) {
          {"v_head.summary.2.weight", {24, 24}}, {"v_head.summary.2.bias", {24}},
          {"v_head.summary.4.weight", {1, 24}}, {"v_head.summary.4.bias", {1}}},
         {{"vhead_layer_type", "mlp"}, {"vhead_num_neurons", 24}, {"vhead_num_layers", 2}});
-    expect_scores(model, random_sequences(1, spec.vocab), [&](const Sequence&, const std::vector<double>& x, const Matrix&) {
+    expect_scores(model, random_sequences(1, spec.vocab), [&](const TestSequence&, const std::vector<double>& x, const Matrix&) {
       auto y = relu(linear(model, "v_head.summary.0", x, true));
       y = relu(linear(model, "v_head.summary.2", y, true));
       return linear(model, "v_head.summary.4", y, true);
@@ -146,19 +122,19 @@ TEST(ValueHeads, GrmLinearUltraRmAndInfOrm) {
   const HeadModel grm = write_head_model("grm_linear", llama_spec(), "GRewardModel",
                                          {{"v_head.summary.weight", {1, h}}, {"v_head.summary.bias", {1}}},
                                          {{"vhead_layer_type", "linear"}});
-  expect_scores(grm, random_sequences(2, 64), [&](const Sequence&, const std::vector<double>& x, const Matrix&) {
+  expect_scores(grm, random_sequences(2, 64), [&](const TestSequence&, const std::vector<double>& x, const Matrix&) {
     return linear(grm, "v_head.summary", x, true);
   });
   const HeadModel ultra = write_head_model("ultrarm", llama_spec(), "LlamaRewardModel",
                                            {{"regression_head.weight", {1, h}}}, nlohmann::json::object());
-  expect_scores(ultra, random_sequences(3, 64), [&](const Sequence&, const std::vector<double>& x, const Matrix&) {
+  expect_scores(ultra, random_sequences(3, 64), [&](const TestSequence&, const std::vector<double>& x, const Matrix&) {
     return linear(ultra, "regression_head", x, false);
   });
   const HeadModel inf = write_head_model("inf_orm", llama_spec(), "INFORMForSequenceClassification",
                                          {{"score.0.weight", {h, h}}, {"score.0.bias", {h}},
                                           {"score.2.weight", {1, h}}, {"score.2.bias", {1}}},
                                          nlohmann::json::object());
-  expect_scores(inf, random_sequences(4, 64), [&](const Sequence&, const std::vector<double>& x, const Matrix&) {
+  expect_scores(inf, random_sequences(4, 64), [&](const TestSequence&, const std::vector<double>& x, const Matrix&) {
     return linear(inf, "score.2", relu(linear(inf, "score.0", x, true)), true);
   });
 }
@@ -183,21 +159,21 @@ TEST(ArmoRm, GatedScoreAtTheLastAssistantHeader) {
        {"gating.layers.2.weight", {k, hidden_gate}}, {"gating.layers.2.bias", {k}}},
       {{"num_objectives", k}, {"gating_temperature", 0.5}, {"gating_hidden_dim", hidden_gate}, {"gating_n_hidden", 2}});
   // Sequences with the pattern once, twice (the last counts) and after the pooled token.
-  std::vector<Sequence> sequences = random_sequences(5, 64);
+  std::vector<TestSequence> sequences = random_sequences(5, 64);
   sequences.erase(sequences.begin(), sequences.begin() + 2);  // too short for the pattern
-  auto insert = [&](Sequence& s, size_t at) { s.tokens.insert(s.tokens.begin() + static_cast<long>(at), kPattern.begin(), kPattern.end()); };
+  auto insert = [&](TestSequence& s, size_t at) { s.tokens.insert(s.tokens.begin() + static_cast<long>(at), kPattern.begin(), kPattern.end()); };
   insert(sequences[0], 2);
   insert(sequences[1], 1);
   insert(sequences[1], 10);
   insert(sequences[2], 3);
-  for (Sequence& s : sequences) s.pool_index = static_cast<int64_t>(s.tokens.size()) - 1;
+  for (TestSequence& s : sequences) s.pool_index = static_cast<int64_t>(s.tokens.size()) - 1;
   sequences[2].pool_index = 1;  // pooled before the pattern: ArmoRM still gates at the pattern
-  auto gate_row = [](const Sequence& s) {
+  auto gate_row = [](const TestSequence& s) {
     for (int64_t j = static_cast<int64_t>(s.tokens.size()) - 5; j >= 0; --j)
       if (std::equal(kPattern.begin(), kPattern.end(), s.tokens.begin() + j)) return static_cast<size_t>(j);
     return size_t{0};
   };
-  expect_scores(model, sequences, [&](const Sequence& s, const std::vector<double>& pooled, const Matrix& hidden) {
+  expect_scores(model, sequences, [&](const TestSequence& s, const std::vector<double>& pooled, const Matrix& hidden) {
     const std::vector<double> rewards = linear(model, "regression_layer", pooled, false);
     std::vector<double> x = relu(linear(model, "gating.layers.0", hidden[gate_row(s)], true));
     x = relu(linear(model, "gating.layers.1", x, true));

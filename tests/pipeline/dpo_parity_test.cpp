@@ -33,7 +33,6 @@
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-using rb::testing::shell_quote;
 
 std::string ids_key(const std::vector<int32_t>& ids) {
   std::string s;
@@ -67,18 +66,10 @@ std::optional<Prepared> prepare(const std::string& name, std::string* skip) {
   fs::create_directories(work);
   p.pairs_path = (work / "pairs.jsonl").string();
   p.tokenizer_dir = (work / "tokenizer").string();
-  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
-  auto pairs = rb::testing::run_command("python3 " + shell_quote(tools + "build_pairs.py") + " " +
-                                        shell_quote(rb::testing::shared_dir()) + " " + shell_quote(p.pairs_path) +
-                                        " --pairs " + std::to_string(p.fixture["pairs"]["count"].get<int>()));
-  EXPECT_EQ(pairs.status, 0);
-  EXPECT_EQ(pairs.output.substr(0, 40), p.fixture["pairs"]["sha1"].get<std::string>())
+  EXPECT_EQ(rb::testing::build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
+            p.fixture["pairs"]["sha1"].get<std::string>())
       << "the pair recipe or ../shared changed; regenerate the fixtures";
-  auto assembled = rb::testing::run_command("python3 " + shell_quote(tools + "assemble_fixture.py") + " " +
-                                            shell_quote(dir) + " " + shell_quote(*package + "/models") + " " +
-                                            shell_quote(p.tokenizer_dir) + " " +
-                                            shell_quote(rb::testing::shared_dir() + "/data"));
-  EXPECT_EQ(assembled.status, 0);
+  EXPECT_EQ(rb::testing::assemble_parity_fixture(dir, *package + "/models", p.tokenizer_dir), 0);
   return p;
 }
 

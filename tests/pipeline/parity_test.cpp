@@ -25,7 +25,6 @@
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
-using rb::testing::shell_quote;
 
 constexpr double kScoreTolerance = 1e-4;  // issue 5's bound for fp32 CPU scores
 
@@ -56,18 +55,10 @@ std::optional<PreparedFixture> prepare(const std::string& name, std::string* ski
   fs::create_directories(work);
   p.pairs_path = (work / "pairs.jsonl").string();
   p.model_dir = (work / "model").string();
-  const std::string tools = rb::testing::source_dir() + "/tools/parity/";
-  auto pairs = rb::testing::run_command("python3 " + shell_quote(tools + "build_pairs.py") + " " +
-                                        shell_quote(rb::testing::shared_dir()) + " " + shell_quote(p.pairs_path) +
-                                        " --pairs " + std::to_string(p.fixture["pairs"]["count"].get<int>()));
-  EXPECT_EQ(pairs.status, 0);
-  EXPECT_EQ(pairs.output.substr(0, 40), p.fixture["pairs"]["sha1"].get<std::string>())
+  EXPECT_EQ(rb::testing::build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
+            p.fixture["pairs"]["sha1"].get<std::string>())
       << "the pair recipe or ../shared changed; regenerate the fixtures";
-  auto assembled = rb::testing::run_command(
-      "python3 " + shell_quote(tools + "assemble_fixture.py") + " " + shell_quote(fixture_dir) + " " +
-      shell_quote(*package + "/models") + " " + shell_quote(p.model_dir) + " " +
-      shell_quote(rb::testing::shared_dir() + "/data"));
-  EXPECT_EQ(assembled.status, 0);
+  EXPECT_EQ(rb::testing::assemble_parity_fixture(fixture_dir, *package + "/models", p.model_dir), 0);
   return p;
 }
 

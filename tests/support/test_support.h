@@ -91,4 +91,22 @@ inline std::string sha1_hex(const std::string& data) {
   return std::string(out, 40);
 }
 
+// tools/parity/build_pairs.py: a fixture's `count` real pairs rebuilt from ../shared into `path`.
+// Returns the SHA-1 of the file it wrote (as the script prints it), or "" when the script failed.
+inline std::string build_parity_pairs(const std::string& path, int count) {
+  const auto r = run_command("python3 " + shell_quote(source_dir() + "/tools/parity/build_pairs.py") + " " +
+                             shell_quote(shared_dir()) + " " + shell_quote(path) + " --pairs " + std::to_string(count));
+  return r.status == 0 ? r.output.substr(0, 40) : "";
+}
+
+// tools/parity/assemble_fixture.py: a committed fixture plus its npm tokenizer (the package's
+// models/ folder) and ../shared's templates as one Hugging Face folder. Returns the exit status.
+inline int assemble_parity_fixture(const std::string& fixture_dir, const std::string& tokenizer_models_dir,
+                                   const std::string& out_dir) {
+  return run_command("python3 " + shell_quote(source_dir() + "/tools/parity/assemble_fixture.py") + " " +
+                     shell_quote(fixture_dir) + " " + shell_quote(tokenizer_models_dir) + " " + shell_quote(out_dir) +
+                     " " + shell_quote(shared_dir() + "/data"))
+      .status;
+}
+
 }  // namespace rb::testing

@@ -63,9 +63,16 @@ class DecoderRewardModel final : public RewardModel {
     if (batch.num_sequences() == 0) return {};
     c10::InferenceMode inference_guard;
     PackedSpans spans = layers::trim_to_pooled(batch);
-    const bool padded = backbone_.pad_for_invariance(spans);
-    at::Tensor hidden = backbone_.run_pooled(spans, backbone_.pooled_rows(spans, padded));
-    at::Tensor logits = score_(hidden).to(at::kFloat).cpu().contiguous();
+    at::Tensor logits;
+    if (backbone_.reference_layout()) {
+      // As transformers: every row through every layer and the score head, then the pooled rows
+      // (a GEMM over the few pooled rows may pick a kernel that rounds differently).
+      logits = score_(backbone_.run_all(spans)).index_select(0, backbone_.pooled_rows(spans, false));
+    } else {
+      const bool padded = backbone_.pad_for_invariance(spans);
+      logits = score_(backbone_.run_pooled(spans, backbone_.pooled_rows(spans, padded)));
+    }
+    logits = logits.to(at::kFloat).cpu().contiguous();
     const int64_t labels = info_.num_labels;
     std::vector<std::vector<float>> scores(batch.num_sequences());
     const float* values = logits.data_ptr<float>();

@@ -62,7 +62,7 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
   layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
   const std::optional<int64_t> window = layout_.window_per_layer[static_cast<size_t>(index)];
-  layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping};
+  layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping, target_.reference_layout};
   layer.uses_sliding_rope = layout_.sliding_rope.has_value() && window.has_value();
   return layer;
 }

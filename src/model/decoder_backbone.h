@@ -57,6 +57,8 @@ class DecoderBackbone {
   at::ScalarType dtype() const { return target_.dtype; }
   const at::Device& device() const { return target_.device; }
   bool batch_invariant() const { return batch_invariant_; }
+  // CUDA exact attention: the reference's layout, and every row through the last layer.
+  bool reference_layout() const { return target_.reference_layout; }
 
  private:
   struct Rotary {

@@ -24,6 +24,8 @@ LoadedBackbone load_backbone(const std::string& config_json, const std::string& 
 at::Tensor pooled_hidden_states(const DecoderBackbone& backbone, const PackedBatch& batch) {
   validate_packed_batch(batch, backbone.config().vocab_size);
   layers::PackedSpans spans = layers::trim_to_pooled(batch);
+  // Reference layout: the last layer for every row too, as transformers computes it.
+  if (backbone.reference_layout()) return backbone.run_all(spans).index_select(0, backbone.pooled_rows(spans, false));
   const bool padded = backbone.pad_for_invariance(spans);
   return backbone.run_pooled(spans, backbone.pooled_rows(spans, padded));
 }

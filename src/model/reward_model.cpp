@@ -30,6 +30,14 @@ std::string dtype_name(DType dtype) {
   return "?";
 }
 
+AttentionMode parse_attention_mode(const std::string& name) {
+  if (name == "exact") return AttentionMode::Exact;
+  if (name == "fast") return AttentionMode::Fast;
+  throw InputError("unknown attention mode '" + name + "' (use exact or fast)");
+}
+
+std::string attention_mode_name(AttentionMode mode) { return mode == AttentionMode::Exact ? "exact" : "fast"; }
+
 std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options) {
   if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
   const ConfigFile config_file = read_config_file(folder);

@@ -15,12 +15,24 @@ enum class DType { Float32, BFloat16, Float16 };
 DType parse_dtype(const std::string& name);
 std::string dtype_name(DType dtype);
 
+// How CUDA attends a batch. Exact: each packed batch is laid out as the reference's padded batch
+// and attended by the SDPA call transformers makes, and the score head sees every row as there,
+// so bf16 scores are transformers' bit for bit. Fast: one variable-length flash-attention call
+// over the packed batch and the last layer for the pooled rows only (faster; bf16 scores differ
+// from the reference's in their last bits, which flips near-tied decisions). CPU is unaffected.
+enum class AttentionMode { Exact, Fast };
+
+// "exact" or "fast"; throws rb::InputError otherwise.
+AttentionMode parse_attention_mode(const std::string& name);
+std::string attention_mode_name(AttentionMode mode);
+
 struct LoadOptions {
   DType dtype = DType::Float32;
   std::string device = "cpu";  // "cpu", "cuda", "cuda:1"
   // CPU only: run projections in fixed-shape row tiles so that a sequence's scores are bit for
   // bit the same whatever batch it is packed into (costs some speed on small batches).
   bool batch_invariant = true;
+  AttentionMode attention = AttentionMode::Exact;
 };
 
 // Sequences laid end to end without padding. Attention never crosses a sequence boundary.

@@ -66,6 +66,7 @@ ComputeTarget resolve_compute_target(const LoadOptions& options) {
     throw ModelError("device '" + options.device + "' requested but this libtorch has no CUDA");
   if (!target.device.is_cpu() && !target.device.is_cuda())
     throw InputError("unsupported device '" + options.device + "'");
+  target.reference_layout = target.device.is_cuda() && options.attention == AttentionMode::Exact;
   if (target.device.is_cpu() && target.dtype == at::kHalf)
     throw ModelError("float16 compute is only supported on CUDA (CPU half kernels are incomplete); use float32 or bfloat16");
   return target;
@@ -272,8 +273,168 @@ at::Tensor attend_packed_flash(const at::Tensor& q, const at::Tensor& k, const a
 #endif
 }
 
+namespace {
+
+// Sequences attended together in one padded batch; `slots` is the batch's padded length.
+struct SlotGroup {
+  std::vector<size_t> members;
+  int64_t slots = 0;
+};
+
+// A sequence occupies slots [first position, first position + length) of its padded row, exactly
+// where transformers puts it in a padded batch (it numbers positions by slot). Sequences are grouped
+// by slot count, with at most kMaxSlotGroupElements mask elements (batch x slots x slots) a group.
+constexpr int64_t kMaxSlotGroupElements = int64_t{1} << 28;
+
+int64_t slots_needed(const PackedSpans& spans, size_t i) {
+  return spans.positions[static_cast<size_t>(spans.begin[i])] + spans.length[i];
+}
+
+std::vector<SlotGroup> slot_groups(const PackedSpans& spans) {
+  std::vector<size_t> order(spans.begin.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return slots_needed(spans, a) < slots_needed(spans, b); });
+  std::vector<SlotGroup> groups;
+  for (size_t i : order) {
+    const int64_t slots = slots_needed(spans, i);
+    const auto members = static_cast<int64_t>(groups.empty() ? 0 : groups.back().members.size());
+    if (groups.empty() || (members + 1) * slots * slots > kMaxSlotGroupElements) groups.emplace_back();
+    groups.back().members.push_back(i);
+    groups.back().slots = slots;  // ascending order: the newest member is the longest
+  }
+  return groups;
+}
+
+// Row indices of a group's sequences in the packed tensor and their slots in the padded
+// [members * slots] tensor.
+std::pair<at::Tensor, at::Tensor> slot_indices(const PackedSpans& spans, const SlotGroup& group,
+                                               const at::Device& device) {
+  std::vector<int64_t> rows, slots;
+  for (size_t j = 0; j < group.members.size(); ++j) {
+    const size_t i = group.members[j];
+    const int64_t first_slot = static_cast<int64_t>(j) * group.slots + spans.positions[static_cast<size_t>(spans.begin[i])];
+    for (int64_t t = 0; t < spans.length[i]; ++t) {
+      rows.push_back(spans.begin[i] + t);
+      slots.push_back(first_slot + t);
+    }
+  }
+  return {to_device(rows, device), to_device(slots, device)};
+}
+
+// [rows, heads, D] -> [members, heads, slots, D], zero where no sequence sits.
+at::Tensor to_slots(const at::Tensor& x, const at::Tensor& rows, const at::Tensor& slots, int64_t members,
+                    int64_t slot_count) {
+  at::Tensor padded = at::zeros({members * slot_count, x.size(1), x.size(2)}, x.options());
+  padded.index_copy_(0, slots, x.index_select(0, rows));
+  return padded.view({members, slot_count, x.size(1), x.size(2)}).transpose(1, 2);
+}
+
+// [members, kv_heads, L, D] -> [members, heads, L, D] as transformers' repeat_kv (a real copy).
+at::Tensor repeat_kv_batched(const at::Tensor& kv, int64_t heads) {
+  const int64_t kv_heads = kv.size(1);
+  if (kv_heads == heads) return kv;
+  return kv.unsqueeze(2)
+      .expand({kv.size(0), kv_heads, heads / kv_heads, kv.size(2), kv.size(3)})
+      .reshape({kv.size(0), heads, kv.size(2), kv.size(3)});
+}
+
+// [members, 1, queries, slots]: true where a query may see a key (causal, inside its sequence,
+// inside the sliding window): transformers' padded-batch mask.
+at::Tensor slot_mask(const at::Tensor& occupied, const at::Tensor& query_slots, const AttentionParams& params) {
+  const int64_t slot_count = occupied.size(1);
+  at::Tensor key_slots = at::arange(slot_count, query_slots.options()).view({1, 1, slot_count});
+  at::Tensor queries = query_slots.unsqueeze(-1);
+  at::Tensor allowed = at::logical_and(key_slots <= queries, occupied.unsqueeze(1));
+  if (params.window) allowed = at::logical_and(allowed, key_slots > queries - *params.window);
+  return allowed.unsqueeze(1);
+}
+
+// q [members, heads, queries, D], k/v [members, heads, slots, D], allowed [members, 1, queries, slots].
+at::Tensor attend_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& allowed,
+                        const AttentionParams& params) {
+#if TORCH_VERSION_MAJOR >= 2
+  if (uses_fused_sdpa(q, params)) {
+#if RB_SDPA_HAS_SCALE
+    return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, params.scale);
+#else
+    return at::scaled_dot_product_attention(q, k, v, allowed);
+#endif
+  }
+#endif
+  // transformers' eager_attention_forward, in the compute dtype up to the float32 softmax.
+  at::Tensor scores = at::matmul(q, k.transpose(2, 3)) * params.scale;
+  if (params.logit_softcap) scores = at::tanh(scores / *params.logit_softcap) * *params.logit_softcap;
+  scores.masked_fill_(at::logical_not(allowed), -std::numeric_limits<float>::infinity());
+  at::Tensor probabilities = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+  return at::matmul(probabilities, v);
+}
+
+// Per group: [members, slots] occupancy and each query row's slot.
+struct SlotLayout {
+  at::Tensor rows;
+  at::Tensor slots;
+  at::Tensor occupied;
+};
+
+SlotLayout slot_layout(const PackedSpans& spans, const SlotGroup& group, const at::Device& device) {
+  SlotLayout layout;
+  std::tie(layout.rows, layout.slots) = slot_indices(spans, group, device);
+  const auto members = static_cast<int64_t>(group.members.size());
+  layout.occupied = at::zeros({members * group.slots}, at::TensorOptions().dtype(at::kBool).device(device));
+  layout.occupied.index_fill_(0, layout.slots, true);
+  layout.occupied = layout.occupied.view({members, group.slots});
+  return layout;
+}
+
+}  // namespace
+
+at::Tensor attend_packed_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               const PackedSpans& spans, const AttentionParams& params, int64_t total_rows) {
+  const int64_t heads = q.size(1);
+  const int64_t head_dim = q.size(2);
+  at::Tensor output = at::zeros({total_rows, heads * head_dim}, q.options());
+  for (const SlotGroup& group : slot_groups(spans)) {
+    const auto members = static_cast<int64_t>(group.members.size());
+    const SlotLayout layout = slot_layout(spans, group, q.device());
+    at::Tensor query = to_slots(q, layout.rows, layout.slots, members, group.slots);
+    at::Tensor keys = repeat_kv_batched(to_slots(k, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor values = repeat_kv_batched(to_slots(v, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor query_slots = at::arange(group.slots, layout.slots.options()).view({1, group.slots}).expand({members, group.slots});
+    at::Tensor attended = attend_slots(query, keys, values, slot_mask(layout.occupied, query_slots, params), params);
+    attended = attended.transpose(1, 2).reshape({members * group.slots, heads * head_dim});
+    output.index_copy_(0, layout.rows, attended.index_select(0, layout.slots));
+  }
+  return output;
+}
+
+at::Tensor attend_pooled_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               const PackedSpans& spans, const AttentionParams& params) {
+  const int64_t heads = q.size(1);
+  const int64_t head_dim = q.size(2);
+  at::Tensor output = at::zeros({q.size(0), heads * head_dim}, q.options());
+  for (const SlotGroup& group : slot_groups(spans)) {
+    const auto members = static_cast<int64_t>(group.members.size());
+    const SlotLayout layout = slot_layout(spans, group, q.device());
+    std::vector<int64_t> pooled, pooled_slot;
+    for (size_t i : group.members) {
+      pooled.push_back(static_cast<int64_t>(i));
+      pooled_slot.push_back(slots_needed(spans, i) - 1);
+    }
+    const at::Tensor pooled_index = to_device(pooled, q.device());
+    at::Tensor query = q.index_select(0, pooled_index).view({members, 1, heads, head_dim}).transpose(1, 2);
+    at::Tensor keys = repeat_kv_batched(to_slots(k, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor values = repeat_kv_batched(to_slots(v, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor query_slots = to_device(pooled_slot, q.device()).view({members, 1});
+    at::Tensor attended = attend_slots(query, keys, values, slot_mask(layout.occupied, query_slots, params), params);
+    output.index_copy_(0, pooled_index, attended.transpose(1, 2).reshape({members, heads * head_dim}));
+  }
+  return output;
+}
+
 at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,
                          const AttentionParams& params, int64_t total_rows) {
+  if (params.reference_layout) return attend_packed_slots(q, k, v, spans, params, total_rows);
   if (uses_varlen_flash(q.device(), q.scalar_type(), q.size(2), params))
     return attend_packed_flash(q, k, v, spans, params.scale);
   std::vector<at::Tensor> outputs;
@@ -287,6 +448,7 @@ at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Ten
 
 at::Tensor attend_pooled(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,
                          const AttentionParams& params) {
+  if (params.reference_layout) return attend_pooled_slots(q, k, v, spans, params);
   const int64_t heads = q.size(1);
   const int64_t head_dim = q.size(2);
   std::vector<at::Tensor> outputs;

@@ -50,6 +50,9 @@ Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, i
 struct ComputeTarget {
   at::ScalarType dtype = at::kFloat;
   at::Device device = at::Device(at::kCPU);
+  // CUDA with AttentionMode::Exact: attention in the reference's padded layout
+  // (attend_packed_slots), every layer and the score head over every row.
+  bool reference_layout = false;
 };
 ComputeTarget resolve_compute_target(const LoadOptions& options);
 
@@ -99,6 +102,7 @@ struct AttentionParams {
   double scale = 1.0;                    // multiplies q.k
   std::optional<int64_t> window;         // sliding window (keys within `window` of the query)
   std::optional<double> logit_softcap;   // Gemma-2: tanh(scores / cap) * cap before the mask
+  bool reference_layout = false;         // ComputeTarget::reference_layout: attend_packed_slots
 };
 
 // Causal attention of query rows [first_row, first_row + rows) of one sequence.
@@ -114,6 +118,16 @@ bool uses_varlen_flash(const at::Device& device, at::ScalarType dtype, int64_t h
 // q: [rows, heads, D]; k, v: [rows, kv_heads, D] for the spans' rows. Returns [rows, heads * D].
 at::Tensor attend_packed_flash(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                const PackedSpans& spans, double scale);
+// Attention in the layout of the reference's padded batch: each sequence's rows sit at the slots
+// of their position ids (transformers numbers positions by slot, so a left-padded text or a
+// masked first BOS starts at slot > 0), in padded groups with a boolean causal/window mask, through
+// the same SDPA call transformers makes (eager math where SDPA cannot apply). On CUDA this gives
+// the reference's bf16 attention bit for bit where the packed varlen kernels differ in rounding.
+// Same shapes as attend_packed / attend_pooled.
+at::Tensor attend_packed_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               const PackedSpans& spans, const AttentionParams& params, int64_t total_rows);
+at::Tensor attend_pooled_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                               const PackedSpans& spans, const AttentionParams& params);
 // Every sequence of `spans` attended causally (flash when possible, else per sequence);
 // q/k/v cover total_rows rows (spans plus dummy padding rows). Returns [total_rows, heads * D].
 at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,

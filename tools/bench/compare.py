@@ -59,6 +59,7 @@ def main():
         "ours_useful_flop_utilisation": round(mfu(ours_seconds), 3),
         "ours_model_load_seconds": round(run["timings_seconds"].get("load_model", float("nan")), 2),
         "identical_decisions": f"{same}/{len(ref)} ({100.0 * same / len(ref):.2f}%)",
+        "bit_identical_scores": f"{sum(d == 0 for d in diffs)}/{len(diffs)}",
         "median_abs_score_diff": statistics.median(diffs),
         "max_abs_score_diff": max(diffs),
     }

@@ -22,10 +22,16 @@ cmake --build "$work/build" -j"$(nproc)" --target rewardbench >/dev/null
 python3 tools/bench/make_bench_model.py "$work/tokenizer" "$work/model"
 python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work/reference.jsonl" \
   2>/dev/null | tee "$work/reference_stats.json"
-"$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
-  --dtype bfloat16 --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
-  --output_dir "$work/ours" >/dev/null
-python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9
+# Ours in each attention mode (RB_BENCH_ATTENTION, default both): exact (the reference's padded
+# layout and SDPA kernel, bit-identical bf16 scores) and fast (one varlen flash call per batch).
+modes=${RB_BENCH_ATTENTION:-exact fast}
+for mode in $modes; do
+  "$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
+    --dtype bfloat16 --attention "$mode" --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
+    --output_dir "$work/ours-$mode" >/dev/null
+  echo "--- rewardbench --attention $mode"
+  python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours-$mode" "$work/reference_stats.json" 6.98e9
+done
 # RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N and reports again with
 # its agreement with the first run (the noise floor of bf16 decisions on this model);
 # RB_BENCH_REFERENCE2_PAIRS=M limits that second run to the first M pairs (compared on those).
@@ -33,6 +39,6 @@ if [ -n "${RB_BENCH_REFERENCE_BATCH2:-}" ]; then
   head -n "${RB_BENCH_REFERENCE2_PAIRS:-1000000}" "$work/pairs.jsonl" > "$work/pairs2.jsonl"
   python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs2.jsonl" "$work/reference2.jsonl" \
     "$RB_BENCH_REFERENCE_BATCH2" 2>/dev/null >/dev/null
-  python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours" "$work/reference_stats.json" 6.98e9 \
-    "$work/reference2.jsonl"
+  python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours-${modes%% *}" \
+    "$work/reference_stats.json" 6.98e9 "$work/reference2.jsonl"
 fi

@@ -110,6 +110,7 @@ class Gpt2Trunk final : public gpt::Trunk {
     if (config_.scale_attn_weights) scale /= std::sqrt(static_cast<double>(hidden / config_.heads));
     if (config_.scale_by_inverse_layer_idx) scale /= static_cast<double>(index + 1);
     block.attention.scale = scale;
+    block.attention.reference_layout = target_.reference_layout;
     return block;
   }
 
@@ -158,6 +159,7 @@ LoadedGpt2 load_gpt2(const std::string& config_json, const std::string& config_s
   loaded.parts.info.vocab_size = loaded.config.vocab_size;
   loaded.parts.device = target.device;
   loaded.parts.batch_invariant = options.batch_invariant;
+  loaded.parts.reference_layout = target.reference_layout;
   return loaded;
 }
 

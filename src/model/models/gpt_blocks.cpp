@@ -38,6 +38,8 @@ class PooledScoreModel final : public RewardModel {
     const bool fixed_shapes = parts_.batch_invariant && parts_.device.is_cpu();
     if (fixed_shapes) layers::pad_to_multiple(spans, layers::kInvariantTileRows);
     const at::Tensor hidden = parts_.trunk->hidden_states(spans);
+    if (parts_.reference_layout && pooling_ == Pooling::PoolIndex)  // as *ForSequenceClassification: head, then pool
+      return to_rows(pooled_rows(parts_.head(hidden), spans), batch.num_sequences());
     at::Tensor pooled = pooling_ == Pooling::MeanOfTokens ? mean_rows(hidden, spans) : pooled_rows(hidden, spans);
     if (fixed_shapes) pooled = layers::with_padding_rows(pooled, round_up(pooled.size(0)));
     return to_rows(parts_.head(pooled), batch.num_sequences());

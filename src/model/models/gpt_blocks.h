@@ -51,6 +51,7 @@ struct ModelParts {
   ModelInfo info;
   at::Device device = at::Device(at::kCPU);
   bool batch_invariant = true;
+  bool reference_layout = false;  // ComputeTarget::reference_layout: the score head over every row
 };
 
 std::unique_ptr<RewardModel> make_reward_model(ModelParts parts, Pooling pooling);

@@ -110,6 +110,7 @@ class NeoxTrunk final : public gpt::Trunk {
   NeoxTrunk(const NeoxConfig& config, const layers::ComputeTarget& target)
       : config_(config), target_(target), head_dim_(config.hidden / config.heads) {
     attention_.scale = std::pow(static_cast<double>(head_dim_), -0.5);
+    attention_.reference_layout = target.reference_layout;
   }
 
   void load(WeightLoader& loader, const std::string& prefix, bool fixed_tiles) {
@@ -212,6 +213,7 @@ LoadedNeox load_neox(const std::string& config_json, const std::string& config_s
   loaded.parts.info.vocab_size = loaded.config.vocab_size;
   loaded.parts.device = target.device;
   loaded.parts.batch_invariant = options.batch_invariant;
+  loaded.parts.reference_layout = target.reference_layout;
   return loaded;
 }
 

@@ -34,7 +34,7 @@ nlohmann::ordered_json settings_json(const FingerprintSettings& s) {
   json["dtype"] = s.dtype;
   json["device_kind"] = s.device_kind;
   json["batch_invariant"] = s.batch_invariant;
-  if (s.device_kind == "cuda") json["attention"] = s.attention;
+  if (s.device_kind == "cuda") json["attn_implementation"] = s.attn_implementation;
   if (!s.batch_invariant) {
     json["max_sequences_per_batch"] = s.max_sequences_per_batch;
     json["max_tokens_per_batch"] = s.max_tokens_per_batch;

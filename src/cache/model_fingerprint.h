@@ -21,7 +21,7 @@ struct FingerprintSettings {
   std::string dtype;          // e.g. "float32"
   std::string device_kind;    // "cpu" or "cuda": kernels differ, so scores differ in their last bits
   bool batch_invariant = true;
-  std::string attention = "exact";  // CUDA attention mode (exact or fast); not part of a CPU fingerprint
+  std::string attn_implementation = "sdpa";  // CUDA only (CPU attention is the same whatever it says)
   // Where scores may depend on batch composition (not batch invariant), the batch limits too.
   size_t max_sequences_per_batch = 0;
   size_t max_tokens_per_batch = 0;

@@ -23,7 +23,7 @@ struct EvalOptions {
   std::string output_dir;            // default: results/<model folder name>
   std::string dtype = "auto";        // auto: float32 on CPU, bfloat16 on CUDA
   std::string device = "cpu";
-  std::string attention = "exact";   // CUDA: exact (the reference's bf16 scores) or fast (varlen flash)
+  std::string attn_implementation = "sdpa";  // as the reference's --attn_implementation (CUDA rounding)
   size_t batch_size = 64;            // most sequences in one forward pass
   size_t max_tokens_per_batch = 16384;
   size_t max_length = 2048;

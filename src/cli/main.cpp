@@ -62,13 +62,13 @@ void add_eval_command(CLI::App& app, rb::cli::EvalOptions& o) {
                   "Compute dtype: auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16 (CUDA only)")
       ->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--attention", o.attention,
-                  "CUDA only. exact: attention in the reference's padded layout through the kernel transformers "
-                  "uses, so bfloat16 scores equal the reference's bit for bit; fast: one variable-length flash "
-                  "attention call per packed batch (faster; bfloat16 scores differ in their last bits, which flips "
-                  "near-tied decisions)")
+  cmd->add_option("--attn_implementation,--attn-implementation", o.attn_implementation,
+                  "As the reference's flag (CUDA only; CPU always computes exact eager attention). sdpa (transformers' "
+                  "default) or eager: batches are attended in the reference's padded layout by the same kernel, so "
+                  "bfloat16 scores equal the reference's bit for bit; flash_attention_2: one variable-length flash "
+                  "call per packed batch (bfloat16 scores round differently from sdpa/eager, flipping near ties)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"exact", "fast"}));
+      ->check(CLI::IsMember({"sdpa", "eager", "flash_attention_2"}));
   cmd->add_option("--batch_size,--batch-size", o.batch_size,
                   "Rows the reference scores together (as run_rm.py's --batch_size; with a left-padding tokenizer "
                   "the pads a text gets there set its positions, so keep the reference's value for exact scores), "

@@ -165,7 +165,7 @@ void ScoringSession::log(const std::string& line) const {
 
 void ScoringSession::load_model() {
   model::LoadOptions load_options{dtype_, options_.device};
-  load_options.attention = model::parse_attention_mode(options_.attention);
+  load_options.attn_implementation = model::parse_attn_implementation(options_.attn_implementation);
   model_ = model::load_reward_model(options_.model, load_options);
   const auto& info = model_->info();
   log(info.architecture + " (" + std::to_string(info.num_parameters) + " parameters, " + model::dtype_name(dtype_) +
@@ -187,7 +187,7 @@ void ScoringSession::open_cache() {
   settings.tokenizer_dir = tokenizer_dir_;
   settings.dtype = model::dtype_name(dtype_);
   settings.device_kind = settings_device_is_cuda(options_.device) ? "cuda" : "cpu";
-  settings.attention = options_.attention;
+  settings.attn_implementation = options_.attn_implementation;
   // The decoder's fixed-shape tiling (batch invariance) exists on CPU only.
   settings.batch_invariant = settings.device_kind == "cpu";
   settings.max_sequences_per_batch = options_.batch_size;
@@ -243,7 +243,7 @@ nlohmann::ordered_json ScoringSession::run_config(size_t num_rows) const {
   config["num_parameters"] = info.num_parameters;
   config["dtype"] = model::dtype_name(dtype_);
   config["device"] = options_.device;
-  if (settings_device_is_cuda(options_.device)) config["attention"] = options_.attention;
+  if (settings_device_is_cuda(options_.device)) config["attn_implementation"] = options_.attn_implementation;
   config["chat_template"] = text_builder_.chat_template_label();
   config["max_length"] = options_.max_length;
   config["truncation_side"] = "left";
@@ -272,7 +272,7 @@ Json options_json(const EvalOptions& o) {
   json["output_dir"] = o.output_dir;
   json["dtype"] = o.dtype;
   json["device"] = o.device;
-  json["attention"] = o.attention;
+  json["attn_implementation"] = o.attn_implementation;
   json["batch_size"] = o.batch_size;
   json["max_tokens_per_batch"] = o.max_tokens_per_batch;
   json["max_length"] = o.max_length;

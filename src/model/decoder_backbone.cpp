@@ -5,7 +5,8 @@
 // compute dtype, eager attention (matmul * scale, optional tanh soft-cap, causal/window mask,
 // float32 softmax cast back), gated MLP, residual adds in the compute dtype.
 // Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
-// attention runs per sequence (or as one variable-length flash call on CUDA).
+// attention runs per sequence on CPU; on CUDA in the reference's padded layout
+// (layers::attend_packed_slots) or, with flash_attention_2, as one variable-length flash call.
 #include "model/decoder_backbone.h"
 
 #include <cmath>
@@ -62,7 +63,8 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
   layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
   const std::optional<int64_t> window = layout_.window_per_layer[static_cast<size_t>(index)];
-  layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping, target_.reference_layout};
+  layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping, target_.reference_layout,
+                     target_.eager_attention};
   layer.uses_sliding_rope = layout_.sliding_rope.has_value() && window.has_value();
   return layer;
 }

@@ -30,13 +30,21 @@ std::string dtype_name(DType dtype) {
   return "?";
 }
 
-AttentionMode parse_attention_mode(const std::string& name) {
-  if (name == "exact") return AttentionMode::Exact;
-  if (name == "fast") return AttentionMode::Fast;
-  throw InputError("unknown attention mode '" + name + "' (use exact or fast)");
+AttnImplementation parse_attn_implementation(const std::string& name) {
+  if (name == "sdpa") return AttnImplementation::Sdpa;
+  if (name == "eager") return AttnImplementation::Eager;
+  if (name == "flash_attention_2") return AttnImplementation::FlashAttention2;
+  throw InputError("unknown attn_implementation '" + name + "' (use sdpa, eager or flash_attention_2)");
 }
 
-std::string attention_mode_name(AttentionMode mode) { return mode == AttentionMode::Exact ? "exact" : "fast"; }
+std::string attn_implementation_name(AttnImplementation implementation) {
+  switch (implementation) {
+    case AttnImplementation::Sdpa: return "sdpa";
+    case AttnImplementation::Eager: return "eager";
+    case AttnImplementation::FlashAttention2: return "flash_attention_2";
+  }
+  return "?";
+}
 
 std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options) {
   if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);

@@ -15,16 +15,19 @@ enum class DType { Float32, BFloat16, Float16 };
 DType parse_dtype(const std::string& name);
 std::string dtype_name(DType dtype);
 
-// How CUDA attends a batch. Exact: each packed batch is laid out as the reference's padded batch
-// and attended by the SDPA call transformers makes, and the score head sees every row as there,
-// so bf16 scores are transformers' bit for bit. Fast: one variable-length flash-attention call
-// over the packed batch and the last layer for the pooled rows only (faster; bf16 scores differ
-// from the reference's in their last bits, which flips near-tied decisions). CPU is unaffected.
-enum class AttentionMode { Exact, Fast };
+// The reference's --attn_implementation (transformers' from_pretrained argument), as it decides
+// CUDA bf16 rounding. Sdpa (transformers' default) and Eager: each packed batch is laid out as the
+// reference's padded batch (rows at the slots of their position ids) and attended by the same
+// SDPA call or the same eager math, every row goes through the last layer and the score head as
+// there, so bf16 scores equal the reference's bit for bit. FlashAttention2: as transformers
+// unpads for flash-attention-2, one variable-length flash call over the packed batch, and the last
+// layer for the pooled rows only. Soft-capped attention (Gemma-2) is always eager. CPU keeps its
+// own batch-invariant eager path whatever the choice.
+enum class AttnImplementation { Sdpa, Eager, FlashAttention2 };
 
-// "exact" or "fast"; throws rb::InputError otherwise.
-AttentionMode parse_attention_mode(const std::string& name);
-std::string attention_mode_name(AttentionMode mode);
+// "sdpa", "eager" or "flash_attention_2"; throws rb::InputError otherwise.
+AttnImplementation parse_attn_implementation(const std::string& name);
+std::string attn_implementation_name(AttnImplementation implementation);
 
 struct LoadOptions {
   DType dtype = DType::Float32;
@@ -32,7 +35,7 @@ struct LoadOptions {
   // CPU only: run projections in fixed-shape row tiles so that a sequence's scores are bit for
   // bit the same whatever batch it is packed into (costs some speed on small batches).
   bool batch_invariant = true;
-  AttentionMode attention = AttentionMode::Exact;
+  AttnImplementation attn_implementation = AttnImplementation::Sdpa;
 };
 
 // Sequences laid end to end without padding. Attention never crosses a sequence boundary.

@@ -66,7 +66,9 @@ ComputeTarget resolve_compute_target(const LoadOptions& options) {
     throw ModelError("device '" + options.device + "' requested but this libtorch has no CUDA");
   if (!target.device.is_cpu() && !target.device.is_cuda())
     throw InputError("unsupported device '" + options.device + "'");
-  target.reference_layout = target.device.is_cuda() && options.attention == AttentionMode::Exact;
+  target.reference_layout =
+      target.device.is_cuda() && options.attn_implementation != AttnImplementation::FlashAttention2;
+  target.eager_attention = options.attn_implementation == AttnImplementation::Eager;
   if (target.device.is_cpu() && target.dtype == at::kHalf)
     throw ModelError("float16 compute is only supported on CUDA (CPU half kernels are incomplete); use float32 or bfloat16");
   return target;
@@ -354,7 +356,7 @@ at::Tensor slot_mask(const at::Tensor& occupied, const at::Tensor& query_slots, 
 at::Tensor attend_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& allowed,
                         const AttentionParams& params) {
 #if TORCH_VERSION_MAJOR >= 2
-  if (uses_fused_sdpa(q, params)) {
+  if (!params.eager && uses_fused_sdpa(q, params)) {
 #if RB_SDPA_HAS_SCALE
     return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false, params.scale);
 #else

@@ -1,7 +1,8 @@
 #pragma once
 // Torch building blocks shared by every architecture of the model layer: batch-invariant
 // Linear, packed-sequence bookkeeping, RMSNorm, rotary helpers, packed causal attention (CPU
-// blocked eager path, CUDA fused SDPA / variable-length flash), and resolution of LoadOptions
+// blocked eager path; CUDA in the reference's padded layout through SDPA or eager math, or one
+// variable-length flash call), and resolution of LoadOptions
 // into a dtype and device. Internal to src/model (includes ATen): include it only from files
 // that already need torch.
 #include <ATen/ATen.h>
@@ -50,9 +51,10 @@ Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, i
 struct ComputeTarget {
   at::ScalarType dtype = at::kFloat;
   at::Device device = at::Device(at::kCPU);
-  // CUDA with AttentionMode::Exact: attention in the reference's padded layout
-  // (attend_packed_slots), every layer and the score head over every row.
+  // CUDA with sdpa or eager: attention in the reference's padded layout (attend_packed_slots),
+  // every layer and the score head over every row.
   bool reference_layout = false;
+  bool eager_attention = false;  // eager: the reference layout with eager math, never SDPA
 };
 ComputeTarget resolve_compute_target(const LoadOptions& options);
 
@@ -103,6 +105,7 @@ struct AttentionParams {
   std::optional<int64_t> window;         // sliding window (keys within `window` of the query)
   std::optional<double> logit_softcap;   // Gemma-2: tanh(scores / cap) * cap before the mask
   bool reference_layout = false;         // ComputeTarget::reference_layout: attend_packed_slots
+  bool eager = false;                    // ComputeTarget::eager_attention: no fused SDPA
 };
 
 // Causal attention of query rows [first_row, first_row + rows) of one sequence.

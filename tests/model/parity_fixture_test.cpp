@@ -52,6 +52,13 @@ PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos,
   return batch;
 }
 
+// fixture.json's attn_implementation: how transformers attended when it made the goldens (CUDA
+// rounding follows it; Gemma's fixtures are eager).
+AttnImplementation attn_implementation_of(const std::string& folder) {
+  const nlohmann::json fixture = nlohmann::json::parse(std::ifstream(folder + "/fixture.json"));
+  return parse_attn_implementation(fixture.value("attn_implementation", "sdpa"));
+}
+
 // Pooling uses the model config's pad id as the reference run set it (run_rm's pad rule).
 int64_t pooling_pad_id(const nlohmann::json& golden) {
   if (golden.contains("config_pad_token_id") && !golden["config_pad_token_id"].is_null())
@@ -96,6 +103,7 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
   try {
     LoadOptions options;
     options.device = "cuda";
+    options.attn_implementation = attn_implementation_of(fixture.folder);
     fp32 = load_reward_model(fixture.folder, options);
     options.dtype = DType::BFloat16;
     bf16 = load_reward_model(fixture.folder, options);
@@ -190,6 +198,7 @@ TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
   try {
     LoadOptions options;
     options.device = "cuda";
+    options.attn_implementation = attn_implementation_of(fixture.folder);
     fp32 = load_causal_lm(fixture.folder, options);
     options.dtype = DType::BFloat16;
     bf16 = load_causal_lm(fixture.folder, options);

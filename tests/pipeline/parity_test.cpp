@@ -132,8 +132,8 @@ TEST_P(ParityTest, MatchesTransformersFp32OnCpu) {
   EXPECT_LE(max_diff, kScoreTolerance);
 }
 
-// bf16 on CUDA (AttentionMode::Exact, the default) against transformers' bf16 CUDA scores, scored
-// as make_fixtures.py batched them: identical decisions on at least 99% of pairs (issue 5) and the
+// bf16 on CUDA, with the attn_implementation the goldens were made with (fixture.json), against
+// transformers' bf16 CUDA scores, scored as make_fixtures.py batched them: identical decisions on at least 99% of pairs (issue 5) and the
 // median |difference| at most half a bf16 step of the score (within rounding); prints how many
 // scores are bit-identical. Skips where libtorch has no CUDA (CI); tools/parity/gpu_parity.sh runs it.
 TEST_P(ParityTest, MatchesTransformersBf16OnCuda) {
@@ -142,7 +142,10 @@ TEST_P(ParityTest, MatchesTransformersBf16OnCuda) {
   if (!prepared) GTEST_SKIP() << skip;
   std::unique_ptr<rb::model::RewardModel> model;
   try {
-    model = rb::model::load_reward_model(prepared->model_dir, {rb::model::DType::BFloat16, "cuda"});
+    rb::model::LoadOptions load_options{rb::model::DType::BFloat16, "cuda"};
+    load_options.attn_implementation =
+        rb::model::parse_attn_implementation(prepared->fixture.value("attn_implementation", "sdpa"));
+    model = rb::model::load_reward_model(prepared->model_dir, load_options);
   } catch (const rb::ModelError& e) {
     GTEST_SKIP() << e.what();
   }

@@ -22,14 +22,15 @@ cmake --build "$work/build" -j"$(nproc)" --target rewardbench >/dev/null
 python3 tools/bench/make_bench_model.py "$work/tokenizer" "$work/model"
 python3 tools/bench/reference_run_rm.py "$work/model" "$work/pairs.jsonl" "$work/reference.jsonl" \
   2>/dev/null | tee "$work/reference_stats.json"
-# Ours in each attention mode (RB_BENCH_ATTENTION, default both): exact (the reference's padded
-# layout and SDPA kernel, bit-identical bf16 scores) and fast (one varlen flash call per batch).
-modes=${RB_BENCH_ATTENTION:-exact fast}
+# Ours with each --attn_implementation in RB_BENCH_ATTN (default both): sdpa (the reference's own
+# setting: its padded layout and SDPA kernel, bit-identical bf16 scores) and flash_attention_2 (one
+# variable-length flash call per packed batch).
+modes=${RB_BENCH_ATTN:-sdpa flash_attention_2}
 for mode in $modes; do
   "$work/build/rewardbench" eval -q --model "$work/model" --dataset "$work/pairs.jsonl" --device cuda \
-    --dtype bfloat16 --attention "$mode" --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
+    --dtype bfloat16 --attn_implementation "$mode" --max_tokens_per_batch "${RB_BENCH_TOKENS:-65536}" --batch_size 1024 \
     --output_dir "$work/ours-$mode" >/dev/null
-  echo "--- rewardbench --attention $mode"
+  echo "--- rewardbench --attn_implementation $mode"
   python3 tools/bench/compare.py "$work/reference.jsonl" "$work/ours-$mode" "$work/reference_stats.json" 6.98e9
 done
 # RB_BENCH_REFERENCE_BATCH2=N runs the reference a second time in batches of N and reports again with

@@ -94,7 +94,7 @@ class Layer0Hooks:
         self.enabled = True
         attn = model.model.layers[0].self_attn
         attn.q_proj.register_forward_hook(lambda m, i, o: self.keep("q_proj", o))
-        attn.o_proj.register_forward_hook(lambda m, i, o: (self.keep("attention", i[0]), self.keep("o_proj", o)))
+        attn.o_proj.register_forward_hook(lambda m, i, o: self.keep_o_proj(i[0], o))
 
     def begin(self, batch):
         self.batch = batch
@@ -102,6 +102,11 @@ class Layer0Hooks:
     def keep(self, key, tensor):
         if self.enabled:
             self.captured[key].append(torch.cat([tensor[i, start(s):len(s)] for i, s in enumerate(self.batch)]))
+
+    def keep_o_proj(self, attended, output):
+        """A forward hook must return None (anything else replaces the module's output)."""
+        self.keep("attention", attended)
+        self.keep("o_proj", output)
 
     def get(self, key):
         return torch.cat(self.captured[key])

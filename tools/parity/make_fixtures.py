@@ -320,6 +320,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
                "overlay": spec["overlay"], "max_length": spec["max_length"], "batch_size": spec["batch_size"],
                "pairs": {"recipe": "tools/parity/build_pairs.py", "count": len(rows), "sha1": pairs_sha1}}
+    fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
     with open(os.path.join(out_dir, "fixture.json"), "w") as f:
         json.dump(fixture, f, indent=2)
     with open(os.path.join(out_dir, "config.json"), "w") as f:
@@ -448,6 +449,7 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
                "overlay": spec["overlay"], "max_length": spec["max_length"], "batch_size": spec["batch_size"],
                "head": spec["head"], "pairs": {"recipe": "tools/parity/build_pairs.py", "count": len(rows),
                                                "sha1": pairs_sha1}}
+    fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
     with open(os.path.join(out_dir, "fixture.json"), "w") as f:
         json.dump(fixture, f, indent=2)
     with open(os.path.join(out_dir, "config.json"), "w") as f:
@@ -500,6 +502,7 @@ def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
                "overlay": spec["overlay"], "max_length": spec["max_length"],
                "pairs": {"recipe": "tools/parity/build_pairs.py", "count": count, "sha1": pairs_sha1}}
+    fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
     with open(os.path.join(out_dir, "fixture.json"), "w") as f:
         json.dump(fixture, f, indent=2)
     with open(os.path.join(out_dir, "config.json"), "w") as f:

@@ -111,6 +111,7 @@ class Gpt2Trunk final : public gpt::Trunk {
     if (config_.scale_by_inverse_layer_idx) scale /= static_cast<double>(index + 1);
     block.attention.scale = scale;
     block.attention.reference_layout = target_.reference_layout;
+    block.attention.eager = target_.eager_attention;
     return block;
   }
 

@@ -111,6 +111,7 @@ class NeoxTrunk final : public gpt::Trunk {
       : config_(config), target_(target), head_dim_(config.hidden / config.heads) {
     attention_.scale = std::pow(static_cast<double>(head_dim_), -0.5);
     attention_.reference_layout = target.reference_layout;
+    attention_.eager = target.eager_attention;
   }
 
   void load(WeightLoader& loader, const std::string& prefix, bool fixed_tiles) {

@@ -43,9 +43,10 @@ def package_folder(package):
     return package.lstrip("@").replace("/", "-").replace("@", "-")
 
 
-def run_ours(binary, model_dir, pairs, dtype, max_length, out_dir):
+def run_ours(binary, model_dir, pairs, dtype, max_length, attn_implementation, out_dir):
     subprocess.run([binary, "eval", "-q", "--model", model_dir, "--dataset", pairs, "--device", "cuda",
-                    "--dtype", dtype, "--max_length", str(max_length), "--output_dir", out_dir], check=True)
+                    "--dtype", dtype, "--max_length", str(max_length), "--attn_implementation", attn_implementation,
+                    "--output_dir", out_dir], check=True)
     with open(os.path.join(out_dir, "outputs.jsonl"), encoding="utf-8") as f:
         return {row["id"]: row for row in map(json.loads, f)}
 
@@ -73,9 +74,10 @@ def check_fixture(name, args):
     assemble(fixture_dir, os.path.join(args.tokenizer_root, package_folder(fixture["tokenizer_package"])),
              model_dir, args.shared_data)
     examples = golden["examples"]
-    bf16 = run_ours(args.rewardbench, model_dir, args.pairs, "bfloat16", fixture["max_length"],
+    attn = fixture.get("attn_implementation", "sdpa")  # how the goldens were made
+    bf16 = run_ours(args.rewardbench, model_dir, args.pairs, "bfloat16", fixture["max_length"], attn,
                     os.path.join(args.work, name, "bf16"))
-    fp32 = run_ours(args.rewardbench, model_dir, args.pairs, "float32", fixture["max_length"],
+    fp32 = run_ours(args.rewardbench, model_dir, args.pairs, "float32", fixture["max_length"], attn,
                     os.path.join(args.work, name, "fp32"))
     same16, diffs16, ulps16 = compare(examples, bf16, "bf16_cuda")
     same32, diffs32, _ = compare(examples, fp32, "fp32_cpu")

@@ -193,6 +193,7 @@ Json run_config(const DpoOptions& options, const std::string& tokenizer_dir, con
   config["output_dir"] = output_dir;
   config["dtype"] = model::dtype_name(dtype);
   config["device"] = options.device;
+  config["attn_implementation"] = options.attn_implementation;
   config["chat_template_used"] = builder.chat_template_label();
   config["max_length"] = options.max_length;
   config["max_prompt_length"] = options.max_prompt_length;
@@ -235,7 +236,8 @@ int run_dpo_eval_with_loader(const DpoOptions& options, const CausalLmLoader& lo
   log(options, std::to_string(rows.size()) + " pairs from " + options.dataset + ", chat template: " +
                    builder.chat_template_label() + ", reward: " + eval::implicit_reward_name(reward_kind));
 
-  const model::LoadOptions load_options{resolve_dtype(options), options.device};
+  model::LoadOptions load_options{resolve_dtype(options), options.device};
+  load_options.attn_implementation = model::parse_attn_implementation(options.attn_implementation);
   const auto policy = log_probs_of(options.model, "policy", sequences, options, load_options, load_causal_lm);
   clock.lap("policy_log_probs");
   std::vector<std::vector<float>> reference;
@@ -303,6 +305,11 @@ void add_dpo_command(CLI::App& app, DpoOptions& o) {
   cmd->add_option("--torch_dtype,--torch-dtype,--dtype", o.dtype, "auto, float32, bfloat16 or float16")
       ->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--attn_implementation,--attn-implementation", o.attn_implementation,
+                  "As the reference's flag (CUDA only): sdpa (default) or eager reproduce its bfloat16 rounding; "
+                  "flash_attention_2 attends packed batches with one variable-length flash call")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sdpa", "eager", "flash_attention_2"}));
   cmd->add_option("--batch_size,--batch-size", o.batch_size, "Most sequences in one forward pass")
       ->capture_default_str();
   cmd->add_option("--max_tokens_per_batch,--max-tokens-per-batch", o.max_tokens_per_batch,

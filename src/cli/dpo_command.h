@@ -31,6 +31,7 @@ struct DpoOptions {
   std::string output_dir;
   std::string dtype = "auto";          // auto: float32 on CPU, bfloat16 on CUDA
   std::string device = "cpu";
+  std::string attn_implementation = "sdpa";  // as the reference's flag; decides CUDA bf16 rounding
   size_t batch_size = 64;              // most sequences in one packed forward pass
   size_t max_tokens_per_batch = 16384;
   size_t max_length = 2048;            // DPOInference's max_length

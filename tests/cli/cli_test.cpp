@@ -103,6 +103,18 @@ TEST_F(CliTest, SameInputsGiveByteIdenticalResults) {
   EXPECT_EQ(rb::testing::read_file(out_ + "/outputs.jsonl"), first);
 }
 
+// --attn_implementation takes the reference's values only; on CPU every value gives the same scores
+// (CPU attention is always exact eager) and run.json records the choice.
+TEST_F(CliTest, AttnImplementationIsCheckedAndRecorded) {
+  expect_failure(eval_args(pairs_) + " --attn_implementation flash", {"--attn_implementation", "flash"});
+  ASSERT_EQ(rewardbench(eval_args(pairs_)).status, 0);
+  const std::string sdpa = rb::testing::read_file(out_ + "/outputs.jsonl");
+  ASSERT_EQ(rewardbench(eval_args(pairs_) + " --attn_implementation flash_attention_2").status, 0);
+  EXPECT_EQ(rb::testing::read_file(out_ + "/outputs.jsonl"), sdpa);
+  auto run_json = nlohmann::json::parse(rb::testing::read_file(out_ + "/run.json"));
+  EXPECT_EQ(run_json["invocation"]["options"]["attn_implementation"], "flash_attention_2");
+}
+
 TEST_F(CliTest, DemoLabelsItsModelAsRandom) {
   const ProgramRun run = rewardbench("demo -q --dir " + shell_quote((dir_ / "demo").string()));
   ASSERT_EQ(run.status, 0) << run.output;

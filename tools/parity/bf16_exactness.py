@@ -154,35 +154,47 @@ def attend_efficient_varlen(q, k, v, bounds, scale):
     return out[0]
 
 
-def attend_padded_slots(q, k, v, bounds, positions, scale, group):
-    """SDPA with a boolean mask on padded groups, each row at slot = its position id, as transformers."""
-    heads, kv_heads, dim = q.shape[1], k.shape[1], q.shape[2]
-    out = torch.empty_like(q)
+def slot_groups(bounds, positions, group):
+    """Groups of `group` consecutive sequences: (members, [(begin, end, first slot)], padded length)."""
     n = len(bounds) - 1
     pos = positions.tolist()
     for g in range(0, n, group):
-        members = range(g, min(n, g + group))
+        members = list(range(g, min(n, g + group)))
         slots = [(bounds[i], bounds[i + 1], pos[bounds[i]]) for i in members]
-        L = max(p0 + (e - b) for b, e, p0 in slots)
-        B = len(slots)
-        qp = torch.zeros((B, L, heads, dim), dtype=q.dtype, device="cuda")
-        kp = torch.zeros((B, L, kv_heads, dim), dtype=q.dtype, device="cuda")
-        vp = torch.zeros((B, L, kv_heads, dim), dtype=q.dtype, device="cuda")
-        valid = torch.zeros((B, L), dtype=torch.bool, device="cuda")
-        for j, (b, e, p0) in enumerate(slots):
-            qp[j, p0:p0 + e - b] = q[b:e]
-            kp[j, p0:p0 + e - b] = k[b:e]
-            vp[j, p0:p0 + e - b] = v[b:e]
-            valid[j, p0:p0 + e - b] = True
+        yield members, slots, max(p0 + (e - b) for b, e, p0 in slots)
+
+
+def to_slots(x, slots, length):
+    """Packed rows [T, heads, D] -> padded [B, heads, length, D], each row at slot = its position id."""
+    padded = torch.zeros((len(slots), length, x.shape[1], x.shape[2]), dtype=x.dtype, device="cuda")
+    for j, (b, e, p0) in enumerate(slots):
+        padded[j, p0:p0 + e - b] = x[b:e]
+    return padded.transpose(1, 2)
+
+
+def repeat_kv(x, heads):
+    """transformers' repeat_kv: [B, kv_heads, L, D] -> [B, heads, L, D] (a real copy)."""
+    B, kv_heads, L, dim = x.shape
+    return x[:, :, None].expand(B, kv_heads, heads // kv_heads, L, dim).reshape(B, heads, L, dim)
+
+
+def occupied_slots(slots, length):
+    valid = torch.zeros((len(slots), length), dtype=torch.bool, device="cuda")
+    for j, (b, e, p0) in enumerate(slots):
+        valid[j, p0:p0 + e - b] = True
+    return valid
+
+
+def attend_padded_slots(q, k, v, bounds, positions, scale, group):
+    """SDPA with a boolean mask on padded groups, each row at slot = its position id, as transformers."""
+    heads = q.shape[1]
+    out = torch.empty_like(q)
+    for _, slots, L in slot_groups(bounds, positions, group):
         causal = torch.ones((L, L), dtype=torch.bool, device="cuda").tril()
-        mask = (causal[None] & valid[:, None, :])[:, None]
-        qh = qp.transpose(1, 2)
-        kh = kp.transpose(1, 2)
-        vh = vp.transpose(1, 2)
-        groups = heads // kv_heads
-        kh = kh[:, :, None].expand(B, kv_heads, groups, L, dim).reshape(B, heads, L, dim)
-        vh = vh[:, :, None].expand(B, kv_heads, groups, L, dim).reshape(B, heads, L, dim)
-        o = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=mask, scale=scale).transpose(1, 2)
+        mask = (causal[None] & occupied_slots(slots, L)[:, None, :])[:, None]
+        o = F.scaled_dot_product_attention(to_slots(q, slots, L), repeat_kv(to_slots(k, slots, L), heads),
+                                           repeat_kv(to_slots(v, slots, L), heads), attn_mask=mask,
+                                           scale=scale).transpose(1, 2)
         for j, (b, e, p0) in enumerate(slots):
             out[b:e] = o[j, p0:p0 + e - b]
     return out
@@ -190,27 +202,14 @@ def attend_padded_slots(q, k, v, bounds, positions, scale, group):
 
 def attend_padded_pooled(q, k, v, bounds, positions, scale, group):
     """The pooled query row of each sequence alone against its keys at slot = position id."""
-    heads, kv_heads, dim = q.shape[1], k.shape[1], q.shape[2]
+    heads, dim = q.shape[1], q.shape[2]
     out = torch.empty_like(q)
-    n = len(bounds) - 1
-    pos = positions.tolist()
-    for g in range(0, n, group):
-        members = list(range(g, min(n, g + group)))
-        slots = [(bounds[i], bounds[i + 1], pos[bounds[i]]) for i in members]
-        L = max(p0 + (e - b) for b, e, p0 in slots)
-        B = len(slots)
-        kp = torch.zeros((B, L, kv_heads, dim), dtype=q.dtype, device="cuda")
-        vp = torch.zeros((B, L, kv_heads, dim), dtype=q.dtype, device="cuda")
-        valid = torch.zeros((B, L), dtype=torch.bool, device="cuda")
-        for j, (b, e, p0) in enumerate(slots):
-            kp[j, p0:p0 + e - b] = k[b:e]
-            vp[j, p0:p0 + e - b] = v[b:e]
-            valid[j, p0:p0 + e - b] = True
+    for members, slots, L in slot_groups(bounds, positions, group):
+        B = len(members)
         qh = q[members].view(B, 1, heads, dim).transpose(1, 2)
-        groups = heads // kv_heads
-        kh = kp.transpose(1, 2)[:, :, None].expand(B, kv_heads, groups, L, dim).reshape(B, heads, L, dim)
-        vh = vp.transpose(1, 2)[:, :, None].expand(B, kv_heads, groups, L, dim).reshape(B, heads, L, dim)
-        o = F.scaled_dot_product_attention(qh, kh, vh, attn_mask=valid[:, None, None, :], scale=scale)
+        o = F.scaled_dot_product_attention(qh, repeat_kv(to_slots(k, slots, L), heads),
+                                           repeat_kv(to_slots(v, slots, L), heads),
+                                           attn_mask=occupied_slots(slots, L)[:, None, None, :], scale=scale)
         out[members] = o.transpose(1, 2).reshape(B, heads, dim)
     return out
 

@@ -9,6 +9,7 @@
 #include "cli/eval_command.h"
 #include "cli/inspect_commands.h"
 #include "common/error.h"
+#include "model/cpu_blas.h"
 #include "model/reward_model.h"
 #include "report/leaderboard_command.h"
 #ifdef RB_WITH_JUDGE
@@ -149,6 +150,7 @@ void add_download_command(CLI::App& app, rb::hub::HubDownloadOptions& o) {
 #endif
 
 int main(int argc, char** argv) {
+  rb::model::ensure_position_independent_blas(argv);  // may re-execute this program once
   CLI::App app{"rewardbench: RewardBench (reward-model evaluation) in native C++"};
   app.set_version_flag("--version", "rewardbench 0.1.0");
   app.require_subcommand(1);

@@ -115,6 +115,17 @@ TEST_F(CliTest, AttnImplementationIsCheckedAndRecorded) {
   EXPECT_EQ(run_json["invocation"]["options"]["attn_implementation"], "flash_attention_2");
 }
 
+// On CPU, OpenBLAS's AVX2 kernels round a row by its place in a tile (src/model/cpu_blas.h):
+// rewardbench must end up on Sandybridge kernels even when the environment asks for Haswell.
+TEST_F(CliTest, RunsOnPositionIndependentBlasKernels) {
+  const auto run = run_command("env -u RB_BLAS_REEXECUTED OPENBLAS_CORETYPE=Haswell OPENBLAS_VERBOSE=2 " +
+                               shell_quote(kProgram) + " --version 2>&1");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const size_t last_core = run.output.rfind("Core: ");
+  if (last_core == std::string::npos) GTEST_SKIP() << "libtorch does not use OpenBLAS here";
+  EXPECT_EQ(run.output.compare(last_core, 17, "Core: Sandybridge"), 0) << run.output;
+}
+
 TEST_F(CliTest, DemoLabelsItsModelAsRandom) {
   const ProgramRun run = rewardbench("demo -q --dir " + shell_quote((dir_ / "demo").string()));
   ASSERT_EQ(run.status, 0) << run.output;

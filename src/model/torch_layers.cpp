@@ -410,30 +410,6 @@ at::Tensor attend_packed_slots(const at::Tensor& q, const at::Tensor& k, const a
   return output;
 }
 
-at::Tensor attend_pooled_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                               const PackedSpans& spans, const AttentionParams& params) {
-  const int64_t heads = q.size(1);
-  const int64_t head_dim = q.size(2);
-  at::Tensor output = at::zeros({q.size(0), heads * head_dim}, q.options());
-  for (const SlotGroup& group : slot_groups(spans)) {
-    const auto members = static_cast<int64_t>(group.members.size());
-    const SlotLayout layout = slot_layout(spans, group, q.device());
-    std::vector<int64_t> pooled, pooled_slot;
-    for (size_t i : group.members) {
-      pooled.push_back(static_cast<int64_t>(i));
-      pooled_slot.push_back(slots_needed(spans, i) - 1);
-    }
-    const at::Tensor pooled_index = to_device(pooled, q.device());
-    at::Tensor query = q.index_select(0, pooled_index).view({members, 1, heads, head_dim}).transpose(1, 2);
-    at::Tensor keys = repeat_kv_batched(to_slots(k, layout.rows, layout.slots, members, group.slots), heads);
-    at::Tensor values = repeat_kv_batched(to_slots(v, layout.rows, layout.slots, members, group.slots), heads);
-    at::Tensor query_slots = to_device(pooled_slot, q.device()).view({members, 1});
-    at::Tensor attended = attend_slots(query, keys, values, slot_mask(layout.occupied, query_slots, params), params);
-    output.index_copy_(0, pooled_index, attended.transpose(1, 2).reshape({members, heads * head_dim}));
-  }
-  return output;
-}
-
 at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,
                          const AttentionParams& params, int64_t total_rows) {
   if (params.reference_layout) return attend_packed_slots(q, k, v, spans, params, total_rows);
@@ -450,7 +426,6 @@ at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Ten
 
 at::Tensor attend_pooled(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,
                          const AttentionParams& params) {
-  if (params.reference_layout) return attend_pooled_slots(q, k, v, spans, params);
   const int64_t heads = q.size(1);
   const int64_t head_dim = q.size(2);
   std::vector<at::Tensor> outputs;

@@ -126,11 +126,10 @@ at::Tensor attend_packed_flash(const at::Tensor& q, const at::Tensor& k, const a
 // masked first BOS starts at slot > 0), in padded groups with a boolean causal/window mask, through
 // the same SDPA call transformers makes (eager math where SDPA cannot apply). On CUDA this gives
 // the reference's bf16 attention bit for bit where the packed varlen kernels differ in rounding.
-// Same shapes as attend_packed / attend_pooled.
+// Same shapes as attend_packed. (No pooled-rows form: a last layer computed for the pooled rows
+// only rounds differently from the reference's GEMMs over every row, so this layout runs it whole.)
 at::Tensor attend_packed_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                const PackedSpans& spans, const AttentionParams& params, int64_t total_rows);
-at::Tensor attend_pooled_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                               const PackedSpans& spans, const AttentionParams& params);
 // Every sequence of `spans` attended causally (flash when possible, else per sequence);
 // q/k/v cover total_rows rows (spans plus dummy padding rows). Returns [total_rows, heads * D].
 at::Tensor attend_packed(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const PackedSpans& spans,

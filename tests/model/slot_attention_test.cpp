@@ -1,4 +1,4 @@
-// attend_packed_slots / attend_pooled_slots lay packed sequences out as the reference's padded
+// attend_packed_slots lays packed sequences out as the reference's padded
 // batch (rows at the slots of their position ids) and must compute the same attention as the
 // per-sequence path: float32 on CPU (eager math), |difference| <= 1e-6, for GQA, a sliding window,
 // soft-capping, sequences starting at slot 0 and later (a masked first BOS, left padding), and the
@@ -59,22 +59,6 @@ TEST_P(SlotAttention, EveryRowMatchesPerSequenceAttention) {
   ASSERT_EQ(actual.sizes(), expected.sizes());
   EXPECT_LE((actual - expected).abs().max().item<float>(), 1e-6f);
   EXPECT_EQ(actual.slice(0, rows).abs().max().item<float>(), 0.0f) << "dummy rows must stay zero";
-}
-
-TEST_P(SlotAttention, PooledRowsMatchPerSequenceAttention) {
-  const Case& c = GetParam();
-  const PackedSpans spans = spans_of(c.lengths, c.first_positions);
-  const int64_t rows = static_cast<int64_t>(spans.token_ids.size());
-  const auto sequences = static_cast<int64_t>(c.lengths.size());
-  at::manual_seed(11);
-  const at::Tensor q = at::randn({sequences + 2, kHeads, kHeadDim});  // two padding rows past the sequences
-  const at::Tensor k = at::randn({rows, kKvHeads, kHeadDim});
-  const at::Tensor v = at::randn({rows, kKvHeads, kHeadDim});
-
-  const at::Tensor expected = attend_pooled(q, k, v, spans, c.params);
-  const at::Tensor actual = attend_pooled_slots(q, k, v, spans, c.params);
-  ASSERT_EQ(actual.sizes(), expected.sizes());
-  EXPECT_LE((actual - expected).abs().max().item<float>(), 1e-6f);
 }
 
 AttentionParams params(double scale, std::optional<int64_t> window = std::nullopt,

@@ -90,7 +90,7 @@ class ScoreCacheSession {
 
 namespace {
 
-bool settings_device_is_cuda(const std::string& device) { return device.rfind("cuda", 0) == 0; }
+bool is_cuda_device(const std::string& device) { return device.rfind("cuda", 0) == 0; }
 
 model::DType resolve_dtype(const EvalOptions& options) {
   if (options.dtype == "auto") return options.device == "cpu" ? model::DType::Float32 : model::DType::BFloat16;
@@ -186,7 +186,7 @@ void ScoringSession::open_cache() {
   settings.model_dir = options_.model;
   settings.tokenizer_dir = tokenizer_dir_;
   settings.dtype = model::dtype_name(dtype_);
-  settings.device_kind = settings_device_is_cuda(options_.device) ? "cuda" : "cpu";
+  settings.device_kind = is_cuda_device(options_.device) ? "cuda" : "cpu";
   settings.attn_implementation = options_.attn_implementation;
   // The decoder's fixed-shape tiling (batch invariance) exists on CPU only.
   settings.batch_invariant = settings.device_kind == "cpu";
@@ -243,7 +243,7 @@ nlohmann::ordered_json ScoringSession::run_config(size_t num_rows) const {
   config["num_parameters"] = info.num_parameters;
   config["dtype"] = model::dtype_name(dtype_);
   config["device"] = options_.device;
-  if (settings_device_is_cuda(options_.device)) config["attn_implementation"] = options_.attn_implementation;
+  if (is_cuda_device(options_.device)) config["attn_implementation"] = options_.attn_implementation;
   config["chat_template"] = text_builder_.chat_template_label();
   config["max_length"] = options_.max_length;
   config["truncation_side"] = "left";

@@ -37,15 +37,6 @@ AttnImplementation parse_attn_implementation(const std::string& name) {
   throw InputError("unknown attn_implementation '" + name + "' (use sdpa, eager or flash_attention_2)");
 }
 
-std::string attn_implementation_name(AttnImplementation implementation) {
-  switch (implementation) {
-    case AttnImplementation::Sdpa: return "sdpa";
-    case AttnImplementation::Eager: return "eager";
-    case AttnImplementation::FlashAttention2: return "flash_attention_2";
-  }
-  return "?";
-}
-
 std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options) {
   if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
   const ConfigFile config_file = read_config_file(folder);

@@ -27,7 +27,6 @@ enum class AttnImplementation { Sdpa, Eager, FlashAttention2 };
 
 // "sdpa", "eager" or "flash_attention_2"; throws rb::InputError otherwise.
 AttnImplementation parse_attn_implementation(const std::string& name);
-std::string attn_implementation_name(AttnImplementation implementation);
 
 struct LoadOptions {
   DType dtype = DType::Float32;

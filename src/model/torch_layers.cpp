@@ -157,9 +157,14 @@ std::pair<at::Tensor, at::Tensor> rotary_tables(const at::Tensor& positions, con
 }
 
 at::Tensor repeat_kv(const at::Tensor& kv, int64_t heads) {
-  const int64_t kv_heads = kv.size(0);
+  const int64_t heads_axis = kv.dim() - 3;
+  const int64_t kv_heads = kv.size(heads_axis);
   if (kv_heads == heads) return kv;
-  return kv.unsqueeze(1).expand({kv_heads, heads / kv_heads, kv.size(1), kv.size(2)}).reshape({heads, kv.size(1), kv.size(2)});
+  std::vector<int64_t> expanded = kv.sizes().vec();
+  expanded.insert(expanded.begin() + heads_axis + 1, heads / kv_heads);
+  std::vector<int64_t> merged = kv.sizes().vec();
+  merged[static_cast<size_t>(heads_axis)] = heads;
+  return kv.unsqueeze(heads_axis + 1).expand(expanded).reshape(merged);
 }
 
 at::Tensor blocked_mask(int64_t first_row, int64_t rows, int64_t kv_begin, int64_t kv_end,
@@ -332,27 +337,19 @@ at::Tensor to_slots(const at::Tensor& x, const at::Tensor& rows, const at::Tenso
   return padded.view({members, slot_count, x.size(1), x.size(2)}).transpose(1, 2);
 }
 
-// [members, kv_heads, L, D] -> [members, heads, L, D] as transformers' repeat_kv (a real copy).
-at::Tensor repeat_kv_batched(const at::Tensor& kv, int64_t heads) {
-  const int64_t kv_heads = kv.size(1);
-  if (kv_heads == heads) return kv;
-  return kv.unsqueeze(2)
-      .expand({kv.size(0), kv_heads, heads / kv_heads, kv.size(2), kv.size(3)})
-      .reshape({kv.size(0), heads, kv.size(2), kv.size(3)});
-}
-
-// [members, 1, queries, slots]: true where a query may see a key (causal, inside its sequence,
-// inside the sliding window): transformers' padded-batch mask.
-at::Tensor slot_mask(const at::Tensor& occupied, const at::Tensor& query_slots, const AttentionParams& params) {
+// [members, 1, slots, slots]: true where a query slot may see a key slot (causal, inside its
+// sequence, inside the sliding window): transformers' padded-batch mask.
+at::Tensor slot_mask(const at::Tensor& occupied, const AttentionParams& params) {
   const int64_t slot_count = occupied.size(1);
-  at::Tensor key_slots = at::arange(slot_count, query_slots.options()).view({1, 1, slot_count});
-  at::Tensor queries = query_slots.unsqueeze(-1);
+  at::Tensor key_slots = at::arange(slot_count, at::TensorOptions().dtype(at::kLong).device(occupied.device()));
+  at::Tensor queries = key_slots.view({1, slot_count, 1});
+  key_slots = key_slots.view({1, 1, slot_count});
   at::Tensor allowed = at::logical_and(key_slots <= queries, occupied.unsqueeze(1));
   if (params.window) allowed = at::logical_and(allowed, key_slots > queries - *params.window);
   return allowed.unsqueeze(1);
 }
 
-// q [members, heads, queries, D], k/v [members, heads, slots, D], allowed [members, 1, queries, slots].
+// q/k/v [members, heads, slots, D], allowed [members, 1, slots, slots].
 at::Tensor attend_slots(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& allowed,
                         const AttentionParams& params) {
 #if TORCH_VERSION_MAJOR >= 2
@@ -372,7 +369,7 @@ at::Tensor attend_slots(const at::Tensor& q, const at::Tensor& k, const at::Tens
   return at::matmul(probabilities, v);
 }
 
-// Per group: [members, slots] occupancy and each query row's slot.
+// Per group: the packed rows, their slots, and [members, slots] occupancy.
 struct SlotLayout {
   at::Tensor rows;
   at::Tensor slots;
@@ -400,10 +397,9 @@ at::Tensor attend_packed_slots(const at::Tensor& q, const at::Tensor& k, const a
     const auto members = static_cast<int64_t>(group.members.size());
     const SlotLayout layout = slot_layout(spans, group, q.device());
     at::Tensor query = to_slots(q, layout.rows, layout.slots, members, group.slots);
-    at::Tensor keys = repeat_kv_batched(to_slots(k, layout.rows, layout.slots, members, group.slots), heads);
-    at::Tensor values = repeat_kv_batched(to_slots(v, layout.rows, layout.slots, members, group.slots), heads);
-    at::Tensor query_slots = at::arange(group.slots, layout.slots.options()).view({1, group.slots}).expand({members, group.slots});
-    at::Tensor attended = attend_slots(query, keys, values, slot_mask(layout.occupied, query_slots, params), params);
+    at::Tensor keys = repeat_kv(to_slots(k, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor values = repeat_kv(to_slots(v, layout.rows, layout.slots, members, group.slots), heads);
+    at::Tensor attended = attend_slots(query, keys, values, slot_mask(layout.occupied, params), params);
     attended = attended.transpose(1, 2).reshape({members * group.slots, heads * head_dim});
     output.index_copy_(0, layout.rows, attended.index_select(0, layout.slots));
   }

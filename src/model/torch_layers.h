@@ -94,7 +94,8 @@ at::Tensor apply_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Te
 std::pair<at::Tensor, at::Tensor> rotary_tables(const at::Tensor& positions, const at::Tensor& inv_freq,
                                                 at::ScalarType dtype);
 
-// [kv_heads, L, D] -> [heads, L, D], head h reading kv head h / (heads / kv_heads).
+// [..., kv_heads, L, D] -> [..., heads, L, D], head h reading kv head h / (heads / kv_heads)
+// (transformers' repeat_kv: a real copy).
 at::Tensor repeat_kv(const at::Tensor& kv, int64_t heads);
 // true where query row (first_row + r) must not see key (kv_begin + c).
 at::Tensor blocked_mask(int64_t first_row, int64_t rows, int64_t kv_begin, int64_t kv_end,

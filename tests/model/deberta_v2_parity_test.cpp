@@ -166,7 +166,7 @@ TEST_P(DebertaParity, CudaMatchesTransformers) {
   json golden;
   const std::string folder = fixture_folder(GetParam());
   if (!load_golden(folder, golden)) GTEST_SKIP() << "no DeBERTa parity fixture in " << folder;
-  if (!golden["examples"][0].contains("logits_chosen_bf16_cuda")) GTEST_SKIP() << "no CUDA golden";
+  if (!golden["examples"][0].contains("logits_chosen_fp32_cuda")) GTEST_SKIP() << "no CUDA golden";
   std::unique_ptr<RewardModel> fp32, bf16;
   try {
     LoadOptions options;
@@ -178,11 +178,16 @@ TEST_P(DebertaParity, CudaMatchesTransformers) {
     GTEST_SKIP() << "no CUDA: " << error.what();
   }
   const auto sequences = all_sequences(golden);
-  const Comparison exact = compare(score_all(*fp32, sequences), expected_logits(golden, "fp32_cpu"));
-  EXPECT_LE(exact.worst, 1e-4);
+  // fp32 against transformers' fp32 on CUDA with PyTorch's default precision settings, as the
+  // reference runs: cuDNN may use TF32 for the variant's convolution (both sides do), which puts
+  // both about 1.2e-4 from the CPU logits; the other kernels are full fp32.
+  const auto fp32_scores = score_all(*fp32, sequences);
+  const Comparison exact = compare(fp32_scores, expected_logits(golden, "fp32_cuda"));
+  const Comparison vs_cpu = compare(fp32_scores, expected_logits(golden, "fp32_cpu"));
+  EXPECT_LE(exact.worst, 1e-5);
   EXPECT_EQ(exact.decisions_same, exact.pairs);
-  std::printf("%s cuda fp32: worst |diff| %.3g, decisions %zu/%zu\n", GetParam().c_str(), exact.worst,
-              exact.decisions_same, exact.pairs);
+  std::printf("%s cuda fp32: vs transformers fp32 CUDA worst |diff| %.3g, decisions %zu/%zu; vs fp32 CPU worst %.3g\n",
+              GetParam().c_str(), exact.worst, exact.decisions_same, exact.pairs, vs_cpu.worst);
   expect_bf16_parity(GetParam() + " cuda", score_all(*bf16, sequences), golden);
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Makes the DeBERTa-v2/v3 parity fixtures under tests/fixtures/parity/deberta_v2/: tiny random-weight
 DebertaV2ForSequenceClassification models scored by the real transformers on real text, in fp32 on the
-CPU and (when a GPU is present) in bf16 on CUDA.
+CPU and (when a GPU is present) in bf16 and fp32 on CUDA. The CUDA runs keep PyTorch's default
+precision settings, as RewardBench's scripts do: no TF32 in matmuls, but cuDNN may use TF32 for the
+variant's convolution, which puts its fp32 CUDA logits about 1e-4 from the CPU ones.
 
 Two models, one folder each:
   deberta_v2/          in the shape of OpenAssistant/reward-model-deberta-v3-large-v2 (relative attention,
@@ -171,6 +173,7 @@ def make_fixture(spec, tokenizer, rows_all, pairs_sha1, out_root):
     runs = {"fp32_cpu": (torch.float32, "cpu")}
     if torch.cuda.is_available():
         runs["bf16_cuda"] = (torch.bfloat16, "cuda")
+        runs["fp32_cuda"] = (torch.float32, "cuda")
     all_logits = {}
     for run_name, (dtype, device) in runs.items():
         model = DebertaV2ForSequenceClassification.from_pretrained(work, dtype=dtype).to(device).eval()
@@ -202,8 +205,6 @@ def main():
     parser.add_argument("--out", required=True, help="tests/fixtures/parity")
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args()
-    torch.backends.cuda.matmul.allow_tf32 = False
-    torch.backends.cudnn.allow_tf32 = False
     with open(args.pairs_jsonl, "rb") as f:
         data = f.read()
     rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]

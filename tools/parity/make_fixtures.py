@@ -362,7 +362,8 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
 
 class GrmValueHeadModel(torch.nn.Module):
     """GRM's GRewardModel (rewardbench/models/grm.py): self.model = LlamaModel, self.v_head.summary =
-    Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the final-normed hidden state (dropout is off)."""
+    Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the final-normed hidden states of every token
+    (dropout is off), then the value at the pooled token, as grm.py's forward does it."""
 
     def __init__(self, config, fields):
         super().__init__()
@@ -378,7 +379,7 @@ class GrmValueHeadModel(torch.nn.Module):
 
     def score(self, hidden, pooled_rows, input_ids):
         rows = torch.arange(hidden.shape[0], device=hidden.device)
-        return self.v_head.summary(hidden[rows, pooled_rows])[:, 0]
+        return self.v_head.summary(hidden).squeeze(-1)[rows, pooled_rows]
 
 
 ARMORM_PATTERN = [128009, 128006, 78191, 128007, 271]  # <|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n
@@ -425,6 +426,19 @@ class ArmoRMModel(torch.nn.Module):
 
 
 CUSTOM_HEADS = {"grm": GrmValueHeadModel, "armorm": ArmoRMModel}
+
+
+def cast_like_from_pretrained(model, dtype):
+    """model.to(dtype), except the rotary inv_freq buffers, which stay float32 as from_pretrained(dtype=...)
+    leaves them (transformers computes them in float32 explicitly). The custom heads' real checkpoints
+    load through from_pretrained; a plain .to(bfloat16) would round inv_freq to bf16 and shift every
+    bf16 score by a step or so."""
+    kept = {name: buffer.clone() for name, buffer in model.named_buffers() if name.endswith("inv_freq")}
+    model = model.to(dtype)
+    for name, buffer in kept.items():
+        owner, _, attribute = name.rpartition(".")
+        setattr(model.get_submodule(owner), attribute, buffer)
+    return model
 
 
 def score_custom_head(model, tokenizer, texts, max_length, batch_size, device, pad_id):
@@ -479,7 +493,7 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
     for run_name, (dtype, device) in runs.items():
         model = head_class(config, spec["config"])
         model.load_state_dict({k: v.float() for k, v in tensors.items()})
-        model = model.to(dtype).to(device).eval()
+        model = cast_like_from_pretrained(model, dtype).to(device).eval()
         all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],
                                                  device, tokenizer.pad_token_id)
     write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)

@@ -62,16 +62,7 @@ class DecoderRewardModel final : public RewardModel {
     validate_packed_batch(batch, backbone_.config().vocab_size);
     if (batch.num_sequences() == 0) return {};
     c10::InferenceMode inference_guard;
-    PackedSpans spans = layers::trim_to_pooled(batch);
-    at::Tensor logits;
-    if (backbone_.reference_layout()) {
-      // As transformers: every row through every layer and the score head, then the pooled rows
-      // (a GEMM over the few pooled rows may pick a kernel that rounds differently).
-      logits = score_(backbone_.run_all(spans)).index_select(0, backbone_.pooled_rows(spans, false));
-    } else {
-      const bool padded = backbone_.pad_for_invariance(spans);
-      logits = score_(backbone_.run_pooled(spans, backbone_.pooled_rows(spans, padded)));
-    }
+    at::Tensor logits = backbone_.pooled_head(batch, score_);
     logits = logits.to(at::kFloat).cpu().contiguous();
     const int64_t labels = info_.num_labels;
     std::vector<std::vector<float>> scores(batch.num_sequences());

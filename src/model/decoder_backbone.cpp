@@ -17,6 +17,7 @@
 namespace rb::model {
 
 using layers::kInvariantTileRows;
+constexpr int64_t kReferenceRowMultiple = 8;
 using layers::Linear;
 using layers::PackedSpans;
 
@@ -172,6 +173,24 @@ at::Tensor DecoderBackbone::run_pooled(const PackedSpans& spans, const at::Tenso
   for (size_t i = 0; i + 1 < layers_.size(); ++i) x = full_layer(layers_[i], x, tables, spans);
   x = pooled_layer(layers_.back(), x, tables, spans, pooled_rows);
   return norm(x, final_norm_);
+}
+
+at::Tensor DecoderBackbone::pooled_head(const PackedBatch& batch,
+                                        const std::function<at::Tensor(const at::Tensor&)>& head) const {
+  PackedSpans spans = layers::trim_to_pooled(batch);
+  if (reference_layout()) {
+    // transformers applies the head to batch x length rows, a multiple of 8 whenever the batch size
+    // is; cuBLAS picks its kernel (and so the rounding) by the row count, and on an H100 every
+    // multiple of 8 tried rounded alike while other counts did not (GRM's MLP head: 240-269 of
+    // 400 bf16 scores differed; tools/parity/head_rounding.py), so the head gets zero rows up to one.
+    at::Tensor hidden = run_all(spans);
+    const int64_t rows = hidden.size(0);
+    const int64_t padded_rows = (rows + kReferenceRowMultiple - 1) / kReferenceRowMultiple * kReferenceRowMultiple;
+    if (padded_rows != rows) hidden = at::constant_pad_nd(hidden, {0, 0, 0, padded_rows - rows});
+    return head(hidden).index_select(0, pooled_rows(spans, false));
+  }
+  const bool padded = pad_for_invariance(spans);
+  return head(run_pooled(spans, pooled_rows(spans, padded)));
 }
 
 bool DecoderBackbone::pad_for_invariance(PackedSpans& spans) const {

@@ -5,6 +5,7 @@
 // Internal to src/model (includes ATen through torch_layers.h).
 #include <ATen/ATen.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,15 @@ class DecoderBackbone {
   // The last layer only for `pooled_rows` (queries, o_proj, MLP); returns final-normed
   // [pooled_rows, hidden]. Earlier layers run on every row.
   at::Tensor run_pooled(const layers::PackedSpans& spans, const at::Tensor& pooled_rows) const;
+
+  // `head` on the final-normed hidden state of each sequence's pooled token (batch.pool_index;
+  // tokens after it are not run): [rows, head outputs], row i for sequence i, then any
+  // batch-invariance padding rows. In the reference layout the head runs over every row and the
+  // pooled rows are taken afterwards, as transformers' classifiers and the custom heads' own code
+  // do (a GEMM over only the few pooled rows can pick a kernel that rounds differently), with
+  // zero rows up to a multiple of 8 as in a padded batch of 8k sequences;
+  // otherwise only the pooled rows go through the last layer and the head. Validate the batch first.
+  at::Tensor pooled_head(const PackedBatch& batch, const std::function<at::Tensor(const at::Tensor&)>& head) const;
 
   // Pads spans for batch-invariant shapes when that mode is on (CPU only); returns whether it did.
   bool pad_for_invariance(layers::PackedSpans& spans) const;

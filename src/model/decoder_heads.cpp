@@ -21,15 +21,6 @@ LoadedBackbone load_backbone(const std::string& config_json, const std::string& 
   return loaded;
 }
 
-at::Tensor pooled_hidden_states(const DecoderBackbone& backbone, const PackedBatch& batch) {
-  validate_packed_batch(batch, backbone.config().vocab_size);
-  layers::PackedSpans spans = layers::trim_to_pooled(batch);
-  // Reference layout: the last layer for every row too, as transformers computes it.
-  if (backbone.reference_layout()) return backbone.run_all(spans).index_select(0, backbone.pooled_rows(spans, false));
-  const bool padded = backbone.pad_for_invariance(spans);
-  return backbone.run_pooled(spans, backbone.pooled_rows(spans, padded));
-}
-
 std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count) {
   const at::Tensor host = scores.to(at::kFloat).cpu().contiguous();
   const int64_t labels = host.size(1);
@@ -56,9 +47,10 @@ MlpHeadRewardModel::MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, cons
 }
 
 std::vector<std::vector<float>> MlpHeadRewardModel::score(const PackedBatch& batch) {
+  validate_packed_batch(batch, backbone_->config().vocab_size);
   if (batch.num_sequences() == 0) return {};
   c10::InferenceMode inference_guard;
-  return rows_as_scores(head_(pooled_hidden_states(*backbone_, batch)), batch.num_sequences());
+  return rows_as_scores(backbone_->pooled_head(batch, head_), batch.num_sequences());
 }
 
 }  // namespace rb::model

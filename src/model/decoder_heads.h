@@ -22,10 +22,6 @@ LoadedBackbone load_backbone(const std::string& config_json, const std::string& 
                              const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
                              const std::string& prefix = "model.");
 
-// Final-normed hidden states of each sequence's pooled token: [rows, hidden] with row i for
-// sequence i (plus batch-invariance padding rows after them). Validates the batch.
-at::Tensor pooled_hidden_states(const DecoderBackbone& backbone, const PackedBatch& batch);
-
 // The first `count` rows of a [rows, labels] tensor as float32 vectors.
 std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
 
@@ -36,7 +32,9 @@ struct MlpHead {
   at::Tensor operator()(at::Tensor x) const;
 };
 
-// A reward model = shared decoder backbone + an MLP head on the pooled token.
+// A reward model = shared decoder backbone + an MLP head on the pooled token (run as
+// DecoderBackbone::pooled_head runs a head: over every row in the reference layout, as GRM's,
+// UltraRM's and INF-ORM's own code apply it to the whole hidden-state tensor).
 class MlpHeadRewardModel final : public RewardModel {
  public:
   MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, const std::string& class_name, const LoadOptions& options);

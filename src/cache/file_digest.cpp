@@ -13,9 +13,7 @@
 #include <thread>
 
 #include "common/error.h"
-#ifdef RB_CACHE_WITH_OPENSSL
-#include <openssl/evp.h>
-#endif
+#include "common/sha256.h"
 
 namespace rb::cache {
 namespace {
@@ -36,34 +34,6 @@ class FileDescriptor {
   int fd_;
 };
 
-// Streams a file through SHA-256: OpenSSL's where the build has it (SHA extensions, ~10x faster
-// on big checkpoints), else ours; both give the same digest, so caches are interchangeable.
-class StreamingSha256 {
- public:
-#ifdef RB_CACHE_WITH_OPENSSL
-  StreamingSha256() : context_(EVP_MD_CTX_new()) {
-    if (!context_ || EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1) throw IoError("OpenSSL SHA-256 unavailable");
-  }
-  ~StreamingSha256() { EVP_MD_CTX_free(context_); }
-  void update(const void* data, size_t size) { EVP_DigestUpdate(context_, data, size); }
-  std::string hex() {
-    Digest digest;
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context_, digest.data(), &length);
-    return to_hex(digest);
-  }
-
- private:
-  EVP_MD_CTX* context_;
-#else
-  void update(const void* data, size_t size) { hash_.update(data, size); }
-  std::string hex() { return to_hex(hash_.finish()); }
-
- private:
-  Sha256 hash_;
-#endif
-};
-
 }  // namespace
 
 FileIdentity identify_file(const std::string& path) {
@@ -79,7 +49,7 @@ FileIdentity identify_file(const std::string& path) {
 
 std::string file_sha256(const std::string& path) {
   FileDescriptor file(path);
-  StreamingSha256 hash;
+  Sha256Stream hash;
   std::vector<char> buffer(4 << 20);
   for (;;) {
     const ssize_t n = ::read(file.get(), buffer.data(), buffer.size());
@@ -88,7 +58,7 @@ std::string file_sha256(const std::string& path) {
     if (n == 0) break;
     hash.update(buffer.data(), static_cast<size_t>(n));
   }
-  return hash.hex();
+  return hash.finish_hex();
 }
 
 std::vector<std::string> digest_files(const std::vector<std::string>& paths, ScoreCache* memo, unsigned max_threads) {

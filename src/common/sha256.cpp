@@ -2,6 +2,12 @@
 
 #include <cstring>
 
+#ifdef RB_SHA256_WITH_OPENSSL
+#include <openssl/evp.h>
+
+#include "common/error.h"
+#endif
+
 namespace rb {
 namespace {
 
@@ -119,6 +125,48 @@ std::string sha256_hex(std::string_view data) {
   Sha256 hash;
   hash.update(data);
   return to_hex(hash.finish());
+}
+
+#ifdef RB_SHA256_WITH_OPENSSL
+struct Sha256Stream::Backend {
+  Backend() : context(EVP_MD_CTX_new()) { restart(); }
+  ~Backend() { EVP_MD_CTX_free(context); }
+  void restart() {
+    if (!context || EVP_DigestInit_ex(context, EVP_sha256(), nullptr) != 1)
+      throw Error("sha256: OpenSSL could not start a digest");
+  }
+  void update(const void* data, size_t size) {
+    if (EVP_DigestUpdate(context, data, size) != 1) throw Error("sha256: OpenSSL digest update failed");
+  }
+  Sha256Digest finish() {
+    Sha256Digest digest;
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(context, digest.data(), &length) != 1 || length != digest.size())
+      throw Error("sha256: OpenSSL could not finish a digest");
+    return digest;
+  }
+  EVP_MD_CTX* context;
+};
+#else
+struct Sha256Stream::Backend {
+  void restart() { hash = Sha256(); }
+  void update(const void* data, size_t size) { hash.update(data, size); }
+  Sha256Digest finish() { return hash.finish(); }
+  Sha256 hash;
+};
+#endif
+
+Sha256Stream::Sha256Stream() : backend_(std::make_unique<Backend>()) {}
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(const void* data, size_t size) { backend_->update(data, size); }
+
+void Sha256Stream::reset() { backend_->restart(); }
+
+std::string Sha256Stream::finish_hex() {
+  const std::string hex = to_hex(backend_->finish());
+  backend_->restart();
+  return hex;
 }
 
 }  // namespace rb

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,25 @@ class Sha256 {
   std::array<uint8_t, 64> buffer_{};
   size_t buffered_ = 0;
   uint64_t total_bytes_ = 0;
+};
+
+// SHA-256 of large streams (checkpoint files, downloads): OpenSSL's where the build has it (SHA
+// extensions, about 10x faster on big files), else Sha256 above; both give the same digest, so
+// caches and download checks do not depend on the build.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
+  void update(const void* data, size_t size);
+  void reset();              // forget everything fed so far
+  std::string finish_hex();  // lowercase hex digest of everything since construction or the last reset
+
+ private:
+  struct Backend;
+  std::unique_ptr<Backend> backend_;
 };
 
 std::string to_hex(const Sha256Digest& digest);

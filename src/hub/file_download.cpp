@@ -205,7 +205,7 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
   std::optional<Sha256Stream> digest;
   if (is_sha256_etag(metadata.etag)) {
     digest.emplace();
-    if (file.size() > 0) digest->update_from_file(incomplete_path);
+    if (file.size() > 0) update_from_file(*digest, incomplete_path);
   }
   int retries_left = options_.download_retries;
   while (file.size() != expected) {

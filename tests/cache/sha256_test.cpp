@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace {
@@ -33,6 +34,21 @@ TEST(Sha256, IntegersAreLittleEndianBytes) {
   Sha256 hash;
   hash.update_u64(0x0807060504030201ull);
   EXPECT_EQ(to_hex(hash.finish()), sha256_hex(std::string("\x01\x02\x03\x04\x05\x06\x07\x08", 8)));
+}
+
+// The streaming hasher (OpenSSL's in builds that have it) gives Sha256's digests, and reset() /
+// finish_hex() start it over.
+TEST(Sha256Stream, MatchesSha256AndStartsOver) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += static_cast<char>(i * 131 + 5);
+  rb::Sha256Stream stream;
+  for (size_t at = 0; at < text.size(); at += 4099) stream.update(text.data() + at, std::min<size_t>(4099, text.size() - at));
+  EXPECT_EQ(stream.finish_hex(), sha256_hex(text));
+  EXPECT_EQ(stream.finish_hex(), sha256_hex(""));
+  stream.update("junk", 4);
+  stream.reset();
+  stream.update("abc", 3);
+  EXPECT_EQ(stream.finish_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

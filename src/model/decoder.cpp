@@ -1,6 +1,6 @@
 // The shared decoder's two heads on DecoderBackbone (decoder_backbone.cpp): the bias-free score
-// head of *ForSequenceClassification (applied only to each sequence's pooled row, in the
-// compute dtype) and the language-model head of *ForCausalLM (per-token next-token
+// head of *ForSequenceClassification (read at each sequence's pooled row, in the compute dtype;
+// DecoderBackbone::pooled_head decides which rows it runs over) and the language-model head of *ForCausalLM (per-token next-token
 // log-probabilities). A sequence's results depend on its batch neighbours only through kernel
 // choice, which batch-invariant mode removes on CPU.
 #include "model/decoder.h"
@@ -62,13 +62,7 @@ class DecoderRewardModel final : public RewardModel {
     validate_packed_batch(batch, backbone_.config().vocab_size);
     if (batch.num_sequences() == 0) return {};
     c10::InferenceMode inference_guard;
-    at::Tensor logits = backbone_.pooled_head(batch, score_);
-    logits = logits.to(at::kFloat).cpu().contiguous();
-    const int64_t labels = info_.num_labels;
-    std::vector<std::vector<float>> scores(batch.num_sequences());
-    const float* values = logits.data_ptr<float>();
-    for (size_t i = 0; i < scores.size(); ++i) scores[i].assign(values + i * labels, values + (i + 1) * labels);
-    return scores;
+    return rows_as_scores(backbone_.pooled_head(batch, score_), batch.num_sequences());
   }
 
   const ModelInfo& info() const override { return info_; }

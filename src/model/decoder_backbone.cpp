@@ -17,9 +17,11 @@
 namespace rb::model {
 
 using layers::kInvariantTileRows;
-constexpr int64_t kReferenceRowMultiple = 8;
 using layers::Linear;
 using layers::PackedSpans;
+
+// Rows the reference layout gives a head a multiple of (DecoderBackbone::pooled_head).
+constexpr int64_t kReferenceRowMultiple = 8;
 
 DecoderBackbone::DecoderBackbone(const ModelConfig& config, const DecoderLayout& layout,
                                  const layers::ComputeTarget& target, bool batch_invariant)
@@ -191,6 +193,15 @@ at::Tensor DecoderBackbone::pooled_head(const PackedBatch& batch,
   }
   const bool padded = pad_for_invariance(spans);
   return head(run_pooled(spans, pooled_rows(spans, padded)));
+}
+
+std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count) {
+  const at::Tensor host = scores.to(at::kFloat).cpu().contiguous();
+  const int64_t labels = host.size(1);
+  const float* values = host.data_ptr<float>();
+  std::vector<std::vector<float>> rows(count);
+  for (size_t i = 0; i < count; ++i) rows[i].assign(values + i * labels, values + (i + 1) * labels);
+  return rows;
 }
 
 bool DecoderBackbone::pad_for_invariance(PackedSpans& spans) const {

@@ -28,6 +28,9 @@ struct DecoderLayer {
   bool uses_sliding_rope = false;  // Gemma-3 sliding layers
 };
 
+// The first `count` rows of a [rows, labels] tensor (a head's output) as float32 vectors.
+std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
+
 class DecoderBackbone {
  public:
   DecoderBackbone(const ModelConfig& config, const DecoderLayout& layout, const layers::ComputeTarget& target,

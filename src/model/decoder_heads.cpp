@@ -21,15 +21,6 @@ LoadedBackbone load_backbone(const std::string& config_json, const std::string& 
   return loaded;
 }
 
-std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count) {
-  const at::Tensor host = scores.to(at::kFloat).cpu().contiguous();
-  const int64_t labels = host.size(1);
-  const float* values = host.data_ptr<float>();
-  std::vector<std::vector<float>> rows(count);
-  for (size_t i = 0; i < count; ++i) rows[i].assign(values + i * labels, values + (i + 1) * labels);
-  return rows;
-}
-
 at::Tensor MlpHead::operator()(at::Tensor x) const {
   for (size_t i = 0; i < layers.size(); ++i) {
     x = layers[i](x);

@@ -22,9 +22,6 @@ LoadedBackbone load_backbone(const std::string& config_json, const std::string& 
                              const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
                              const std::string& prefix = "model.");
 
-// The first `count` rows of a [rows, labels] tensor as float32 vectors.
-std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
-
 // Linear layers with ReLU between them (none after the last), in the compute dtype: GRM's
 // v_head.summary, UltraRM's regression_head, INF-ORM's score MLP.
 struct MlpHead {

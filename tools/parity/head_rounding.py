@@ -34,8 +34,8 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sys
-import subprocess
 import tempfile
 
 import torch
@@ -44,6 +44,7 @@ import transformers
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_fixtures as mf  # noqa: E402
+from check_cuda_parity import run_ours  # noqa: E402
 
 FIXTURES = "tests/fixtures/parity"
 
@@ -185,11 +186,10 @@ def probe_heads(args, rows, report):
 
 
 def run_eval(args, model_dir, out_dir, spec):
-    subprocess.run([args.rewardbench, "eval", "-q", "--model", model_dir, "--dataset",
-                    os.path.join(args.inputs, "pairs.jsonl"), "--device", "cuda", "--dtype", "bfloat16",
-                    "--max_length", str(spec["max_length"]), "--output_dir", out_dir], check=True)
-    with open(os.path.join(out_dir, "outputs.jsonl"), encoding="utf-8") as f:
-        return {row["id"]: (row["scores_chosen"], row["scores_rejected"]) for row in map(json.loads, f)}
+    """Our bf16 CUDA scores per pair id: (chosen, rejected)."""
+    rows = run_ours(args.rewardbench, model_dir, os.path.join(args.inputs, "pairs.jsonl"), "bfloat16",
+                    spec["max_length"], "sdpa", out_dir)
+    return {row_id: (row["scores_chosen"], row["scores_rejected"]) for row_id, row in rows.items()}
 
 
 def probe_backbone(args, spec, folder, work, pooled, texts_per_row, report, label, dims=4):
@@ -202,7 +202,7 @@ def probe_backbone(args, spec, folder, work, pooled, texts_per_row, report, labe
         os.makedirs(model_dir, exist_ok=True)
         for name in os.listdir(work):
             if os.path.isfile(os.path.join(work, name)) and name not in ("config.json", "model.safetensors"):
-                subprocess.run(["cp", os.path.join(work, name), model_dir], check=True)
+                shutil.copy(os.path.join(work, name), model_dir)
         with open(os.path.join(model_dir, "config.json"), "w") as f:
             json.dump(config, f)
         weight = torch.zeros(1, spec["config"]["hidden_size"], dtype=torch.bfloat16)

@@ -5,15 +5,16 @@
 #include <filesystem>
 
 #include "cache/build_info_generated.h"
-#include "cache/file_digest.h"
 #include "common/error.h"
+#include "common/sha256.h"
+#include "common/version.h"
 
 namespace rb::cache {
 
 std::string program_version() {
   const std::string describe = RB_BUILD_GIT_DESCRIBE;
   // libtorch's kernels decide the last bits of a score as much as our code does.
-  std::string version = std::string(RB_BUILD_VERSION) + "+" + describe + "+torch" + RB_BUILD_TORCH_VERSION;
+  std::string version = std::string(kVersion) + "+" + describe + "+torch" + RB_BUILD_TORCH_VERSION;
   const bool dirty = describe.size() >= 6 && describe.compare(describe.size() - 6, 6, "-dirty") == 0;
   if (dirty || describe == "unknown") {
     // Uncommitted code: the commit does not say which code scored, the program's own bytes do
@@ -22,7 +23,7 @@ std::string program_version() {
     const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
     if (!error) {
       try {
-        version += "+exe." + file_sha256(self.string()).substr(0, 16);
+        version += "+exe." + sha256_file_hex(self.string()).substr(0, 16);
       } catch (const IoError&) {
         version += "+exe.unreadable";
       }
@@ -33,7 +34,7 @@ std::string program_version() {
 
 nlohmann::ordered_json build_provenance() {
   nlohmann::ordered_json build;
-  build["rewardbench_version"] = RB_BUILD_VERSION;
+  build["rewardbench_version"] = kVersion;
   build["git_describe"] = RB_BUILD_GIT_DESCRIBE;
   build["program_version"] = program_version();
   build["libtorch_version"] = RB_BUILD_TORCH_VERSION;

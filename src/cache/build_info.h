@@ -7,7 +7,7 @@
 
 namespace rb::cache {
 
-// "0.1.0+<git describe>+torch<version>", plus "+exe.<digest of this executable>" when built from
+// "<version>+<git describe>+torch<version>", plus "+exe.<digest of this executable>" when built from
 // uncommitted code. Part of the model fingerprint: another program version never hits the cache.
 std::string program_version();
 nlohmann::ordered_json build_provenance();

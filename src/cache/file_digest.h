@@ -12,7 +12,6 @@ namespace rb::cache {
 
 // Throws rb::IoError naming the path when the file cannot be read.
 FileIdentity identify_file(const std::string& path);
-std::string file_sha256(const std::string& path);
 
 // One hex digest per path, in order. `memo` may be null (nothing remembered).
 std::vector<std::string> digest_files(const std::vector<std::string>& paths, ScoreCache* memo, unsigned max_threads);

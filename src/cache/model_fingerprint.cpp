@@ -28,9 +28,13 @@ nlohmann::ordered_json files_json(const std::vector<FileRecord>& files) {
   return list;
 }
 
+}  // namespace
+
 nlohmann::ordered_json settings_json(const FingerprintSettings& s) {
+  const bool scores = s.output == FingerprintSettings::Output::RewardScores;
   nlohmann::ordered_json json;
   json["program_version"] = s.program_version;
+  json["output"] = scores ? "reward_scores" : "next_token_log_probs";
   json["dtype"] = s.dtype;
   json["device_kind"] = s.device_kind;
   json["batch_invariant"] = s.batch_invariant;
@@ -39,6 +43,7 @@ nlohmann::ordered_json settings_json(const FingerprintSettings& s) {
     json["max_sequences_per_batch"] = s.max_sequences_per_batch;
     json["max_tokens_per_batch"] = s.max_tokens_per_batch;
   }
+  if (!scores) return json;
   json["max_length"] = s.max_length;
   json["truncation_side"] = s.truncation_side;
   json["append_eos"] = s.append_eos;
@@ -47,8 +52,6 @@ nlohmann::ordered_json settings_json(const FingerprintSettings& s) {
   json["chat_template_sha256"] = sha256_hex(s.chat_template_text);
   return json;
 }
-
-}  // namespace
 
 std::vector<std::string> model_files(const std::string& model_dir) {
   const fs::path config = fs::path(model_dir) / "config.json";
@@ -78,7 +81,8 @@ std::vector<std::string> tokenizer_files(const std::string& tokenizer_dir) {
 ModelFingerprint fingerprint_model(const FingerprintSettings& settings, ScoreCache* memo, unsigned max_threads) {
   ModelFingerprint fingerprint;
   fingerprint.model_files = describe_files(model_files(settings.model_dir), memo, max_threads);
-  fingerprint.tokenizer_files = describe_files(tokenizer_files(settings.tokenizer_dir), memo, max_threads);
+  if (settings.output == FingerprintSettings::Output::RewardScores)
+    fingerprint.tokenizer_files = describe_files(tokenizer_files(settings.tokenizer_dir), memo, max_threads);
   fingerprint.description["settings"] = settings_json(settings);
   fingerprint.description["model_files"] = files_json(fingerprint.model_files);
   fingerprint.description["tokenizer_files"] = files_json(fingerprint.tokenizer_files);

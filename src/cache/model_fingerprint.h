@@ -16,8 +16,12 @@
 namespace rb::cache {
 
 struct FingerprintSettings {
+  // What the cached values are: a reward model's scores, or a causal LM's next-token log-probs
+  // (those depend on the exact token ids alone: no tokenizer, sequence rules or template).
+  enum class Output { RewardScores, NextTokenLogProbs };
+  Output output = Output::RewardScores;
   std::string model_dir;
-  std::string tokenizer_dir;
+  std::string tokenizer_dir;  // reward scores only
   std::string dtype;          // e.g. "float32"
   std::string device_kind;    // "cpu" or "cuda": kernels differ, so scores differ in their last bits
   bool batch_invariant = true;
@@ -25,6 +29,7 @@ struct FingerprintSettings {
   // Where scores may depend on batch composition (not batch invariant), the batch limits too.
   size_t max_sequences_per_batch = 0;
   size_t max_tokens_per_batch = 0;
+  // Reward scores only: the sequence rules and the template that rendered the texts.
   size_t max_length = 0;
   std::string truncation_side = "left";
   bool append_eos = false;
@@ -52,6 +57,9 @@ struct ModelFingerprint {
 std::vector<std::string> model_files(const std::string& model_dir);
 // The tokenizer files present in a folder (sorted by name).
 std::vector<std::string> tokenizer_files(const std::string& tokenizer_dir);
+
+// The settings as the fingerprint hashes them (run.json shows the same object).
+nlohmann::ordered_json settings_json(const FingerprintSettings& settings);
 
 // `memo` (may be null) remembers file digests between runs.
 ModelFingerprint fingerprint_model(const FingerprintSettings& settings, ScoreCache* memo, unsigned max_threads);

@@ -12,13 +12,16 @@
 // One ScoreCache object is for one thread.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cache/sequence_key.h"
 
-struct sqlite3;
+namespace rb::db {
+class Database;
+}
 
 namespace rb::cache {
 
@@ -65,12 +68,10 @@ class ScoreCache {
  private:
   void open_checked(const WarningCallback& warn);
   void open_database();
-  void close_database();
-  void exec(const std::string& sql);
   void create_schema();
 
   std::string path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<db::Database> db_;
 };
 
 }  // namespace rb::cache

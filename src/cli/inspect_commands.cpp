@@ -1,44 +1,21 @@
-#include "cli/inspect_commands.h"
+// `rewardbench tokenize` and `rewardbench render` (app/inspect.h): what a model sees.
+#include <iostream>
 
-#include <ostream>
-
-#include "common/error.h"
-#include "io/json_file.h"
-#include "pipeline/text_builder.h"
-#include "pipeline/tokenizer_folder.h"
-#include "template/fastchat.h"
+#include "app/inspect.h"
+#include "cli/command.h"
 
 namespace rb::cli {
 
-int run_tokenize(const TokenizeOptions& options, std::ostream& out) {
-  const auto folder = pipeline::load_tokenizer_folder(options.tokenizer_dir);
-  for (const auto& row : io::read_json_rows(options.jsonl_path)) {
-    auto it = row.value.find(options.field);
-    if (it == row.value.end()) throw InputError(row.origin + ": field \"" + options.field + "\" is missing");
-    if (!it->is_string())
-      throw InputError(row.origin + ": field \"" + options.field + "\": expected a string, got " + it->type_name());
-    const auto ids = folder.tokenizer.encode(it->get<std::string>(), options.add_special_tokens);
-    out << nlohmann::json(ids).dump() << '\n';
-  }
-  return 0;
+Command tokenize_command() {
+  return table_command<app::TokenizeOptions>(
+      "tokenize", "Print the token ids of one field of each JSONL line, one JSON array per line",
+      app::tokenize_options_table(), [](const app::TokenizeOptions& options) { return app::run_tokenize(options, std::cout); });
 }
 
-int run_render(const RenderOptions& options, std::ostream& out) {
-  const auto folder = pipeline::load_tokenizer_folder(options.tokenizer_dir);
-  const pipeline::TextBuilder builder(folder, options.chat_template);
-  for (const auto& row : io::read_json_rows(options.jsonl_path)) {
-    auto it = row.value.find("messages");
-    if (it == row.value.end() || !it->is_array())
-      throw InputError(row.origin + ": field \"messages\": expected a list of {role, content} messages");
-    nlohmann::ordered_json line;
-    try {
-      line["text"] = builder.render_messages(*it, options.add_generation_prompt);
-    } catch (const TemplateError& e) {
-      line = nlohmann::ordered_json{{"error", e.what()}};
-    }
-    out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  }
-  return 0;
+Command render_command() {
+  return table_command<app::RenderOptions>(
+      "render", "Render {\"messages\": [...]} lines with the chat template; prints {\"text\"} or {\"error\"} per line",
+      app::render_options_table(), [](const app::RenderOptions& options) { return app::run_render(options, std::cout); });
 }
 
 }  // namespace rb::cli

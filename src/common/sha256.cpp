@@ -1,12 +1,17 @@
 #include "common/sha256.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
+#include <vector>
 
 #ifdef RB_SHA256_WITH_OPENSSL
 #include <openssl/evp.h>
+#endif
 
 #include "common/error.h"
-#endif
 
 namespace rb {
 namespace {
@@ -167,6 +172,30 @@ std::string Sha256Stream::finish_hex() {
   const std::string hex = to_hex(backend_->finish());
   backend_->restart();
   return hex;
+}
+
+void update_from_file(Sha256Stream& stream, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(path + ": cannot open for hashing: " + std::strerror(errno));
+  std::vector<char> buffer(4 << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw IoError(path + ": cannot read for hashing: " + std::strerror(error));
+    }
+    if (n == 0) break;
+    stream.update(buffer.data(), static_cast<size_t>(n));
+  }
+  ::close(fd);
+}
+
+std::string sha256_file_hex(const std::string& path) {
+  Sha256Stream stream;
+  update_from_file(stream, path);
+  return stream.finish_hex();
 }
 
 }  // namespace rb

@@ -50,6 +50,12 @@ class Sha256Stream {
   std::unique_ptr<Backend> backend_;
 };
 
+// Feeds the bytes of a file (read in large chunks) into `stream`; throws rb::IoError naming the
+// path when it cannot be opened or read.
+void update_from_file(Sha256Stream& stream, const std::string& path);
+// Lowercase hex SHA-256 of a file's bytes (weights, tokenizer files, downloads).
+std::string sha256_file_hex(const std::string& path);
+
 std::string to_hex(const Sha256Digest& digest);
 Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);

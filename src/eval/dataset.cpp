@@ -3,65 +3,13 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "eval/row_fields.h"
 #include "io/parquet.h"
 
 namespace rb::eval {
 namespace {
 
-// Builds the messages that name the row and field, e.g.
-//   data.jsonl:17: field "chosen": expected a string, got number
-class FieldChecker {
- public:
-  explicit FieldChecker(const std::string& origin) : origin_(origin) {}
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw InputError(origin_ + ": field \"" + field + "\": " + problem);
-  }
-  [[noreturn]] void wrong_type(const std::string& field, const std::string& expected, const Json& value) const {
-    fail(field, "expected " + expected + ", got " + value.type_name());
-  }
-
-  std::string string_field(const Json& value, const std::string& field) const {
-    if (!value.is_string()) wrong_type(field, "a string", value);
-    return value.get<std::string>();
-  }
-
-  Message message(const Json& value, const std::string& field) const {
-    if (!value.is_object()) wrong_type(field, "a message object {role, content}", value);
-    for (const char* key : {"role", "content"}) {
-      if (!value.contains(key)) fail(field + "." + key, "missing");
-    }
-    return Message{string_field(value["role"], field + ".role"), string_field(value["content"], field + ".content")};
-  }
-
-  Messages messages(const Json& value, const std::string& field) const {
-    if (!value.is_array()) wrong_type(field, "a list of messages", value);
-    Messages result;
-    result.reserve(value.size());
-    for (size_t i = 0; i < value.size(); ++i) {
-      result.push_back(message(value[i], field + "[" + std::to_string(i) + "]"));
-    }
-    return result;
-  }
-
-  const Json& required(const Json& row, const std::string& field) const {
-    if (!row.contains(field)) fail(field, "missing");
-    return row[field];
-  }
-
- private:
-  const std::string& origin_;
-};
-
-// `question`, else `input`, stands in for a missing `prompt` (the reference renames the column).
-std::string prompt_column(const Json& row) {
-  if (row.contains("prompt")) return "prompt";
-  if (row.contains("question")) return "question";
-  if (row.contains("input")) return "input";
-  return "prompt";
-}
-
-std::variant<std::string, Messages> parse_prompt(const Json& value, const FieldChecker& check) {
+std::variant<std::string, Messages> parse_prompt(const Json& value, const RowFields& check) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_array()) return check.messages(value, "prompt");
   check.wrong_type("prompt", "a string or a list of messages", value);
@@ -69,7 +17,7 @@ std::variant<std::string, Messages> parse_prompt(const Json& value, const FieldC
 
 // chosen/rejected as conversations: the last message is the answer, the rest of `chosen` is the
 // prompt unless the row already has a list prompt.
-void take_answers_from_conversations(const Json& row, const FieldChecker& check, PreferenceRow& out) {
+void take_answers_from_conversations(const Json& row, const RowFields& check, PreferenceRow& out) {
   Messages chosen = check.messages(row["chosen"], "chosen");
   Messages rejected = check.messages(row["rejected"], "rejected");
   if (chosen.empty()) check.fail("chosen", "expected a non-empty list of messages, got an empty list");
@@ -79,7 +27,7 @@ void take_answers_from_conversations(const Json& row, const FieldChecker& check,
   if (!out.has_message_prompt()) out.prompt = Messages(chosen.begin(), chosen.end() - 1);
 }
 
-Json parse_id(const Json& row, const FieldChecker& check, bool required) {
+Json parse_id(const Json& row, const RowFields& check, bool required) {
   if (!row.contains("id")) {
     if (required) check.fail("id", "missing");
     return nullptr;
@@ -89,9 +37,9 @@ Json parse_id(const Json& row, const FieldChecker& check, bool required) {
   return id;
 }
 
-std::optional<std::string> optional_string(const Json& row, const std::string& field, const FieldChecker& check) {
+std::optional<std::string> optional_string(const Json& row, const std::string& field, const RowFields& check) {
   if (!row.contains(field) || row[field].is_null()) return std::nullopt;
-  return check.string_field(row[field], field);
+  return check.text(row[field], field);
 }
 
 Json echo_columns(const Json& row, const std::string& prompt_key, const PreferenceRow& parsed) {
@@ -113,7 +61,7 @@ Json echo_columns(const Json& row, const std::string& prompt_key, const Preferen
 
 PreferenceRow parse_preference_row(const io::JsonRow& row, const DatasetOptions& options) {
   const Json& value = row.value;
-  FieldChecker check(row.origin);
+  RowFields check(row.origin);
   if (!value.is_object()) throw InputError(row.origin + ": expected a JSON object, got " + value.type_name());
 
   PreferenceRow out;
@@ -129,12 +77,12 @@ PreferenceRow parse_preference_row(const io::JsonRow& row, const DatasetOptions&
   if (conversations) {
     take_answers_from_conversations(value, check, out);
   } else {
-    out.chosen = check.string_field(chosen, "chosen");
-    out.rejected = check.string_field(rejected, "rejected");
+    out.chosen = check.text(chosen, "chosen");
+    out.rejected = check.text(rejected, "rejected");
   }
 
   if (value.contains("subset")) {
-    out.subset = check.string_field(value["subset"], "subset");
+    out.subset = check.text(value["subset"], "subset");
   } else if (options.require_subset) {
     check.fail("subset", "missing");
   }

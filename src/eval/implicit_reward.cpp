@@ -2,26 +2,28 @@
 
 #include <cmath>
 
+#include "common/enum_names.h"
 #include "common/error.h"
 
 namespace rb::eval {
 
+namespace {
+
+constexpr EnumName<ImplicitRewardKind> kRewardNames[] = {{ImplicitRewardKind::Ratio, "ratio"},
+                                                         {ImplicitRewardKind::Average, "avg"},
+                                                         {ImplicitRewardKind::Sum, "sum"},
+                                                         {ImplicitRewardKind::Norm, "norm"}};
+
+}  // namespace
+
 ImplicitRewardKind parse_ref_free_type(const std::string& name) {
-  if (name == "avg") return ImplicitRewardKind::Average;
-  if (name == "sum") return ImplicitRewardKind::Sum;
-  if (name == "norm") return ImplicitRewardKind::Norm;
-  throw InputError("--ref_free_type \"" + name + "\": expected avg, sum or norm");
+  const auto kind = enum_named(kRewardNames, name);
+  if (!kind || *kind == ImplicitRewardKind::Ratio)
+    throw InputError("--ref_free_type \"" + name + "\": expected avg, sum or norm");
+  return *kind;
 }
 
-std::string implicit_reward_name(ImplicitRewardKind kind) {
-  switch (kind) {
-    case ImplicitRewardKind::Ratio: return "ratio";
-    case ImplicitRewardKind::Average: return "avg";
-    case ImplicitRewardKind::Sum: return "sum";
-    case ImplicitRewardKind::Norm: return "norm";
-  }
-  return "unknown";
-}
+std::string implicit_reward_name(ImplicitRewardKind kind) { return name_of(kRewardNames, kind); }
 
 namespace {
 

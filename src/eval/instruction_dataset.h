@@ -2,9 +2,7 @@
 // Instruction ("SFT") data for the CLI's scoring mode (rewardbench.py with load_and_process_dataset):
 // rows with a `messages` conversation and no chosen/rejected pair are scored one text per row and
 // written without any accuracy.
-//   - the dataset is preference data when it has both `chosen` and `rejected` columns, instruction
-//     data when it has `messages`; with prioritize_instructions (--prioritize_scoring) `messages`
-//     wins; neither is an rb::InputError. Columns are the union over rows (what the json loader sees).
+//   - which rows are instruction data is eval/benchmarks.h's detect_row_format.
 //   - prompt = messages[0].content; the text is the whole conversation rendered without a generation
 //     prompt: with the tokenizer's chat template the messages keep their stated roles, with a
 //     FastChat template roles go by position (positional_roles) and the written prompt is the
@@ -18,11 +16,6 @@
 #include "eval/dataset.h"
 
 namespace rb::eval {
-
-enum class DatasetKind { kPreference, kInstruction };
-
-DatasetKind detect_dataset_kind(const std::vector<io::JsonRow>& rows, bool prioritize_instructions,
-                                const std::string& source);
 
 struct InstructionRow {
   std::string origin;  // "file:line"

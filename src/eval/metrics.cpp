@@ -5,7 +5,7 @@
 #include <limits>
 #include <map>
 
-#include "eval/subsets.h"
+#include "eval/benchmarks.h"
 
 namespace rb::eval {
 namespace {

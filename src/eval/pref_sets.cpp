@@ -5,18 +5,10 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "eval/benchmarks.h"
 #include "io/parquet.h"
 
 namespace rb::eval {
-
-const std::vector<std::string>& pref_test_set_splits() {
-  static const std::vector<std::string> kSplits = {"anthropic_harmless", "anthropic_helpful", "anthropic_hhh",
-                                                   "mtbench_gpt4",       "mtbench_human",     "shp",
-                                                   "summarize"};
-  return kSplits;
-}
-
-bool is_dropped_pref_split(const std::string& split) { return split == "pku_better" || split == "pku_safer"; }
 
 std::vector<PrefSetSplit> find_pref_set_splits(const std::string& folder) {
   namespace fs = std::filesystem;

@@ -2,7 +2,7 @@
 // The prior preference test sets (allenai/pref-test-sets) as load_eval_dataset(core_set=False)
 // builds them: one split per source, each split's rows get `subset` = the split name (a `subset`
 // column already there is renamed to `subsubset` first), the splits pku_better and pku_safer are
-// dropped, the rest are concatenated in the order given. Prompts are message lists (multi-turn
+// dropped (eval/benchmarks.h), the rest are concatenated in the order given. Prompts are message lists (multi-turn
 // possible), chosen/rejected strings, so the rows are ordinary PreferenceRows (eval/dataset.h).
 // Scoring is the v1 one: eval/metrics.h gives per-subset accuracy and the "Prior Sets" score (mean
 // of anthropic_helpful, anthropic_hhh, shp, summarize); anthropic_harmless and mtbench_* are
@@ -13,12 +13,6 @@
 #include "eval/dataset.h"
 
 namespace rb::eval {
-
-// The seven splits the benchmark keeps, in byte order.
-const std::vector<std::string>& pref_test_set_splits();
-
-// pku_better and pku_safer: "no longer part of the benchmark".
-bool is_dropped_pref_split(const std::string& split);
 
 struct PrefSetSplit {
   std::string name;  // becomes each row's subset

@@ -2,60 +2,22 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/error.h"
+#include "eval/row_fields.h"
 #include "io/parquet.h"
 
 namespace rb::eval {
 namespace {
 
-class RowChecker {
- public:
-  explicit RowChecker(const std::string& origin) : origin_(origin) {}
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw InputError(origin_ + ": field \"" + field + "\": " + problem);
-  }
-  [[noreturn]] void wrong_type(const std::string& field, const std::string& expected, const Json& value) const {
-    fail(field, "expected " + expected + ", got " + value.type_name());
-  }
-  const Json& required(const Json& row, const std::string& field) const {
-    if (!row.contains(field)) fail(field, "missing");
-    return row[field];
-  }
-  std::string string_field(const Json& row, const std::string& field) const {
-    const Json& value = required(row, field);
-    if (!value.is_string()) wrong_type(field, "a string", value);
-    return value.get<std::string>();
-  }
-  int64_t integer_field(const Json& row, const std::string& field) const {
-    const Json& value = required(row, field);
-    if (!value.is_number_integer()) wrong_type(field, "an integer", value);
-    return value.get<int64_t>();
-  }
-  std::vector<std::string> string_list(const Json& row, const std::string& field) const {
-    const Json& value = required(row, field);
-    if (!value.is_array()) wrong_type(field, "a list of strings", value);
-    std::vector<std::string> items;
-    items.reserve(value.size());
-    for (size_t i = 0; i < value.size(); ++i) {
-      if (!value[i].is_string()) wrong_type(field + "[" + std::to_string(i) + "]", "a string", value[i]);
-      items.push_back(value[i].get<std::string>());
-    }
-    return items;
-  }
-
- private:
-  const std::string& origin_;
-};
-
 // The counts are redundant with the lists; a mismatch means the row would be regrouped with its
 // neighbours' scores (reroll_and_score_dataset groups by total_completions), so it is an error.
-void check_counts(const Json& value, const RowChecker& check, V2Row& row) {
+void check_counts(const Json& value, const RowFields& check, V2Row& row) {
   if (row.chosen.empty()) check.fail("chosen", "expected at least one correct completion, got an empty list");
-  row.num_correct = check.integer_field(value, "num_correct");
-  row.total_completions = check.integer_field(value, "total_completions");
+  row.num_correct = check.integer_at(value, "num_correct");
+  row.total_completions = check.integer_at(value, "total_completions");
   if (row.num_correct != static_cast<int64_t>(row.chosen.size())) {
     check.fail("num_correct", std::to_string(row.num_correct) + " does not equal len(chosen) = " +
                                   std::to_string(row.chosen.size()));
@@ -66,7 +28,7 @@ void check_counts(const Json& value, const RowChecker& check, V2Row& row) {
                                         std::to_string(row.completion_count()));
   }
   if (value.contains("num_incorrect") && !value["num_incorrect"].is_null()) {
-    int64_t num_incorrect = check.integer_field(value, "num_incorrect");
+    int64_t num_incorrect = check.integer_at(value, "num_incorrect");
     if (num_incorrect != static_cast<int64_t>(row.rejected.size())) {
       check.fail("num_incorrect", std::to_string(num_incorrect) + " does not equal len(rejected) = " +
                                       std::to_string(row.rejected.size()));
@@ -81,10 +43,11 @@ void append_part(std::string& key, const std::string& part) {
   key += part;
 }
 
+// Keys are viewed, not copied (texts can be long): `keys` outlives the map.
 Deduplication deduplicate_keys(const std::vector<std::string>& keys) {
   Deduplication result;
   result.unique_of.reserve(keys.size());
-  std::unordered_map<std::string, size_t> class_of;
+  std::unordered_map<std::string_view, size_t> class_of;
   for (size_t i = 0; i < keys.size(); ++i) {
     auto [it, inserted] = class_of.emplace(keys[i], result.first_index.size());
     if (inserted) result.first_index.push_back(i);
@@ -95,17 +58,6 @@ Deduplication deduplicate_keys(const std::vector<std::string>& keys) {
 
 }  // namespace
 
-const std::vector<std::string>& v2_subsets() {
-  static const std::vector<std::string> kSubsets = {"Factuality", "Precise IF", "Math", "Safety", "Focus", "Ties"};
-  return kSubsets;
-}
-
-bool is_ties_subset(const std::string& subset) {
-  std::string lower = subset;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower == "ties";
-}
-
 const std::string& V2Row::completion(size_t position) const {
   return position < chosen.size() ? chosen[position] : rejected.at(position - chosen.size());
 }
@@ -113,14 +65,14 @@ const std::string& V2Row::completion(size_t position) const {
 V2Row parse_v2_row(const io::JsonRow& row) {
   const Json& value = row.value;
   if (!value.is_object()) throw InputError(row.origin + ": expected a JSON object, got " + value.type_name());
-  RowChecker check(row.origin);
+  RowFields check(row.origin);
   V2Row out;
   out.origin = row.origin;
-  out.id = check.string_field(value, "id");
-  out.prompt = check.string_field(value, "prompt");
-  out.chosen = check.string_list(value, "chosen");
-  out.rejected = check.string_list(value, "rejected");
-  out.subset = check.string_field(value, "subset");
+  out.id = check.text_at(value, "id");
+  out.prompt = check.text_at(value, "prompt");
+  out.chosen = check.texts_at(value, "chosen");
+  out.rejected = check.texts_at(value, "rejected");
+  out.subset = check.text_at(value, "subset");
   check_counts(value, check, out);
   out.columns = value;
   return out;

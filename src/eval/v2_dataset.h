@@ -14,15 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "eval/benchmarks.h"
 #include "eval/dataset.h"
 
 namespace rb::eval {
-
-// The six subsets in the paper's order (the order the final score averages them in).
-const std::vector<std::string>& v2_subsets();
-
-// run_v2.py scores a subset with the Ties composite when subset.lower() == "ties".
-bool is_ties_subset(const std::string& subset);
 
 struct V2Row {
   std::string origin;  // "file:line"

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "common/file_io.h"
 #include "hub/hub_error.h"
 #include "io/atomic_file.h"
 
@@ -17,13 +18,6 @@ bool is_lower_hex(const std::string& text, size_t length) {
   for (char c : text)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 void create_parent_folders(const fs::path& path) {
@@ -75,7 +69,7 @@ std::optional<std::string> CacheLayout::resolve_revision(const std::string& revi
   const std::string path = ref_path(revision);
   std::error_code error;
   if (!fs::is_regular_file(path, error)) return std::nullopt;
-  return read_text(path);  // written without a newline, read back as is (as huggingface_hub does)
+  return read_file_if_present(path).value_or("");  // written without a newline, read back as is (as huggingface_hub does)
 }
 
 void CacheLayout::record_ref(const std::string& revision, const std::string& commit) const {
@@ -83,7 +77,7 @@ void CacheLayout::record_ref(const std::string& revision, const std::string& com
   const std::string path = ref_path(revision);
   std::error_code error;
   // Written only when it changes: a shared read-only cache stays usable (huggingface_hub #1216).
-  if (fs::is_regular_file(path, error) && read_text(path) == commit) return;
+  if (fs::is_regular_file(path, error) && read_file_if_present(path) == commit) return;
   io::write_file_atomically(path, commit);
 }
 

@@ -12,11 +12,11 @@
 #include <ostream>
 #include <thread>
 
+#include "common/sha256.h"
 #include "hub/file_lock.h"
 #include "hub/hub_error.h"
 #include "hub/hub_status.h"
 #include "hub/progress_bar.h"
-#include "hub/sha256.h"
 #include "hub/url.h"
 
 namespace rb::hub {
@@ -96,7 +96,7 @@ std::vector<std::string> hub_request_headers(const HubOptions& options, const st
   return headers;
 }
 
-FileDownloader::FileDownloader(const HubOptions& options, HttpSession& session) : options_(options), session_(session) {}
+FileDownloader::FileDownloader(const HubOptions& options, net::HttpClient& session) : options_(options), session_(session) {}
 
 std::optional<std::string> FileDownloader::cached_file(const RepoRef& repo, const std::string& revision,
                                                        const std::string& filename) const {
@@ -117,7 +117,7 @@ FileMetadata FileDownloader::fetch_metadata(const RepoRef& repo, const std::stri
     context.url = url;
     context.token_sent = !headers.empty();
     headers.push_back("Accept-Encoding: identity");  // the real size, not a compressed one
-    const HttpResponse response = session_.head(url, headers, options_.etag_timeout_s);
+    const net::HttpResponse response = session_.head(url, headers, options_.etag_timeout_s);
     if (response.completed() && response.status == 404 && response.header("x-error-code") == "EntryNotFound") {
       const std::string commit = response.header("x-repo-commit");
       if (!commit.empty()) {
@@ -205,7 +205,11 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
   std::optional<Sha256Stream> digest;
   if (is_sha256_etag(metadata.etag)) {
     digest.emplace();
-    if (file.size() > 0) update_from_file(*digest, incomplete_path);
+    try {
+      if (file.size() > 0) update_from_file(*digest, incomplete_path);
+    } catch (const IoError& error) {
+      throw HubError(std::string(error.what()) + " (checking the partial download's sha256)");
+    }
   }
   int retries_left = options_.download_retries;
   while (file.size() != expected) {
@@ -214,7 +218,7 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
     if (resume_from > 0) request_headers.push_back("Range: bytes=" + std::to_string(resume_from) + "-");
     uint64_t received = 0;
     std::exception_ptr local_failure;  // exceptions must not unwind through libcurl's C frames
-    const BodySink sink = [&](long status, const char* data, size_t size) {
+    const net::BodySink sink = [&](long status, const char* data, size_t size) {
       try {
         if (received == 0 && resume_from > 0 && status == 200) {
           file.truncate();  // the server sent the whole file, not the range
@@ -231,7 +235,7 @@ void FileDownloader::fetch_blob(const CacheLayout& layout, const FileMetadata& m
         return false;
       }
     };
-    const HttpResponse response =
+    const net::HttpResponse response =
         session_.get_streamed(metadata.location, request_headers, sink, options_.etag_timeout_s, options_.download_timeout_s);
     if (local_failure) std::rethrow_exception(local_failure);  // a disk problem: retrying would not help
     if (response.completed() && response.status == 416 && resume_from > 0) {

@@ -17,7 +17,7 @@
 
 #include "hub/cache_layout.h"
 #include "hub/hub_options.h"
-#include "hub/http_session.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 
@@ -37,7 +37,7 @@ std::vector<std::string> hub_request_headers(const HubOptions& options, const st
 
 class FileDownloader {
  public:
-  FileDownloader(const HubOptions& options, HttpSession& session);
+  FileDownloader(const HubOptions& options, net::HttpClient& session);
 
   // The snapshot path of `filename` (a path inside the repo, '/'-separated) at `revision`.
   std::string download(const RepoRef& repo, const std::string& revision, const std::string& filename);
@@ -53,7 +53,7 @@ class FileDownloader {
                    const RepoRef& repo, const std::optional<std::string>& sha256);
 
   const HubOptions& options_;
-  HttpSession& session_;
+  net::HttpClient& session_;
 };
 
 }  // namespace rb::hub

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <regex>
 
-#include "hub/http_session.h"
 #include "hub/snapshot.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 namespace {
@@ -39,7 +39,7 @@ std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& 
     throw IoError(repo_id_or_path + ": is a file; a model is a folder (config.json, *.safetensors, tokenizer files)");
   if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "model folder");
   const RepoRef repo{RepoType::Model, repo_id_or_path};
-  HttpSession session(options.user_agent);
+  net::HttpClient session(options.user_agent);
   try {
     const FileSelector select = [&](const std::vector<std::string>& files) {
       return select_model_files(files, repo.id);
@@ -61,7 +61,7 @@ std::string resolve_dataset(const std::string& repo_id_or_path, const HubOptions
   if (std::filesystem::exists(repo_id_or_path, error)) return repo_id_or_path;
   if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "dataset file or folder");
   const RepoRef repo{RepoType::Dataset, repo_id_or_path};
-  HttpSession session(options.user_agent);
+  net::HttpClient session(options.user_agent);
   try {
     const FileSelector select = [&](const std::vector<std::string>& files) {
       std::vector<std::string> selected = select_dataset_files(files, filter);

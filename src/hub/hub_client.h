@@ -6,8 +6,9 @@
 //   HubOptions hub = rb::hub::from_environment();   // HF_HOME, HF_HUB_CACHE, HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE
 //   hub.revision = revision_flag;                    // --revision (default "main")
 //   std::string model_folder = rb::hub::resolve_model(model_flag, hub);
-//   for (auto& file : rb::hub::resolve_dataset_files(dataset_flag, hub,
-//                                                     rb::hub::reference_dataset_filter(dataset_flag)))
+//   rb::hub::DatasetFilter filter;
+//   filter.splits = {"filtered"};                     // the caller knows the benchmark's splits
+//   for (auto& file : rb::hub::resolve_dataset_files(dataset_flag, hub, filter))
 //     ... io::read_dataset_rows(file.path)   // file.split names the split (pref-test-sets: the subset)
 #include <string>
 #include <vector>

@@ -19,8 +19,8 @@ int run_hub_download(const HubDownloadOptions& download, std::ostream& out, std:
       out << resolve_model(download.repo_id, options) << "\n";
       return 0;
     }
-    DatasetFilter filter = reference_dataset_filter(download.repo_id);
-    if (!download.splits.empty()) filter.splits = download.splits;
+    DatasetFilter filter;
+    filter.splits = download.splits;
     const std::string folder = resolve_dataset(download.repo_id, options, filter);
     out << folder << "\n";
     for (const auto& file : list_dataset_files(folder, filter)) out << file.split << "\t" << file.path << "\n";

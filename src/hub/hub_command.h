@@ -12,7 +12,7 @@ struct HubDownloadOptions {
   std::string repo_id;             // org/name
   bool dataset = false;            // a dataset repo (default: a model repo)
   std::string revision = "main";
-  std::vector<std::string> splits;  // datasets: only these splits (default: the reference's, else all)
+  std::vector<std::string> splits;  // datasets: only these splits (empty: all)
   bool quiet = false;              // no progress bars
 };
 

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/file_io.h"
+
 namespace rb::hub {
 namespace {
 
@@ -51,13 +53,7 @@ std::optional<std::string> clean_token(std::optional<std::string> token) {
   return token->substr(first, token->find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::optional<std::string> read_token_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return clean_token(text.str());
-}
+std::optional<std::string> read_token_file(const std::string& path) { return clean_token(read_file_if_present(path)); }
 
 std::optional<double> positive_seconds(const std::optional<std::string>& value) {
   if (!value || value->empty()) return std::nullopt;

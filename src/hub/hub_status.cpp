@@ -3,7 +3,7 @@
 namespace rb::hub {
 namespace {
 
-std::string server_message(const HttpResponse& response) {
+std::string server_message(const net::HttpResponse& response) {
   std::string message = response.header("x-error-message");
   if (message.empty() && response.body.size() < 300) message = response.body;
   while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) message.pop_back();
@@ -16,7 +16,7 @@ std::string what_was_asked(const RequestContext& context) {
   return text + " at revision '" + context.revision + "'";
 }
 
-[[noreturn]] void throw_not_found(const HttpResponse& response, const RequestContext& context) {
+[[noreturn]] void throw_not_found(const net::HttpResponse& response, const RequestContext& context) {
   const std::string code = response.header("x-error-code");
   if (code == "EntryNotFound")
     throw HubError("file '" + context.filename + "' not found in " + describe_repo(context.repo) + " at revision '" +
@@ -35,7 +35,7 @@ std::string what_was_asked(const RequestContext& context) {
 
 std::string describe_repo(const RepoRef& repo) { return repo_type_name(repo.type) + " '" + repo.id + "'"; }
 
-void throw_if_failed(const HttpResponse& response, const RequestContext& context) {
+void throw_if_failed(const net::HttpResponse& response, const RequestContext& context) {
   if (!response.completed())
     throw HubError("cannot reach the Hub for " + what_was_asked(context) + ": " + response.transport_error + " (" +
                        context.url + ")",

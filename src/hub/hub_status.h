@@ -6,7 +6,7 @@
 
 #include "hub/cache_layout.h"
 #include "hub/hub_error.h"
-#include "hub/http_session.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 
@@ -20,7 +20,7 @@ struct RequestContext {
 
 // The error for a response that did not complete or has a status >= 400 (never returns normally
 // for those); does nothing for a completed response below 400.
-void throw_if_failed(const HttpResponse& response, const RequestContext& context);
+void throw_if_failed(const net::HttpResponse& response, const RequestContext& context);
 
 // "model 'org/name'" / "dataset 'org/name'".
 std::string describe_repo(const RepoRef& repo);

@@ -79,13 +79,6 @@ std::vector<std::string> select_model_files(const std::vector<std::string>& repo
   return selected;
 }
 
-DatasetFilter reference_dataset_filter(const std::string& repo_id) {
-  DatasetFilter filter;
-  if (repo_id == "allenai/reward-bench") filter.splits = {"filtered"};
-  if (repo_id == "allenai/reward-bench-2") filter.splits = {"test"};
-  return filter;
-}
-
 std::string data_file_split(const std::string& path) {
   std::string name = fs::path(path).filename().string();
   for (const char* extension : {".parquet", ".jsonl", ".json"}) {

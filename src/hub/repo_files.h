@@ -27,10 +27,6 @@ struct DatasetFilter {
   std::vector<std::string> ignore_patterns = {"*dataset_info.json", "*dataset_infos.json", "*.md", ".*"};
 };
 
-// The splits the reference reads from its own datasets: allenai/reward-bench -> "filtered",
-// allenai/reward-bench-2 -> "test"; every split otherwise (allenai/pref-test-sets: one per source).
-DatasetFilter reference_dataset_filter(const std::string& repo_id);
-
 // The split of a data file: its name without folders and extension, less a "-NNNNN-of-NNNNN"
 // shard suffix ("data/filtered-00000-of-00001.parquet" -> "filtered", "shp.jsonl" -> "shp").
 std::string data_file_split(const std::string& path);

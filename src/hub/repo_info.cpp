@@ -28,10 +28,10 @@ RepoInfo parse_repo_info(const std::string& body, const std::string& url) {
 }
 
 RepoInfo fetch_repo_info(const RepoRef& repo, const std::string& revision, const HubOptions& options,
-                         HttpSession& session) {
+                         net::HttpClient& session) {
   const std::string url = repo_info_url(options.endpoint, repo, revision);
   const std::vector<std::string> headers = hub_request_headers(options, url);
-  const HttpResponse response = session.get(url, headers, options.etag_timeout_s);
+  const net::HttpResponse response = session.get(url, headers, options.etag_timeout_s);
   throw_if_failed(response, RequestContext{repo, revision, "", url, !headers.empty()});
   return parse_repo_info(response.body, url);
 }

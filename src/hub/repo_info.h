@@ -6,7 +6,7 @@
 
 #include "hub/cache_layout.h"
 #include "hub/hub_options.h"
-#include "hub/http_session.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 
@@ -16,7 +16,7 @@ struct RepoInfo {
 };
 
 RepoInfo fetch_repo_info(const RepoRef& repo, const std::string& revision, const HubOptions& options,
-                         HttpSession& session);
+                         net::HttpClient& session);
 
 // The JSON body of that endpoint; `url` names it in errors.
 RepoInfo parse_repo_info(const std::string& body, const std::string& url);

@@ -21,7 +21,7 @@ std::optional<Snapshot> cached_snapshot(const RepoRef& repo, const HubOptions& o
 }
 
 Snapshot snapshot_download(const RepoRef& repo, const HubOptions& options, const FileSelector& select,
-                           HttpSession& session) {
+                           net::HttpClient& session) {
   const std::string where = describe_repo(repo) + " at revision '" + options.revision + "'";
   if (options.offline) {
     if (auto cached = cached_snapshot(repo, options)) return *cached;

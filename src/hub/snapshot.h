@@ -10,7 +10,7 @@
 
 #include "hub/cache_layout.h"
 #include "hub/hub_options.h"
-#include "hub/http_session.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 
@@ -24,7 +24,7 @@ struct Snapshot {
 };
 
 Snapshot snapshot_download(const RepoRef& repo, const HubOptions& options, const FileSelector& select,
-                           HttpSession& session);
+                           net::HttpClient& session);
 
 // The cached snapshot folder for options.revision, without any request.
 std::optional<Snapshot> cached_snapshot(const RepoRef& repo, const HubOptions& options);

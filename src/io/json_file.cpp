@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
+#include "common/utf8.h"
 
 namespace rb::io {
 namespace {
@@ -220,41 +222,12 @@ bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open for reading: " + std::strerror(errno));
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) throw IoError(path + ": read failed");
-  return contents.str();
-}
-
 }  // namespace
-
-size_t find_invalid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return i;
-    uint32_t code = length == 1 ? byte : length == 2 ? (byte & 0x1F) : length == 3 ? (byte & 0x0F) : (byte & 0x07);
-    for (size_t k = 1; k < length; ++k) {
-      auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return i;
-      code = (code << 6) | (next & 0x3F);
-    }
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
-    static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return i;
-    i += length;
-  }
-  return std::string_view::npos;
-}
 
 std::vector<JsonRow> parse_json_rows(std::string_view text, const std::string& origin_name, bool json_lines) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a byte-order mark carries no data
   RowReader reader(text, origin_name);
-  size_t bad = find_invalid_utf8(text);
+  size_t bad = utf8::find_invalid(text);
   if (bad != std::string_view::npos) {
     char hex[8];
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
@@ -264,7 +237,7 @@ std::vector<JsonRow> parse_json_rows(std::string_view text, const std::string& o
 }
 
 std::vector<JsonRow> read_json_rows(const std::string& path) {
-  std::string text = read_whole_file(path);
+  std::string text = read_file(path);
   return parse_json_rows(text, path, ends_with(path, ".jsonl"));
 }
 

@@ -27,7 +27,4 @@ std::vector<JsonRow> read_json_rows(const std::string& path);
 std::vector<JsonRow> parse_json_rows(std::string_view text, const std::string& origin_name,
                                      bool json_lines);
 
-// The position of the first byte that is not valid UTF-8, or npos when the text is clean.
-size_t find_invalid_utf8(std::string_view text);
-
 }  // namespace rb::io

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/utf8.h"
 #include "io/json_file.h"
 #include "io/parquet_encoding.h"
 
@@ -34,7 +35,7 @@ size_t fixed_width(const ValueType& type) {
 }
 
 Json bytes_to_json(const ValueType& type, std::string_view bytes, const std::string& context) {
-  if (find_invalid_utf8(bytes) == std::string_view::npos) return Json(std::string(bytes));
+  if (utf8::find_invalid(bytes) == std::string_view::npos) return Json(std::string(bytes));
   if (type.conversion == ValueConversion::kString) fail(context, "a string value is not valid UTF-8");
   Json array = Json::array();
   for (unsigned char byte : bytes) array.push_back(static_cast<unsigned>(byte));

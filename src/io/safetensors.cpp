@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace rb::io {
 namespace {
@@ -70,14 +71,6 @@ bool checked_multiply(uint64_t a, uint64_t b, uint64_t& out) {
   if (a != 0 && b > std::numeric_limits<uint64_t>::max() / a) return false;
   out = a * b;
   return true;
-}
-
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open " + path);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
 }
 
 }  // namespace
@@ -253,7 +246,7 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_index(const std::string& index
   namespace fs = std::filesystem;
   json index;
   try {
-    index = json::parse(read_text_file(index_path));
+    index = json::parse(read_file(index_path));
   } catch (const json::exception& error) {
     throw IoError("safetensors index " + index_path + ": not valid JSON: " + error.what());
   }

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "judge/chat_api.h"
-#include "judge/http_client.h"
+#include "net/http_client.h"
 
 namespace rb::judge {
 
@@ -26,7 +26,7 @@ struct ChatOutcome {
 };
 
 // Throws rb::Error for 401/403/404. `cancelled` (may be null) ends the retry loop early.
-ChatOutcome send_chat(HttpClient& client, const ApiEndpoint& endpoint, const ChatRequest& request, RequestKind kind,
+ChatOutcome send_chat(net::HttpClient& client, const ApiEndpoint& endpoint, const ChatRequest& request, RequestKind kind,
                       const RetryPolicy& policy, const std::atomic<bool>* cancelled = nullptr);
 
 }  // namespace rb::judge

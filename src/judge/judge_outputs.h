@@ -11,11 +11,25 @@
 #include <string>
 #include <vector>
 
+#include "eval/metrics.h"
+#include "eval/v2_metrics.h"
 #include "judge/judge_plan.h"
 #include "judge/judge_verdicts.h"
 #include "report/python_json.h"
 
 namespace rb::judge {
+
+// The reference's results "model" name: PoLL/<a>_<b>_<c> for ensembles; openai/, anthropic/ or
+// google/ before names on its API model lists.
+std::string judge_model_label(const std::vector<std::string>& models);
+
+// results.json's numbers: v1, the per-subset mean of the results (1 / 0 / 0.5) and the leaderboard
+// sections; v2, the per-subset mean with Ties by the composite over the ratings. `scores` gets the
+// reported score per subset.
+eval::EvalSummary judge_v1_summary(const std::map<std::string, SubsetJudgeStats>& stats,
+                                   std::map<std::string, double>& scores);
+eval::V2Summary judge_v2_summary(const JudgePlan& plan, const std::vector<ExampleVerdict>& verdicts,
+                                 std::map<std::string, double>& scores);
 
 std::string format_verdicts_jsonl(const JudgePlan& plan, const std::vector<ExampleVerdict>& verdicts,
                                   const std::vector<std::string>& models);

@@ -30,7 +30,7 @@ std::vector<RequestAnswer> execute_requests(const std::vector<PlannedRequest>& r
   std::exception_ptr first_error;
   auto worker = [&] {
     try {
-      HttpClient client;
+      net::HttpClient client;
       for (size_t k = next++; k < missing.size() && !cancelled; k = next++) {
         const PlannedRequest& planned = requests[missing[k]];
         const ChatOutcome outcome =

@@ -4,11 +4,14 @@
 // server nothing it already has, and an interrupted run resumes where it stopped, because each
 // answer is committed as soon as it arrives. Failed requests are not stored, so they are retried.
 // Safe to use from many threads (one connection, serialised by a mutex; WAL journal).
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 
-struct sqlite3;
+namespace rb::db {
+class Database;
+}
 
 namespace rb::judge {
 
@@ -26,10 +29,7 @@ class ResponseCache {
   size_t size();
 
  private:
-  void exec(const char* sql);
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<db::Database> db_;
   std::mutex mutex_;
 };
 

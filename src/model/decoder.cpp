@@ -27,42 +27,21 @@ int64_t logit_rows_per_chunk(int64_t vocab_size, bool on_cuda) {
   return std::max<int64_t>(1, budget_elements / vocab_size);
 }
 
-void validate_sequences(const PackedBatch& batch, size_t n, int64_t vocab_size) {
-  auto fail = [](const std::string& what) { throw InputError("packed batch: " + what); };
-  if (batch.offsets.size() != n + 1) fail("offsets must have num_sequences + 1 entries");
-  if (batch.position_start.size() != n) fail("position_start must have one entry per sequence");
-  if (batch.offsets.front() != 0 || batch.offsets.back() != static_cast<int64_t>(batch.token_ids.size()))
-    fail("offsets must start at 0 and end at the number of tokens");
-  for (size_t i = 0; i < n; ++i) {
-    const int64_t length = batch.offsets[i + 1] - batch.offsets[i];
-    const std::string which = "sequence " + std::to_string(i);
-    if (length <= 0) fail(which + " is empty or offsets decrease");
-    if (batch.position_start[i] < 0) fail(which + ": negative position_start");
-  }
-  for (size_t t = 0; t < batch.token_ids.size(); ++t) {
-    if (batch.token_ids[t] < 0 || batch.token_ids[t] >= vocab_size)
-      fail("token " + std::to_string(t) + " has id " + std::to_string(batch.token_ids[t]) +
-           " outside the vocabulary [0, " + std::to_string(vocab_size) + ")");
-  }
-}
-
 class DecoderRewardModel final : public RewardModel {
  public:
-  DecoderRewardModel(const ModelConfig& config, const ArchitectureSpec& spec, const layers::ComputeTarget& target,
-                     const LoadOptions& options, const io::SafetensorsCheckpoint& checkpoint)
-      : backbone_(config, resolve_layout(spec, config), target, options.batch_invariant) {
-    WeightLoader loader(checkpoint, target.dtype, target.device);
-    backbone_.load(loader);
-    score_ = backbone_.load_linear(loader, "score", config.num_labels, config.hidden_size, false);
-    info_ = decoder_model_info(backbone_, spec.class_name, spec.model_type, config.num_labels,
-                               loader.parameters_loaded(), options);
+  DecoderRewardModel(const Architecture& family, const ModelSource& source)
+      : backbone_(DecoderBackbone::from_source(*family.decoder, source)) {
+    WeightLoader loader = backbone_.load_weights(source.checkpoint);
+    const int64_t labels = backbone_.config().common.num_labels;
+    score_ = backbone_.load_linear(loader, "score", labels, backbone_.config().hidden_size, false);
+    info_ = backbone_.describe(family.reward_class, family.model_type, labels, loader, source.options);
   }
 
   std::vector<std::vector<float>> score(const PackedBatch& batch) override {
     validate_packed_batch(batch, backbone_.config().vocab_size);
     if (batch.num_sequences() == 0) return {};
     c10::InferenceMode inference_guard;
-    return rows_as_scores(backbone_.pooled_head(batch, score_), batch.num_sequences());
+    return layers::rows_as_scores(backbone_.pooled_head(batch, score_), batch.num_sequences());
   }
 
   const ModelInfo& info() const override { return info_; }
@@ -75,24 +54,20 @@ class DecoderRewardModel final : public RewardModel {
 
 class DecoderCausalLm final : public CausalLanguageModel {
  public:
-  DecoderCausalLm(const ModelConfig& config, const ArchitectureSpec& spec, const layers::ComputeTarget& target,
-                  const LoadOptions& options, const io::SafetensorsCheckpoint& checkpoint)
-      : backbone_(config, resolve_layout(spec, config), target, options.batch_invariant) {
-    WeightLoader loader(checkpoint, target.dtype, target.device);
-    backbone_.load(loader);
+  DecoderCausalLm(const Architecture& family, const ModelSource& source)
+      : backbone_(DecoderBackbone::from_source(*family.decoder, source)) {
+    WeightLoader loader = backbone_.load_weights(source.checkpoint);
+    const ModelConfig& config = backbone_.config();
     // Tied: transformers points lm_head at embed_tokens (a stored lm_head.weight is ignored).
-    if (backbone_.layout().tie_word_embeddings) {
-      lm_head_ = backbone_.make_linear(backbone_.embedding());
-    } else {
-      lm_head_ = backbone_.load_linear(loader, "lm_head", config.vocab_size, config.hidden_size, false);
-    }
-    info_ = decoder_model_info(backbone_, spec.causal_lm_class_name, spec.model_type, 1, loader.parameters_loaded(),
-                               options);
+    lm_head_ = backbone_.layout().tie_word_embeddings
+                   ? backbone_.make_linear(backbone_.embedding())
+                   : backbone_.load_linear(loader, "lm_head", config.vocab_size, config.hidden_size, false);
+    info_ = backbone_.describe(family.causal_lm_class, family.model_type, 1, loader, source.options);
   }
 
   std::vector<std::vector<float>> next_token_log_probs(const PackedBatch& batch) override {
     const size_t n = batch.offsets.empty() ? 0 : batch.offsets.size() - 1;
-    validate_sequences(batch, n, backbone_.config().vocab_size);
+    validate_packed_batch(batch, backbone_.config().vocab_size, /*check_pool_index=*/false);
     std::vector<std::vector<float>> result(n);
     if (n == 0 || batch.token_ids.size() == n) return result;  // nothing to predict in 1-token sequences
     c10::InferenceMode inference_guard;
@@ -151,31 +126,21 @@ class DecoderCausalLm final : public CausalLanguageModel {
 
 }  // namespace
 
-void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size) {
-  const size_t n = batch.num_sequences();
-  validate_sequences(batch, n, vocab_size);
-  for (size_t i = 0; i < n; ++i) {
-    const int64_t length = batch.offsets[i + 1] - batch.offsets[i];
-    if (batch.pool_index[i] < 0 || batch.pool_index[i] >= length)
-      throw InputError("packed batch: sequence " + std::to_string(i) + ": pool_index " +
-                       std::to_string(batch.pool_index[i]) + " outside [0, " + std::to_string(length) + ")");
-  }
-}
-
-std::unique_ptr<RewardModel> build_decoder_model(const ModelConfig& config, const ArchitectureSpec& spec,
-                                                 const io::SafetensorsCheckpoint& checkpoint,
-                                                 const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  return std::make_unique<DecoderRewardModel>(config, spec, target, options, checkpoint);
-}
-
-std::unique_ptr<CausalLanguageModel> build_decoder_causal_lm(const ModelConfig& config, const ArchitectureSpec& spec,
-                                                             const io::SafetensorsCheckpoint& checkpoint,
-                                                             const LoadOptions& options) {
-  if (spec.causal_lm_class_name.empty())
-    throw ModelError(config.source + ": " + spec.class_name + " has no causal-LM form");
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  return std::make_unique<DecoderCausalLm>(config, spec, target, options, checkpoint);
+Architecture decoder_architecture(const std::string& model_type, const std::string& reward_class,
+                                  const std::string& causal_lm_class, const DecoderVariant& variant) {
+  Architecture family;
+  family.model_type = model_type;
+  family.reward_class = reward_class;
+  family.causal_lm_class = causal_lm_class;
+  family.decoder = variant;
+  // The builders get their own copy of the family (names and variant), not a reference into the registry.
+  family.build_reward_model = [family](const ModelSource& source) -> std::unique_ptr<RewardModel> {
+    return std::make_unique<DecoderRewardModel>(family, source);
+  };
+  family.build_causal_lm = [family](const ModelSource& source) -> std::unique_ptr<CausalLanguageModel> {
+    return std::make_unique<DecoderCausalLm>(family, source);
+  };
+  return family;
 }
 
 }  // namespace rb::model

@@ -116,13 +116,7 @@ at::Tensor DecoderBackbone::project_heads(const Linear& projection, const at::Te
 }
 
 at::Tensor DecoderBackbone::mlp(const DecoderLayer& layer, const at::Tensor& x) const {
-  at::Tensor gate = layer.gate(x);
-  switch (layout_.activation) {
-    case Activation::Silu: gate = at::silu(gate); break;
-    case Activation::GeluTanh: gate = at::gelu(gate, "tanh"); break;
-    case Activation::GeluErf: gate = at::gelu(gate); break;
-  }
-  return layer.down(gate * layer.up(x));
+  return layer.down(layers::activate(layer.gate(x), layout_.activation) * layer.up(x));
 }
 
 at::Tensor DecoderBackbone::finish_layer(const DecoderLayer& layer, const at::Tensor& residual,
@@ -195,15 +189,6 @@ at::Tensor DecoderBackbone::pooled_head(const PackedBatch& batch,
   return head(run_pooled(spans, pooled_rows(spans, padded)));
 }
 
-std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count) {
-  const at::Tensor host = scores.to(at::kFloat).cpu().contiguous();
-  const int64_t labels = host.size(1);
-  const float* values = host.data_ptr<float>();
-  std::vector<std::vector<float>> rows(count);
-  for (size_t i = 0; i < count; ++i) rows[i].assign(values + i * labels, values + (i + 1) * labels);
-  return rows;
-}
-
 bool DecoderBackbone::pad_for_invariance(PackedSpans& spans) const {
   if (!batch_invariant_ || !target_.device.is_cpu()) return false;
   layers::pad_to_multiple(spans, kInvariantTileRows);
@@ -215,23 +200,22 @@ at::Tensor DecoderBackbone::pooled_rows(const PackedSpans& spans, bool padded) c
                            target_.device);
 }
 
-ModelInfo decoder_model_info(const DecoderBackbone& backbone, const std::string& architecture,
-                             const std::string& model_type, int64_t num_labels, int64_t parameters,
-                             const LoadOptions& options) {
-  const ModelConfig& config = backbone.config();
-  ModelInfo info;
-  info.architecture = architecture;
-  info.model_type = config.model_type.empty() ? model_type : config.model_type;
-  info.num_labels = num_labels;
-  info.vocab_size = config.vocab_size;
-  info.num_parameters = parameters;
-  info.num_non_embedding_parameters = parameters - backbone.embedding().numel();
-  info.pad_token_id = config.pad_token_id;
-  info.eos_token_ids = config.eos_token_ids;
-  info.bos_token_id = config.bos_token_id;
-  info.dtype = options.dtype;
-  info.device = options.device;
-  return info;
+DecoderBackbone DecoderBackbone::from_source(const DecoderVariant& variant, const ModelSource& source) {
+  const ModelConfig config = parse_model_config(source.config);
+  return DecoderBackbone(config, resolve_layout(variant, config), layers::resolve_compute_target(source.options),
+                         source.options.batch_invariant);
+}
+
+WeightLoader DecoderBackbone::load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix) {
+  WeightLoader loader(checkpoint, target_.dtype, target_.device);
+  load(loader, prefix);
+  return loader;
+}
+
+ModelInfo DecoderBackbone::describe(const std::string& class_name, const std::string& family_model_type,
+                                    int64_t num_labels, const WeightLoader& loader, const LoadOptions& options) const {
+  return describe_model(config_.common, class_name, family_model_type, num_labels, config_.vocab_size,
+                        {loader.parameters_loaded(), embed_.numel()}, options);
 }
 
 }  // namespace rb::model

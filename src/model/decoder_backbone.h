@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/architecture.h"
+#include "model/decoder_variant.h"
 #include "model/model_config.h"
 #include "model/torch_layers.h"
 #include "model/torch_weights.h"
@@ -28,17 +29,18 @@ struct DecoderLayer {
   bool uses_sliding_rope = false;  // Gemma-3 sliding layers
 };
 
-// The first `count` rows of a [rows, labels] tensor (a head's output) as float32 vectors.
-std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
-
 class DecoderBackbone {
  public:
   DecoderBackbone(const ModelConfig& config, const DecoderLayout& layout, const layers::ComputeTarget& target,
                   bool batch_invariant);
+  // config.json's hyper-parameters resolved for `variant`, on the source's device and dtype (no weights yet).
+  static DecoderBackbone from_source(const DecoderVariant& variant, const ModelSource& source);
 
   // Loads `<prefix>embed_tokens.weight`, `<prefix>layers.N.*` and `<prefix>norm.weight`
   // (prefix "model." for transformers' classes).
   void load(WeightLoader& loader, const std::string& prefix = "model.");
+  // The same from `checkpoint`; returns the loader, which keeps counting while a head loads.
+  WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix = "model.");
 
   // Every row of `spans` (padding rows included) through every layer; returns the final-normed
   // hidden states [rows, hidden].
@@ -63,6 +65,10 @@ class DecoderBackbone {
 
   layers::Linear make_linear(at::Tensor weight, at::Tensor bias = {}) const;
   layers::Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in, bool bias) const;
+
+  // describe_model() for a model on this backbone, with the parameters `loader` has counted.
+  ModelInfo describe(const std::string& class_name, const std::string& family_model_type, int64_t num_labels,
+                     const WeightLoader& loader, const LoadOptions& options) const;
 
   const at::Tensor& embedding() const { return embed_; }
   const ModelConfig& config() const { return config_; }
@@ -104,9 +110,5 @@ class DecoderBackbone {
   std::vector<DecoderLayer> layers_;
 };
 
-// What every decoder-based model reports (architecture is the class name the caller loaded).
-ModelInfo decoder_model_info(const DecoderBackbone& backbone, const std::string& architecture,
-                             const std::string& model_type, int64_t num_labels, int64_t parameters,
-                             const LoadOptions& options);
 
 }  // namespace rb::model

@@ -12,15 +12,17 @@
 
 namespace rb::model {
 
-// Parses config.json, picks the backbone by model_type and loads `<prefix>embed_tokens` ... `norm`.
+// Picks the backbone family by config.json's model_type and loads `<prefix>embed_tokens` ... `norm`.
 struct LoadedBackbone {
   std::unique_ptr<DecoderBackbone> backbone;
   std::unique_ptr<WeightLoader> loader;  // keeps counting parameters while the head loads
-  ArchitectureSpec backbone_spec;
+  std::string model_type;                // the backbone family's
 };
-LoadedBackbone load_backbone(const std::string& config_json, const std::string& config_source,
-                             const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
-                             const std::string& prefix = "model.");
+LoadedBackbone load_backbone(const ModelSource& source, const std::string& prefix = "model.");
+
+// The registry entry of a custom head (models/value_heads.cpp, armorm.cpp): its class name and
+// builder; the backbone is the registered family config.json's model_type names.
+Architecture custom_head_architecture(const std::string& class_name, RewardModelBuilder build);
 
 // Linear layers with ReLU between them (none after the last), in the compute dtype: GRM's
 // v_head.summary, UltraRM's regression_head, INF-ORM's score MLP.

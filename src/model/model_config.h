@@ -1,10 +1,14 @@
 #pragma once
-// config.json of a Hugging Face decoder checkpoint, parsed with transformers' defaults.
-// Torch-free. Values the decoder does not support are rejected here with rb::ModelError.
+// The shared decoder's hyper-parameters (Llama, Mistral, Qwen2/3, Gemma-2/3) from config.json,
+// with transformers' defaults. Torch-free. Values the decoder does not support are rejected here
+// with rb::ModelError naming the file and the field.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "model/activation.h"
+#include "model/config_reader.h"
 
 namespace rb::model {
 
@@ -31,8 +35,7 @@ struct NullableNumber {
 
 struct ModelConfig {
   std::string source;  // path of config.json, for messages
-  std::vector<std::string> architectures;
-  std::string model_type;
+  CommonConfig common;  // architectures, model_type, num_labels, special token ids, tie_word_embeddings
   int64_t hidden_size = 0;
   int64_t intermediate_size = 0;
   int64_t num_hidden_layers = 0;
@@ -43,18 +46,11 @@ struct ModelConfig {
   double rms_norm_eps = 1e-6;
   int64_t vocab_size = 0;
   int64_t max_position_embeddings = 0;
-  std::optional<int64_t> pad_token_id;  // null or absent -> none
-  std::optional<int64_t> bos_token_id;
-  std::vector<int64_t> eos_token_ids;   // int or list
-  int64_t num_labels = 2;               // id2label size, else num_labels, else 2 (PretrainedConfig)
   bool attention_bias = false;
   bool mlp_bias = false;
-  // MLP activation: hidden_activation (Gemma's name) if set, else hidden_act; "silu",
-  // "gelu_pytorch_tanh" or "gelu". hidden_act_given is false when neither key is set.
-  std::string hidden_act = "silu";
-  bool hidden_act_given = false;
-  bool tie_word_embeddings = false;
-  bool tie_word_embeddings_given = false;  // class defaults differ (Gemma: true)
+  // MLP activation: hidden_activation (Gemma's name) if set, else hidden_act; silu,
+  // gelu_pytorch_tanh or gelu. nullopt when neither key is set (the family's default applies).
+  std::optional<Activation> hidden_act;
   std::optional<int64_t> sliding_window;  // null/absent -> none
   bool sliding_window_given = false;      // key present (even null): Gemma's class default is 4096
   bool use_sliding_window = false;        // Qwen2/Qwen3 switch
@@ -73,20 +69,8 @@ struct ModelConfig {
   NullableNumber final_logit_softcapping;
 };
 
-// Parses config.json text; `source` names the file in error messages.
+ModelConfig parse_model_config(const ConfigReader& config);
+// The same from config.json's text; `source` names the file in error messages.
 ModelConfig parse_model_config(const std::string& json_text, const std::string& source);
-// Reads <folder>/config.json (or a path to a .json file).
-ModelConfig load_model_config(const std::string& path);
-
-struct ConfigFile {
-  std::string source;  // path, for messages
-  std::string text;
-};
-// Reads <folder>/config.json (or a path to a .json file) without interpreting it.
-ConfigFile read_config_file(const std::string& path);
-// config.json's "architectures" list only (empty if absent); throws rb::ModelError if not JSON.
-std::vector<std::string> parse_architecture_names(const std::string& json_text, const std::string& source);
-
-std::string rope_type_name(RopeType type);
 
 }  // namespace rb::model

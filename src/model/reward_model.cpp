@@ -1,69 +1,61 @@
-// Torch-free entry points of the model layer: dtype names, the loader and the registry view.
+// Torch-free pieces of the model interface: dtype and attention names, batch checks.
 #include "model/reward_model.h"
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 
+#include "common/enum_names.h"
 #include "common/error.h"
-#include "model/architecture.h"
-#include "model/decoder.h"
-#include "model/model_config.h"
 
 namespace rb::model {
+
+namespace {
+
+constexpr EnumName<DType> kDTypeNames[] = {{DType::Float32, "float32"}, {DType::Float32, "fp32"},
+                                           {DType::BFloat16, "bfloat16"}, {DType::BFloat16, "bf16"},
+                                           {DType::Float16, "float16"}, {DType::Float16, "fp16"},
+                                           {DType::Float16, "half"}};
+constexpr EnumName<AttnImplementation> kAttentionNames[] = {{AttnImplementation::Sdpa, "sdpa"},
+                                                            {AttnImplementation::Eager, "eager"},
+                                                            {AttnImplementation::FlashAttention2, "flash_attention_2"}};
+
+}  // namespace
 
 DType parse_dtype(const std::string& name) {
   std::string lower = name;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower == "float32" || lower == "fp32") return DType::Float32;
-  if (lower == "bfloat16" || lower == "bf16") return DType::BFloat16;
-  if (lower == "float16" || lower == "fp16" || lower == "half") return DType::Float16;
+  if (const auto dtype = enum_named(kDTypeNames, lower)) return *dtype;
   throw InputError("unknown dtype '" + name + "' (use float32, bfloat16 or float16)");
 }
 
-std::string dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::Float32: return "float32";
-    case DType::BFloat16: return "bfloat16";
-    case DType::Float16: return "float16";
-  }
-  return "?";
-}
+std::string dtype_name(DType dtype) { return name_of(kDTypeNames, dtype); }
 
 AttnImplementation parse_attn_implementation(const std::string& name) {
-  if (name == "sdpa") return AttnImplementation::Sdpa;
-  if (name == "eager") return AttnImplementation::Eager;
-  if (name == "flash_attention_2") return AttnImplementation::FlashAttention2;
+  if (const auto attention = enum_named(kAttentionNames, name)) return *attention;
   throw InputError("unknown attn_implementation '" + name + "' (use sdpa, eager or flash_attention_2)");
 }
 
-std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options) {
-  if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
-  const ConfigFile config_file = read_config_file(folder);
-  const ArchitectureSpec spec = architecture_for_names(
-      parse_architecture_names(config_file.text, config_file.source), config_file.source, false);
-  const io::SafetensorsCheckpoint checkpoint = io::SafetensorsCheckpoint::open_folder(folder);
-  if (spec.build_reward_model)
-    return spec.build_reward_model(config_file.text, config_file.source, checkpoint, options);
-  const ModelConfig config = parse_model_config(config_file.text, config_file.source);
-  return build_decoder_model(config, spec, checkpoint, options);
-}
-
-std::unique_ptr<CausalLanguageModel> load_causal_lm(const std::string& folder, const LoadOptions& options) {
-  if (!std::filesystem::is_directory(folder)) throw IoError("model folder not found: " + folder);
-  const ConfigFile config_file = read_config_file(folder);
-  const ArchitectureSpec spec = architecture_for_names(
-      parse_architecture_names(config_file.text, config_file.source), config_file.source, true);
-  const io::SafetensorsCheckpoint checkpoint = io::SafetensorsCheckpoint::open_folder(folder);
-  if (spec.build_causal_lm) return spec.build_causal_lm(config_file.text, config_file.source, checkpoint, options);
-  const ModelConfig config = parse_model_config(config_file.text, config_file.source);
-  return build_decoder_causal_lm(config, spec, checkpoint, options);
-}
-
-std::vector<std::string> supported_architectures() {
-  std::vector<std::string> names;
-  for (const ArchitectureSpec& spec : registered_architectures()) names.push_back(spec.class_name);
-  return names;
+void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size, bool check_pool_index) {
+  const size_t n = check_pool_index ? batch.num_sequences() : (batch.offsets.empty() ? 0 : batch.offsets.size() - 1);
+  auto fail = [](const std::string& what) { throw InputError("packed batch: " + what); };
+  if (batch.offsets.size() != n + 1) fail("offsets must have num_sequences + 1 entries");
+  if (batch.position_start.size() != n) fail("position_start must have one entry per sequence");
+  if (batch.offsets.front() != 0 || batch.offsets.back() != static_cast<int64_t>(batch.token_ids.size()))
+    fail("offsets must start at 0 and end at the number of tokens");
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t length = batch.offsets[i + 1] - batch.offsets[i];
+    const std::string which = "sequence " + std::to_string(i);
+    if (length <= 0) fail(which + " is empty or offsets decrease");
+    if (batch.position_start[i] < 0) fail(which + ": negative position_start");
+    if (check_pool_index && (batch.pool_index[i] < 0 || batch.pool_index[i] >= length))
+      fail(which + ": pool_index " + std::to_string(batch.pool_index[i]) + " outside [0, " + std::to_string(length) +
+           ")");
+  }
+  for (size_t t = 0; t < batch.token_ids.size(); ++t) {
+    if (batch.token_ids[t] < 0 || batch.token_ids[t] >= vocab_size)
+      fail("token " + std::to_string(t) + " has id " + std::to_string(batch.token_ids[t]) +
+           " outside the vocabulary [0, " + std::to_string(vocab_size) + ")");
+  }
 }
 
 }  // namespace rb::model

@@ -1,6 +1,8 @@
 #pragma once
-// The torch-free face of the model layer: everything above it (runtime, eval, cli) talks to
-// reward models through this header only, so torch headers stay in src/model/ and src/runtime/.
+// The torch-free face of the model layer: what a loaded model is (RewardModel, CausalLanguageModel,
+// the PackedBatch they take, ModelInfo) and how to ask for one (LoadOptions). Everything above
+// the model layer talks to models through this header and model/loader.h, so torch headers stay
+// in src/model/.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -48,6 +50,10 @@ struct PackedBatch {
   size_t num_tokens() const { return token_ids.size(); }
 };
 
+// Checks a batch's bookkeeping (offsets, positions, token ids < vocab_size, and the pool indices
+// unless a causal LM ignores them); throws rb::InputError saying which sequence is wrong.
+void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size, bool check_pool_index = true);
+
 // What the layers above need to know about a loaded model.
 struct ModelInfo {
   std::string architecture;              // e.g. "LlamaForSequenceClassification"
@@ -82,18 +88,5 @@ class CausalLanguageModel {
   virtual std::vector<std::vector<float>> next_token_log_probs(const PackedBatch& batch) = 0;
   virtual const ModelInfo& info() const = 0;
 };
-
-// Loads a Hugging Face folder (config.json + model.safetensors or a sharded index).
-// Throws rb::ModelError (unknown architecture, missing/mis-shaped weight) or rb::IoError.
-std::unique_ptr<RewardModel> load_reward_model(const std::string& folder, const LoadOptions& options);
-
-// Loads a *ForCausalLM folder (config.architectures names a registered causal_lm_class_name).
-std::unique_ptr<CausalLanguageModel> load_causal_lm(const std::string& folder, const LoadOptions& options);
-
-// Architectures this build can load (for --help and error messages).
-std::vector<std::string> supported_architectures();
-
-// Sets libtorch's intra-op thread count (libtorch sees one core here unless told).
-void set_num_threads(int num_threads);
 
 }  // namespace rb::model

@@ -2,7 +2,7 @@
 #include <ATen/Parallel.h>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 
 namespace rb::model {
 

@@ -437,4 +437,43 @@ at::Tensor attend_pooled(const at::Tensor& q, const at::Tensor& k, const at::Ten
   return with_padding_rows(at::cat(outputs, 0), q.size(0));
 }
 
+at::Tensor LayerNorm::operator()(const at::Tensor& x) const {
+  return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+}
+
+LayerNorm load_layer_norm(WeightLoader& loader, const std::string& name, int64_t hidden, double eps) {
+  const bool legacy = !loader.contains(name + ".weight") && loader.contains(name + ".gamma");
+  LayerNorm norm;
+  norm.weight = loader.load(name + (legacy ? ".gamma" : ".weight"), {hidden});
+  norm.bias = loader.load(name + (legacy ? ".beta" : ".bias"), {hidden});
+  norm.eps = eps;
+  return norm;
+}
+
+at::Tensor activate(const at::Tensor& x, Activation activation) {
+  constexpr double kSqrtTwoOverPi = 0.7978845608028654;  // math.sqrt(2.0 / math.pi)
+  switch (activation) {
+    case Activation::Gelu: return at::gelu(x);
+    case Activation::GeluPytorchTanh: return at::gelu(x, "tanh");
+    case Activation::GeluNew:  // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))
+      return (x * 0.5) * (at::tanh((x + at::pow(x, 3.0) * 0.044715) * kSqrtTwoOverPi) + 1.0);
+    case Activation::GeluFast:  // 0.5 * x * (1 + tanh(x * 0.7978845608 * (1 + 0.044715 * x * x)))
+      return (x * 0.5) * (at::tanh((x * 0.7978845608) * ((x * 0.044715) * x + 1.0)) + 1.0);
+    case Activation::Relu: return at::relu(x);
+    case Activation::Silu: return at::silu(x);
+    case Activation::Tanh: return at::tanh(x);
+    case Activation::Sigmoid: return at::sigmoid(x);
+  }
+  throw ModelError("internal: unknown activation");
+}
+
+std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count) {
+  const at::Tensor host = scores.to(at::kFloat).cpu().contiguous();
+  const int64_t labels = host.size(1);
+  const float* values = host.data_ptr<float>();
+  std::vector<std::vector<float>> rows(count);
+  for (size_t i = 0; i < count; ++i) rows[i].assign(values + i * labels, values + (i + 1) * labels);
+  return rows;
+}
+
 }  // namespace rb::model::layers

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/activation.h"
 #include "model/reward_model.h"
 #include "model/torch_weights.h"
 
@@ -45,6 +46,23 @@ struct Linear {
 // Loads `<name>.weight` [out, in] (and `<name>.bias` [out] when `bias`), checking shapes.
 Linear load_linear(WeightLoader& loader, const std::string& name, int64_t out, int64_t in, bool bias,
                    bool fixed_tiles);
+
+// nn.LayerNorm in the compute dtype (ATen's kernel accumulates in float32 for bf16, as torch does).
+struct LayerNorm {
+  at::Tensor weight;
+  at::Tensor bias;
+  double eps = 1e-5;
+  at::Tensor operator()(const at::Tensor& x) const;
+};
+// `<name>.weight` and `<name>.bias` [hidden], or the older `gamma`/`beta` names that transformers
+// renames on load.
+LayerNorm load_layer_norm(WeightLoader& loader, const std::string& name, int64_t hidden, double eps);
+
+// The first `count` rows of a [rows, labels] tensor (a head's output) as float32 vectors.
+std::vector<std::vector<float>> rows_as_scores(const at::Tensor& scores, size_t count);
+
+// transformers' ACT2FN[name], op for op (gelu_new is NewGELUActivation's explicit tanh formula).
+at::Tensor activate(const at::Tensor& x, Activation activation);
 
 // LoadOptions -> torch dtype and device; throws rb::InputError / rb::ModelError for unknown or
 // unavailable devices and for float16 on CPU.

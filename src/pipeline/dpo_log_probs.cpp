@@ -3,7 +3,6 @@
 #include <map>
 
 #include "common/error.h"
-#include "runtime/scorer.h"
 
 namespace rb::pipeline {
 
@@ -21,7 +20,9 @@ std::vector<float> answer_log_probs_from_row(const std::vector<float>& next_toke
 }
 
 std::vector<std::vector<float>> answer_log_probs(model::CausalLanguageModel& model, const std::vector<DpoSequence>& sequences,
-                                                 const runtime::BatchLimits& limits, const DpoProgress& progress) {
+                                                 const runtime::BatchLimits& limits,
+                                                 const runtime::ProgressCallback& progress, runtime::ScoreStore* store,
+                                                 runtime::StoreStats* stats) {
   // Ties and shared answers repeat whole sequences: run each distinct id list once.
   std::vector<runtime::ScoringSequence> distinct;
   std::vector<size_t> slot_of_sequence(sequences.size());
@@ -35,17 +36,9 @@ std::vector<std::vector<float>> answer_log_probs(model::CausalLanguageModel& mod
   std::vector<int64_t> lengths;
   lengths.reserve(distinct.size());
   for (const auto& sequence : distinct) lengths.push_back(static_cast<int64_t>(sequence.token_ids.size()));
-  std::vector<std::vector<float>> rows(distinct.size());
-  size_t done = 0;
-  for (const auto& batch_indices : runtime::plan_batches(lengths, limits)) {
-    auto batch_rows = model.next_token_log_probs(runtime::pack_sequences(distinct, batch_indices));
-    if (batch_rows.size() != batch_indices.size())
-      throw ModelError("causal LM returned " + std::to_string(batch_rows.size()) + " rows for a batch of " +
-                       std::to_string(batch_indices.size()) + " sequences");
-    for (size_t k = 0; k < batch_indices.size(); ++k) rows[batch_indices[k]] = std::move(batch_rows[k]);
-    done += batch_indices.size();
-    if (progress) progress(done, distinct.size());
-  }
+  const std::vector<std::vector<float>> rows = runtime::compute_outputs(
+      distinct, lengths, limits, [&](const model::PackedBatch& batch) { return model.next_token_log_probs(batch); },
+      store, progress, stats);
 
   std::vector<std::vector<float>> answers(sequences.size());
   for (size_t i = 0; i < sequences.size(); ++i)

@@ -9,7 +9,7 @@
 
 #include "model/reward_model.h"
 #include "pipeline/dpo_tokenization.h"
-#include "runtime/batch_planner.h"
+#include "runtime/scorer.h"
 
 namespace rb::pipeline {
 
@@ -19,11 +19,13 @@ namespace rb::pipeline {
 std::vector<float> answer_log_probs_from_row(const std::vector<float>& next_token_row, size_t sequence_length,
                                              size_t prompt_length);
 
-using DpoProgress = std::function<void(size_t sequences_done, size_t sequences_total)>;
-
 // One vector per input sequence (num_answer_tokens() values each), in input order. Identical id
-// lists are run through the model once.
+// lists are run through the model once; with a store (an on-disk cache of next-token log-probs),
+// those it holds are not run at all and every computed batch is stored before the next one.
 std::vector<std::vector<float>> answer_log_probs(model::CausalLanguageModel& model, const std::vector<DpoSequence>& sequences,
-                                                 const runtime::BatchLimits& limits, const DpoProgress& progress = {});
+                                                 const runtime::BatchLimits& limits,
+                                                 const runtime::ProgressCallback& progress = {},
+                                                 runtime::ScoreStore* store = nullptr,
+                                                 runtime::StoreStats* stats = nullptr);
 
 }  // namespace rb::pipeline

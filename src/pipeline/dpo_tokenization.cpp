@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/parallel_for.h"
 
 namespace rb::pipeline {
 namespace {
@@ -129,6 +130,24 @@ DpoPair tokenize_dpo_pair(const EncodeWithoutSpecials& encode, const DpoSpecialI
 EncodeWithoutSpecials encoder_without_specials(const TokenizerFolder& folder) {
   const text::Tokenizer* tokenizer = &folder.tokenizer;
   return [tokenizer](const std::string& text) { return tokenizer->encode(text, false); };
+}
+
+std::vector<DpoSequence> tokenize_dpo_rows(const TokenizerFolder& folder, const std::vector<eval::RenderedTexts>& texts,
+                                           const std::vector<std::string>& origins, const DpoTruncation& truncation,
+                                           unsigned threads) {
+  const DpoSpecialIds special = dpo_special_ids(folder);
+  const EncodeWithoutSpecials encode = encoder_without_specials(folder);
+  std::vector<DpoSequence> sequences(2 * texts.size());
+  parallel_for(texts.size(), threads_for(texts.size(), threads, 32), [&](size_t i) {
+    try {
+      DpoPair pair = tokenize_dpo_pair(encode, special, texts[i].prompt, texts[i].chosen, texts[i].rejected, truncation);
+      sequences[2 * i] = std::move(pair.chosen);
+      sequences[2 * i + 1] = std::move(pair.rejected);
+    } catch (const Error& e) {
+      throw InputError(origins.at(i) + ": " + e.what());
+    }
+  });
+  return sequences;
 }
 
 }  // namespace rb::pipeline

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/scored_example.h"
 #include "pipeline/tokenizer_folder.h"
 
 namespace rb::pipeline {
@@ -77,5 +78,12 @@ DpoPair tokenize_dpo_pair(const EncodeWithoutSpecials& encode, const DpoSpecialI
 
 // enc() of a loaded tokenizer folder (tokenizer(text, add_special_tokens=False)).
 EncodeWithoutSpecials encoder_without_specials(const TokenizerFolder& folder);
+
+// Every row's pair (rendered prompt, chosen and rejected texts) as tokenize_row makes it, the
+// chosen sequence of row i at 2i and the rejected one at 2i + 1, on up to `threads` threads. A row
+// that cannot be tokenized is an rb::InputError starting with `origins[i]` ("file:line").
+std::vector<DpoSequence> tokenize_dpo_rows(const TokenizerFolder& folder, const std::vector<eval::RenderedTexts>& texts,
+                                           const std::vector<std::string>& origins, const DpoTruncation& truncation,
+                                           unsigned threads);
 
 }  // namespace rb::pipeline

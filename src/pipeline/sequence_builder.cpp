@@ -1,12 +1,9 @@
 #include "pipeline/sequence_builder.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 #include "common/error.h"
+#include "common/parallel_for.h"
 #include "runtime/scorer.h"
 
 namespace rb::pipeline {
@@ -51,27 +48,8 @@ ModelSequence SequenceBuilder::build(const std::string& text) const { return fro
 
 std::vector<ModelSequence> SequenceBuilder::build_all(const std::vector<std::string>& texts) const {
   std::vector<ModelSequence> sequences(texts.size());
-  unsigned threads = options_.num_threads ? options_.num_threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, std::max<size_t>(1, texts.size() / 64));
-  std::atomic<size_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < texts.size();) {
-      try {
-        sequences[i] = build(texts[i]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-        next = texts.size();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
-  if (failure) std::rethrow_exception(failure);
+  parallel_for(texts.size(), threads_for(texts.size(), options_.num_threads, 64),
+               [&](size_t i) { sequences[i] = build(texts[i]); });
   return sequences;
 }
 

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <string_view>
-#include <unordered_map>
+
+#include "eval/v2_dataset.h"
 
 namespace rb::pipeline {
 namespace {
@@ -15,14 +16,10 @@ struct DistinctTexts {
 
 // Chosen and rejected texts repeat across rows (ties, shared answers): score each text once.
 DistinctTexts deduplicate(const std::vector<std::string>& texts) {
+  const eval::Deduplication classes = eval::deduplicate_texts(texts);
   DistinctTexts distinct;
-  distinct.slot_of_text.resize(texts.size());
-  std::unordered_map<std::string_view, size_t> slot_of;
-  for (size_t i = 0; i < texts.size(); ++i) {
-    auto [it, inserted] = slot_of.emplace(texts[i], distinct.texts.size());
-    if (inserted) distinct.texts.push_back(texts[i]);
-    distinct.slot_of_text[i] = it->second;
-  }
+  distinct.slot_of_text = classes.unique_of;
+  for (size_t first : classes.first_index) distinct.texts.push_back(texts[first]);
   return distinct;
 }
 
@@ -41,36 +38,6 @@ std::vector<int64_t> left_padding_offsets(const std::vector<ModelSequence>& buil
     for (size_t text : group) offsets[text] = longest - reference_length(text);
   }
   return offsets;
-}
-
-// Scores sequences[pending] batch by batch (longest first, as the runtime plans), handing each
-// finished batch to the store before the next one starts.
-void score_pending(model::RewardModel& model, const std::vector<runtime::ScoringSequence>& sequences,
-                   const std::vector<size_t>& pending, const ScoringOptions& options, ScoreStore* store,
-                   std::vector<std::vector<float>>& scores, size_t already_done, const ProgressCallback& progress) {
-  std::vector<int64_t> computed_lengths;
-  for (size_t index : pending) {
-    const auto& sequence = sequences[index];
-    computed_lengths.push_back(sequence.pool_index < 0 ? static_cast<int64_t>(sequence.token_ids.size())
-                                                       : sequence.pool_index + 1);
-  }
-  runtime::BatchLimits limits;
-  limits.max_sequences_per_batch = static_cast<int64_t>(options.max_sequences_per_batch);
-  limits.max_tokens_per_batch = static_cast<int64_t>(options.max_tokens_per_batch);
-  size_t done = already_done;
-  for (const std::vector<size_t>& batch : runtime::plan_batches(computed_lengths, limits)) {
-    std::vector<size_t> indices;
-    for (size_t j : batch) indices.push_back(pending[j]);
-    std::vector<std::vector<float>> batch_scores = model.score(runtime::pack_sequences(sequences, indices));
-    if (store) {
-      std::vector<const runtime::ScoringSequence*> stored;
-      for (size_t index : indices) stored.push_back(&sequences[index]);
-      store->store(stored, batch_scores);
-    }
-    for (size_t j = 0; j < indices.size(); ++j) scores[indices[j]] = std::move(batch_scores[j]);
-    done += indices.size();
-    if (progress) progress(done, sequences.size());
-  }
 }
 
 }  // namespace
@@ -99,7 +66,8 @@ std::vector<std::vector<size_t>> consecutive_padding_groups(size_t num_texts, si
 
 std::vector<std::vector<float>> score_texts(model::RewardModel& model, const SequenceBuilder& builder,
                                             const std::vector<std::string>& texts, const ScoringOptions& options,
-                                            const ProgressCallback& progress, ScoringStats* stats, ScoreStore* store) {
+                                            const runtime::ProgressCallback& progress, ScoringStats* stats,
+                                            runtime::ScoreStore* store) {
   const DistinctTexts distinct_texts = deduplicate(texts);
   const auto built = builder.build_all(distinct_texts.texts);
   const std::vector<int64_t> offsets =
@@ -124,22 +92,13 @@ std::vector<std::vector<float>> score_texts(model::RewardModel& model, const Seq
     if (sequence.ids.size() + static_cast<size_t>(sequence.position_start) >= builder.max_length()) ++at_max_length;
   }
 
-  std::vector<std::vector<float>> distinct_scores(sequences.size());
-  std::vector<size_t> pending;
-  if (store) {
-    auto found = store->find(sequences);
-    for (size_t i = 0; i < sequences.size(); ++i) {
-      if (found[i]) distinct_scores[i] = std::move(*found[i]);
-      else pending.push_back(i);
-    }
-  } else {
-    for (size_t i = 0; i < sequences.size(); ++i) pending.push_back(i);
-  }
-  const size_t hits = sequences.size() - pending.size();
-  if (progress && hits > 0) progress(hits, sequences.size());
-  score_pending(model, sequences, pending, options, store, distinct_scores, hits, progress);
-
-  if (stats) *stats = {sequences.size(), tokens, at_max_length, hits, pending.size()};
+  runtime::BatchLimits limits;
+  limits.max_sequences_per_batch = static_cast<int64_t>(options.max_sequences_per_batch);
+  limits.max_tokens_per_batch = static_cast<int64_t>(options.max_tokens_per_batch);
+  runtime::StoreStats store_stats;
+  const std::vector<std::vector<float>> distinct_scores =
+      runtime::score_sequences(model, sequences, limits, progress, store, &store_stats);
+  if (stats) *stats = {sequences.size(), tokens, at_max_length, store_stats.hits, store_stats.misses};
   std::vector<std::vector<float>> scores(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) scores[i] = distinct_scores[input_of_text[i]];
   return scores;

@@ -1,8 +1,8 @@
 #pragma once
 // Texts -> reward scores: each distinct text is tokenized and scored once, sequences are packed
 // into batches under a token budget (no padding), and scores come back in input order. With a
-// ScoreStore, sequences it already holds are not scored again, and every scored batch is handed
-// to it as soon as it is done (an interrupted run resumes from there).
+// runtime::ScoreStore, sequences it already holds are not scored again, and every scored batch is
+// handed to it as soon as it is done (an interrupted run resumes from there).
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -32,19 +32,6 @@ struct ScoringStats {
   size_t store_misses = 0;         // distinct sequences scored by the model
 };
 
-// Scores kept beyond this call (an on-disk cache). Keys are the exact model inputs; the store
-// itself answers for the model identity.
-class ScoreStore {
- public:
-  virtual ~ScoreStore() = default;
-  // One entry per sequence, in order: its stored scores or nullopt.
-  virtual std::vector<std::optional<std::vector<float>>> find(
-      const std::vector<runtime::ScoringSequence>& sequences) = 0;
-  // Called after every scored batch; durable when it returns.
-  virtual void store(const std::vector<const runtime::ScoringSequence*>& sequences,
-                     const std::vector<std::vector<float>>& scores) = 0;
-};
-
 // run_rm's padding groups for texts laid out as [chosen 0, rejected 0, chosen 1, rejected 1, ...]:
 // per batch of `batch_size` rows, its chosen texts, then its rejected texts.
 std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_t batch_size);
@@ -52,12 +39,10 @@ std::vector<std::vector<size_t>> pairwise_padding_groups(size_t num_pairs, size_
 // run_v2's padding groups: consecutive batches of `batch_size` texts (its unrolled completions).
 std::vector<std::vector<size_t>> consecutive_padding_groups(size_t num_texts, size_t batch_size);
 
-using ProgressCallback = std::function<void(size_t done, size_t total)>;
-
 // One row of num_labels scores per input text. `store` may be null.
 std::vector<std::vector<float>> score_texts(model::RewardModel& model, const SequenceBuilder& builder,
                                             const std::vector<std::string>& texts, const ScoringOptions& options,
-                                            const ProgressCallback& progress, ScoringStats* stats = nullptr,
-                                            ScoreStore* store = nullptr);
+                                            const runtime::ProgressCallback& progress, ScoringStats* stats = nullptr,
+                                            runtime::ScoreStore* store = nullptr);
 
 }  // namespace rb::pipeline

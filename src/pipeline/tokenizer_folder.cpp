@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/file_io.h"
 
 namespace rb::pipeline {
 namespace fs = std::filesystem;
@@ -24,17 +25,8 @@ bool pads_left(const Json& config, const std::string& tokenizer_class) {
   return false;
 }
 
-
-std::optional<std::string> read_text_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 Json read_json_file(const fs::path& path) {
-  auto text = read_text_file(path);
+  auto text = read_file_if_present(path.string());
   if (!text) return Json::object();
   try {
     return Json::parse(*text);
@@ -106,7 +98,7 @@ TokenizerFolder load_tokenizer_folder(const std::string& dir) {
   folder.pad_token_id = resolve_id(tok, special_token_text(config, "pad_token", config_path), "pad_token", config_path);
 
   const fs::path jinja_path = root / "chat_template.jinja";
-  if (auto text = read_text_file(jinja_path)) {
+  if (auto text = read_file_if_present(jinja_path.string())) {
     folder.chat_template = *text;
     folder.chat_template_origin = jinja_path.string();
   } else if (auto from_config = chat_template_from_config(config, config_path)) {

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <set>
 
-#include "eval/subsets.h"
+#include "eval/benchmarks.h"
 #include "eval/v2_dataset.h"
 
 namespace rb::report {

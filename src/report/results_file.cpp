@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "common/error.h"
-#include "eval/subsets.h"
+#include "eval/benchmarks.h"
 #include "io/atomic_file.h"
 
 namespace rb::report {

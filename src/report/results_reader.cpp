@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "eval/pref_sets.h"
-#include "eval/subsets.h"
+#include "common/file_io.h"
+#include "eval/benchmarks.h"
 
 namespace rb::report {
 namespace {
@@ -25,15 +25,11 @@ const std::set<std::string>& derived_or_metadata_keys() {
   return kKeys;
 }
 
-bool is_v2_only_subset(const std::string& key) {
-  return key == "Factuality" || key == "Precise IF" || key == "Math" || key == "Focus" || key == "Ties";
-}
-
 bool is_pref_key(const std::string& key) {
   for (const auto& split : eval::pref_test_set_splits()) {
     if (split == key) return true;
   }
-  return eval::is_dropped_pref_split(key) || key == "anthropic" || key == "summarize_prompted";
+  return eval::is_dropped_pref_split(key) || eval::is_legacy_pref_key(key);
 }
 
 ResultsReadOutcome skipped(const std::string& path, const std::string& problem) {
@@ -68,7 +64,7 @@ ResultsReadOutcome parse_results_text(const std::string& text, const std::string
     if (derived_or_metadata_keys().count(key) && key != "extra_results") continue;
     bool core = eval::subset_weight(key).has_value();
     bool pref = is_pref_key(key);
-    bool v2 = is_v2_only_subset(key) || key == "Safety";
+    bool v2 = eval::is_v2_only_subset(key) || key == "Safety";
     if (!core && !pref && !v2) continue;  // other keys (custom subsets, notes) are not used
     if (!value.is_number() && !value.is_null()) {
       return skipped(path, "\"" + key + "\": expected a number, got " + std::string(value.type_name()));
@@ -76,7 +72,7 @@ ResultsReadOutcome parse_results_text(const std::string& text, const std::string
     record.values[key] = value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
     record.has_core = record.has_core || core;
     record.has_prior_sets = record.has_prior_sets || pref;
-    record.has_v2 = record.has_v2 || is_v2_only_subset(key);
+    record.has_v2 = record.has_v2 || eval::is_v2_only_subset(key);
   }
   if (record.has_v2 && (record.has_core || record.has_prior_sets)) {
     return skipped(path, "mixes RewardBench 2 subsets with v1 subsets; cannot tell which benchmark it is");
@@ -88,11 +84,9 @@ ResultsReadOutcome parse_results_text(const std::string& text, const std::string
 }
 
 ResultsReadOutcome read_results_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return skipped(path, "cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_results_text(text.str(), path);
+  const auto text = read_file_if_present(path);
+  if (!text) return skipped(path, "cannot be read");
+  return parse_results_text(*text, path);
 }
 
 }  // namespace rb::report

@@ -5,14 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "common/stage_clock.h"
 #include "report/python_json.h"
 
 namespace rb::report {
-
-struct StageTiming {
-  std::string stage;  // e.g. "load_model", "tokenize", "score"
-  double seconds = 0.0;
-};
 
 // The sections of run.json, in file order. Null sections are left out. Everything but
 // `invocation`, `cache` and the timings is the same for two runs that produce the same scores.

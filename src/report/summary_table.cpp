@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "eval/subsets.h"
+#include "eval/benchmarks.h"
 
 namespace rb::report {
 namespace {

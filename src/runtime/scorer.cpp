@@ -40,21 +40,56 @@ model::PackedBatch pack_sequences(const std::vector<ScoringSequence>& sequences,
   return batch;
 }
 
-std::vector<std::vector<float>> score_sequences(model::RewardModel& model, const std::vector<ScoringSequence>& sequences,
-                                                const BatchLimits& limits, const ProgressCallback& progress) {
-  std::vector<int64_t> computed_lengths;
-  for (size_t i = 0; i < sequences.size(); ++i) computed_lengths.push_back(resolved_pool_index(sequences[i], i) + 1);
-  std::vector<std::vector<float>> scores(sequences.size());
-  size_t done = 0;
-  for (const std::vector<size_t>& batch : plan_batches(computed_lengths, limits)) {
-    std::vector<std::vector<float>> batch_scores = model.score(pack_sequences(sequences, batch));
-    for (size_t j = 0; j < batch.size(); ++j) scores[batch[j]] = std::move(batch_scores[j]);
-    done += batch.size();
+std::vector<std::vector<float>> compute_outputs(const std::vector<ScoringSequence>& sequences,
+                                                const std::vector<int64_t>& computed_lengths,
+                                                const BatchLimits& limits, const BatchFunction& compute,
+                                                ScoreStore* store, const ProgressCallback& progress,
+                                                StoreStats* stats) {
+  std::vector<std::vector<float>> outputs(sequences.size());
+  std::vector<size_t> pending;
+  if (store) {
+    auto found = store->find(sequences);
+    for (size_t i = 0; i < sequences.size(); ++i) {
+      if (found[i]) outputs[i] = std::move(*found[i]);
+      else pending.push_back(i);
+    }
+  } else {
+    for (size_t i = 0; i < sequences.size(); ++i) pending.push_back(i);
+  }
+  const size_t hits = sequences.size() - pending.size();
+  if (stats) *stats = {hits, pending.size()};
+  if (progress && hits > 0) progress(hits, sequences.size());
+
+  std::vector<int64_t> pending_lengths;
+  for (size_t index : pending) pending_lengths.push_back(computed_lengths[index]);
+  size_t done = hits;
+  for (const std::vector<size_t>& batch : plan_batches(pending_lengths, limits)) {
+    std::vector<size_t> indices;
+    for (size_t j : batch) indices.push_back(pending[j]);
+    std::vector<std::vector<float>> batch_outputs = compute(pack_sequences(sequences, indices));
+    if (batch_outputs.size() != indices.size())
+      throw ModelError("the model returned " + std::to_string(batch_outputs.size()) + " rows for a batch of " +
+                       std::to_string(indices.size()) + " sequences");
+    if (store) {
+      std::vector<const ScoringSequence*> stored;
+      for (size_t index : indices) stored.push_back(&sequences[index]);
+      store->store(stored, batch_outputs);
+    }
+    for (size_t j = 0; j < indices.size(); ++j) outputs[indices[j]] = std::move(batch_outputs[j]);
+    done += indices.size();
     if (progress) progress(done, sequences.size());
   }
-  return scores;
+  return outputs;
 }
 
-void set_num_threads(int num_threads) { model::set_num_threads(num_threads); }
+std::vector<std::vector<float>> score_sequences(model::RewardModel& model, const std::vector<ScoringSequence>& sequences,
+                                                const BatchLimits& limits, const ProgressCallback& progress,
+                                                ScoreStore* store, StoreStats* stats) {
+  std::vector<int64_t> computed_lengths;
+  for (size_t i = 0; i < sequences.size(); ++i) computed_lengths.push_back(resolved_pool_index(sequences[i], i) + 1);
+  return compute_outputs(
+      sequences, computed_lengths, limits, [&](const model::PackedBatch& batch) { return model.score(batch); }, store,
+      progress, stats);
+}
 
 }  // namespace rb::runtime

@@ -1,6 +1,8 @@
 #pragma once
-// Scores a list of tokenized sequences with a reward model: plans batches under a token budget,
-// packs them without padding, and returns scores in input order. Torch-free.
+// Runs a model over tokenized sequences: plans batches under a token budget, packs them without
+// padding, and returns one output row per sequence in input order. With a ScoreStore (an on-disk
+// cache) the sequences it holds are not computed again, and every computed batch is handed to it
+// before the next one starts, so an interrupted run resumes from there. Torch-free.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,6 +20,23 @@ struct ScoringSequence {
   int64_t position_start = 0;  // position id of the first token (left-padding / dropped-BOS parity)
 };
 
+// Outputs kept beyond one call. Keys are the exact model inputs; the store itself answers for the
+// model's identity.
+class ScoreStore {
+ public:
+  virtual ~ScoreStore() = default;
+  // One entry per sequence, in order: its stored output or nullopt.
+  virtual std::vector<std::optional<std::vector<float>>> find(const std::vector<ScoringSequence>& sequences) = 0;
+  // Called after every computed batch; durable when it returns.
+  virtual void store(const std::vector<const ScoringSequence*>& sequences,
+                     const std::vector<std::vector<float>>& outputs) = 0;
+};
+
+struct StoreStats {
+  size_t hits = 0;    // sequences the store already had
+  size_t misses = 0;  // sequences computed
+};
+
 // HF *ForSequenceClassification pooling: the rightmost token whose id != pad_token_id; the last
 // token when there is no pad id; 0 when every token is pad (argmax of an all-zero row).
 int64_t rightmost_non_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id);
@@ -26,14 +45,21 @@ int64_t rightmost_non_pad_index(const std::vector<int32_t>& token_ids, std::opti
 model::PackedBatch pack_sequences(const std::vector<ScoringSequence>& sequences, const std::vector<size_t>& indices);
 
 using ProgressCallback = std::function<void(size_t sequences_done, size_t sequences_total)>;
+// One output row per sequence of the batch, in batch order.
+using BatchFunction = std::function<std::vector<std::vector<float>>(const model::PackedBatch& batch)>;
 
-// One row of num_labels scores per input sequence, in input order. The token budget counts the
-// tokens up to each pooled token (later ones are never computed). Progress is reported after
-// every batch.
+// `computed_lengths[i]`: the tokens of sequence i the model computes (what the token budget counts).
+// `store` may be null. Progress is reported after every batch (first for the stored ones).
+std::vector<std::vector<float>> compute_outputs(const std::vector<ScoringSequence>& sequences,
+                                                const std::vector<int64_t>& computed_lengths,
+                                                const BatchLimits& limits, const BatchFunction& compute,
+                                                ScoreStore* store = nullptr, const ProgressCallback& progress = {},
+                                                StoreStats* stats = nullptr);
+
+// A reward model's num_labels scores per sequence; the token budget counts the tokens up to each
+// pooled token (later ones are never computed).
 std::vector<std::vector<float>> score_sequences(model::RewardModel& model, const std::vector<ScoringSequence>& sequences,
-                                                const BatchLimits& limits, const ProgressCallback& progress = {});
-
-// libtorch intra-op threads (forwards to rb::model::set_num_threads).
-void set_num_threads(int num_threads);
+                                                const BatchLimits& limits, const ProgressCallback& progress = {},
+                                                ScoreStore* store = nullptr, StoreStats* stats = nullptr);
 
 }  // namespace rb::runtime

@@ -5,11 +5,12 @@
 #include <cstdlib>
 #include <map>
 
+#include "common/utf8.h"
 #include "template/builtins.h"
 #include "template/json_dump.h"
 #include "template/operators.h"
 #include "template/strings.h"
-#include "template/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 namespace {
@@ -404,12 +405,12 @@ Value f_title(const Value& v, const CallArgs&) {
   std::string out;
   bool word_start = true;
   for (char32_t c : cps) {
-    bool separator = c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || utf8::is_space(c);
+    bool separator = c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || unicode::is_space(c);
     if (separator) {
       utf8::append(out, c);
       word_start = true;
     } else {
-      utf8::append(out, word_start ? utf8::to_upper(c) : utf8::to_lower(c));
+      utf8::append(out, word_start ? unicode::to_upper(c) : unicode::to_lower(c));
       word_start = false;
     }
   }
@@ -458,7 +459,7 @@ Value f_wordcount(const Value& v, const CallArgs&) {
   std::int64_t words = 0;
   bool in_word = false;
   for (char32_t c : utf8::decode(soft_str(v))) {
-    bool word_char = utf8::is_alpha(c) || utf8::is_digit(c) || c == '_';
+    bool word_char = unicode::is_alpha(c) || unicode::is_digit(c) || c == '_';
     if (word_char && !in_word) ++words;
     in_word = word_char;
   }

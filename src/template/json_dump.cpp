@@ -5,7 +5,8 @@
 #include <cstdio>
 
 #include "common/python_text.h"
-#include "template/utf8.h"
+#include "common/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 namespace {

@@ -3,7 +3,8 @@
 #include <cstdlib>
 
 #include "common/error.h"
-#include "template/utf8.h"
+#include "common/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 namespace {
@@ -29,11 +30,11 @@ bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 
 // Length in bytes of the Python-whitespace code point at `pos`, or 0.
 std::size_t space_at(const std::string& text, std::size_t pos) {
   unsigned char c = static_cast<unsigned char>(text[pos]);
-  if (c < 0x80) return utf8::is_space(c) ? 1 : 0;
+  if (c < 0x80) return unicode::is_space(c) ? 1 : 0;
   std::size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
   if (pos + len > text.size()) return 0;
   auto cps = utf8::decode(text.substr(pos, len));
-  return cps.size() == 1 && utf8::is_space(cps[0]) ? len : 0;
+  return cps.size() == 1 && unicode::is_space(cps[0]) ? len : 0;
 }
 
 std::size_t skip_spaces(const std::string& text, std::size_t pos) {
@@ -47,7 +48,7 @@ std::size_t skip_spaces(const std::string& text, std::size_t pos) {
 
 std::string rstrip_spaces(const std::string& text) {
   auto cps = utf8::decode(text);
-  while (!cps.empty() && utf8::is_space(cps.back())) cps.pop_back();
+  while (!cps.empty() && unicode::is_space(cps.back())) cps.pop_back();
   return utf8::encode(cps);
 }
 

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "common/utf8.h"
 #include "template/strings.h"
-#include "template/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 namespace {
@@ -135,23 +136,23 @@ Value string_method(const std::string& s, const std::string& name) {
       return Value::string(std::move(out));
     };
   } else if (name == "isdigit" || name == "isnumeric" || name == "isdecimal") {
-    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, utf8::is_digit)); };
+    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, unicode::is_digit)); };
   } else if (name == "isalpha") {
-    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, utf8::is_alpha)); };
+    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, unicode::is_alpha)); };
   } else if (name == "isalnum") {
     fn = [s](const CallArgs&) {
-      return Value::boolean(all_code_points(s, [](char32_t c) { return utf8::is_alpha(c) || utf8::is_digit(c); }));
+      return Value::boolean(all_code_points(s, [](char32_t c) { return unicode::is_alpha(c) || unicode::is_digit(c); }));
     };
   } else if (name == "isspace") {
-    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, utf8::is_space)); };
+    fn = [s](const CallArgs&) { return Value::boolean(all_code_points(s, unicode::is_space)); };
   } else if (name == "isupper" || name == "islower") {
     bool want_upper = name == "isupper";
     fn = [s, want_upper](const CallArgs&) {
       bool cased = false;
       for (char32_t c : utf8::decode(s)) {
-        if (utf8::to_upper(c) == c && utf8::to_lower(c) == c) continue;
+        if (unicode::to_upper(c) == c && unicode::to_lower(c) == c) continue;
         cased = true;
-        if ((want_upper ? utf8::to_upper(c) : utf8::to_lower(c)) != c) return Value::boolean(false);
+        if ((want_upper ? unicode::to_upper(c) : unicode::to_lower(c)) != c) return Value::boolean(false);
       }
       return Value::boolean(cased);
     };

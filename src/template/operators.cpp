@@ -4,8 +4,9 @@
 #include <cstdio>
 #include <optional>
 
+#include "common/utf8.h"
 #include "template/methods.h"
-#include "template/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 namespace {

@@ -1,6 +1,7 @@
 #include "template/strings.h"
 
-#include "template/utf8.h"
+#include "common/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl::pystr {
 
@@ -9,7 +10,7 @@ std::string strip(const std::string& text, const std::optional<std::string>& cha
   std::vector<char32_t> set;
   if (chars) set = utf8::decode(*chars);
   auto strippable = [&](char32_t c) {
-    if (!chars) return utf8::is_space(c);
+    if (!chars) return unicode::is_space(c);
     for (char32_t s : set) {
       if (s == c) return true;
     }
@@ -41,16 +42,16 @@ std::vector<std::string> split(const std::string& text, const std::optional<std:
   auto cps = utf8::decode(text);
   std::size_t i = 0;
   while (i < cps.size()) {
-    while (i < cps.size() && utf8::is_space(cps[i])) ++i;
+    while (i < cps.size() && unicode::is_space(cps[i])) ++i;
     if (i >= cps.size()) break;
     if (maxsplit >= 0 && static_cast<long>(parts.size()) >= maxsplit) {
       std::size_t end = cps.size();
-      while (end > i && utf8::is_space(cps[end - 1])) --end;
+      while (end > i && unicode::is_space(cps[end - 1])) --end;
       parts.push_back(utf8::encode(std::vector<char32_t>(cps.begin() + static_cast<long>(i), cps.begin() + static_cast<long>(end))));
       break;
     }
     std::size_t j = i;
-    while (j < cps.size() && !utf8::is_space(cps[j])) ++j;
+    while (j < cps.size() && !unicode::is_space(cps[j])) ++j;
     parts.push_back(utf8::encode(std::vector<char32_t>(cps.begin() + static_cast<long>(i), cps.begin() + static_cast<long>(j))));
     i = j;
   }
@@ -75,16 +76,16 @@ std::vector<std::string> rsplit(const std::string& text, const std::optional<std
   auto cps = utf8::decode(text);
   std::size_t end = cps.size();
   while (end > 0) {
-    while (end > 0 && utf8::is_space(cps[end - 1])) --end;
+    while (end > 0 && unicode::is_space(cps[end - 1])) --end;
     if (end == 0) break;
     if (static_cast<long>(parts.size()) >= maxsplit) {
       std::size_t begin = 0;
-      while (begin < end && utf8::is_space(cps[begin])) ++begin;
+      while (begin < end && unicode::is_space(cps[begin])) ++begin;
       parts.insert(parts.begin(), utf8::encode(std::vector<char32_t>(cps.begin() + static_cast<long>(begin), cps.begin() + static_cast<long>(end))));
       break;
     }
     std::size_t begin = end;
-    while (begin > 0 && !utf8::is_space(cps[begin - 1])) --begin;
+    while (begin > 0 && !unicode::is_space(cps[begin - 1])) --begin;
     parts.insert(parts.begin(), utf8::encode(std::vector<char32_t>(cps.begin() + static_cast<long>(begin), cps.begin() + static_cast<long>(end))));
     end = begin;
   }
@@ -112,7 +113,7 @@ std::string upper(const std::string& text) {
     if (c == 0xDF) {
       out += "SS";
     } else {
-      utf8::append(out, utf8::to_upper(c));
+      utf8::append(out, unicode::to_upper(c));
     }
   }
   return out;
@@ -120,18 +121,18 @@ std::string upper(const std::string& text) {
 
 std::string lower(const std::string& text) {
   auto cps = utf8::decode(text);
-  for (auto& c : cps) c = utf8::to_lower(c);
+  for (auto& c : cps) c = unicode::to_lower(c);
   return utf8::encode(cps);
 }
 
-static bool is_cased(char32_t c) { return utf8::to_upper(c) != c || utf8::to_lower(c) != c; }
+static bool is_cased(char32_t c) { return unicode::to_upper(c) != c || unicode::to_lower(c) != c; }
 
 std::string title(const std::string& text) {
   auto cps = utf8::decode(text);
   bool previous_cased = false;
   for (auto& c : cps) {
     if (is_cased(c)) {
-      c = previous_cased ? utf8::to_lower(c) : utf8::to_upper(c);
+      c = previous_cased ? unicode::to_lower(c) : unicode::to_upper(c);
       previous_cased = true;
     } else {
       previous_cased = false;
@@ -142,7 +143,7 @@ std::string title(const std::string& text) {
 
 std::string capitalize(const std::string& text) {
   auto cps = utf8::decode(text);
-  for (std::size_t i = 0; i < cps.size(); ++i) cps[i] = i == 0 ? utf8::to_upper(cps[i]) : utf8::to_lower(cps[i]);
+  for (std::size_t i = 0; i < cps.size(); ++i) cps[i] = i == 0 ? unicode::to_upper(cps[i]) : unicode::to_lower(cps[i]);
   return utf8::encode(cps);
 }
 

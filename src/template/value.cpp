@@ -4,7 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "template/utf8.h"
+#include "common/utf8.h"
+#include "template/unicode_chars.h"
 
 namespace rb::tmpl {
 

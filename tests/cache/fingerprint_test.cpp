@@ -1,5 +1,6 @@
 // Model fingerprints: every setting and every byte of the model and tokenizer files changes it;
 // the folder's location does not; file digests are remembered and invalidated by a rewrite.
+#include "../support/test_support.h"
 #include "cache/model_fingerprint.h"
 
 #include <gtest/gtest.h>
@@ -12,8 +13,8 @@
 
 #include "cache/cache_location.h"
 #include "cache/file_digest.h"
-#include "common/sha256.h"
 #include "common/error.h"
+#include "common/sha256.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -25,12 +26,10 @@ void write(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-class FingerprintTest : public ::testing::Test {
+class FingerprintTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rb_fp_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    ScratchDirTest::SetUp();
     model_ = dir_ / "model";
     write(model_ / "config.json", R"({"architectures": ["LlamaForSequenceClassification"]})");
     write(model_ / "model-00001-of-00002.safetensors", std::string(300000, '\x01'));
@@ -48,11 +47,10 @@ class FingerprintTest : public ::testing::Test {
     settings_.chat_template_text = "{{ x }}";
     settings_.program_version = "0.1.0+test";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string digest(const FingerprintSettings& settings) const { return fingerprint_model(settings, nullptr, 2).digest; }
 
-  fs::path dir_, model_;
+  fs::path model_;
   FingerprintSettings settings_;
 };
 

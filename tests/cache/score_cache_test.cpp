@@ -1,5 +1,6 @@
 // The SQLite score store: exact round trips, misses for any other model or input, durability
 // when the writer is killed, damaged files, schema versions, and concurrent use.
+#include "../support/test_support.h"
 #include "cache/score_cache.h"
 
 #include <gtest/gtest.h>
@@ -26,17 +27,13 @@ using rb::cache::ScoreCache;
 using rb::cache::sequence_key;
 using rb::cache::StoredScores;
 
-class ScoreCacheTest : public ::testing::Test {
+class ScoreCacheTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rb_cache_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    ScratchDirTest::SetUp();
     path_ = (dir_ / "sub" / "scores.sqlite").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  fs::path dir_;
   std::string path_;
 };
 

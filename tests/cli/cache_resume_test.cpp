@@ -1,9 +1,11 @@
-// Runs that survive: build/rewardbench eval is killed with SIGKILL in the middle of scoring and
-// started again; the resumed run takes the committed scores from the cache and its results files
-// are byte-identical to an uninterrupted run's. Also: an uncached run gives the same bytes, and a
-// changed model, chat template or dtype never hits the cache. The model is the demo's tiny
-// random-weight Llama (same code as `rewardbench demo`); the data are the demo pairs, varied so
-// that there are enough distinct texts to kill the run between batches.
+// Runs that survive: build/rewardbench eval (and dpo, whose policy and reference log-probs go
+// through the same cache) is killed with SIGKILL in the middle of scoring and started again; the
+// resumed run takes the committed outputs from the cache and its results files are byte-identical
+// to an uninterrupted run's. Also: an uncached run gives the same bytes, and a changed model, chat
+// template or dtype never hits the cache. The model is the demo's tiny random-weight Llama (same
+// code as `rewardbench demo`; for dpo its causal-LM form and a second seed's as the reference);
+// the data are the demo pairs, varied so that there are enough distinct texts to kill the run
+// between batches.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -13,13 +15,15 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "../support/demo_models.h"
 #include "../support/test_support.h"
-#include "cli/demo_assets.h"
-#include "cli/eval_command.h"
+#include "app/demo_assets.h"
+#include "app/eval_run.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -71,13 +75,11 @@ json comparable_run(const std::string& out) {
   return run;
 }
 
-class CacheResumeTest : public ::testing::Test {
+class CacheResumeTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rb_cache_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    rb::cli::write_demo_assets(dir_.string(), 11);
+    ScratchDirTest::SetUp();
+    rb::app::write_demo_assets(dir_.string(), 11);
     model_ = (dir_ / "model").string();
     dataset_ = (dir_ / "pairs.jsonl").string();
     std::ifstream demo(dir_ / "preference_pairs.jsonl");
@@ -92,7 +94,6 @@ class CacheResumeTest : public ::testing::Test {
         varied << row.dump() << "\n";
       }
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::vector<std::string> eval_args(const std::string& out, std::vector<std::string> extra = {}) const {
     std::vector<std::string> args{"eval", "--model", model_, "--dataset", dataset_, "--output_dir", out,
@@ -100,15 +101,76 @@ class CacheResumeTest : public ::testing::Test {
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
+  // dpo of the demo Llama as a causal LM against a second seed's, on the same pairs.
+  std::vector<std::string> dpo_args(const std::string& out) {
+    if (policy_.empty()) {
+      policy_ = rb::testing::causal_lm_copy(model_, dir_ / "policy");
+      rb::app::write_demo_assets((dir_ / "reference_demo").string(), 12);
+      reference_ = rb::testing::causal_lm_copy(dir_ / "reference_demo" / "model", dir_ / "reference");
+    }
+    return {"dpo", "--model", policy_, "--ref_model", reference_, "--dataset", dataset_, "--output_dir", out,
+            "--batch_size", "4", "--threads", "1"};
+  }
   std::string cache_home(const std::string& name) const { return (dir_ / name).string(); }
   static std::string db_of(const std::string& cache_home) { return cache_home + "/rewardbench/scores.sqlite"; }
 
   // Runs to completion; returns the run.json.
   json run_to_end(const std::string& out, const std::string& cache_home, std::vector<std::string> extra = {}) const {
+    return run_args_to_end(eval_args(out, extra), out, cache_home);
+  }
+  json run_args_to_end(const std::vector<std::string>& args, const std::string& out, const std::string& cache_home) const {
     const std::string log = out + ".log";
-    const int status = wait_for(start_program(eval_args(out, extra), cache_home, log));
+    const int status = wait_for(start_program(args, cache_home, log));
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(log);
     return json::parse(read_file(out + "/run.json"));
+  }
+
+  // `args(out)` run to the end (a), killed with SIGKILL once `min_committed` outputs are in the
+  // cache and run again (b), and once more on the full cache (c): a, b and c write the same bytes.
+  void kill_and_resume(const std::function<std::vector<std::string>(const std::string&)>& args, size_t expected,
+                       size_t min_committed) {
+    const std::string a = (dir_ / "a").string(), b = (dir_ / "b").string(), c = (dir_ / "c").string();
+    const json run_a = run_args_to_end(args(a), a, cache_home("cache_a"));
+    const size_t computed = run_a["cache"]["misses"].get<size_t>();
+    ASSERT_EQ(computed, expected);
+    EXPECT_EQ(run_a["cache"]["hits"], 0);
+    EXPECT_EQ(stored_rows(db_of(cache_home("cache_a"))), computed);
+
+    // Start, wait until some batches are committed, kill -9.
+    const std::string home_b = cache_home("cache_b");
+    const pid_t pid = start_program(args(b), home_b, b + ".killed.log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    int status = 0;
+    bool exited = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (stored_rows(db_of(home_b)) >= min_committed) break;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ASSERT_FALSE(exited) << "the run ended before it could be killed: " << read_file(b + ".killed.log");
+    ::kill(pid, SIGKILL);
+    status = wait_for(pid);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    ASSERT_FALSE(fs::exists(b + "/results.json")) << "killed too late to test a resume";
+    const size_t after_kill = stored_rows(db_of(home_b));
+    ASSERT_GE(after_kill, min_committed);
+    ASSERT_LT(after_kill, computed) << "killed too late to test a resume";
+
+    const json run_b = run_args_to_end(args(b), b, home_b);
+    EXPECT_EQ(run_b["cache"]["hits"].get<size_t>(), after_kill);
+    EXPECT_EQ(run_b["cache"]["misses"].get<size_t>(), computed - after_kill);
+    EXPECT_NE(read_file(b + ".log").find(std::to_string(after_kill) + " sequences found"), std::string::npos)
+        << read_file(b + ".log");
+    expect_same_results(a, b);
+
+    // Once more on the full cache: everything found, same bytes again.
+    const json run_c = run_args_to_end(args(c), c, home_b);
+    EXPECT_EQ(run_c["cache"]["hits"].get<size_t>(), computed);
+    EXPECT_EQ(run_c["cache"]["misses"], 0);
+    expect_same_results(a, c);
   }
 
   void expect_same_results(const std::string& a, const std::string& b) const {
@@ -117,58 +179,19 @@ class CacheResumeTest : public ::testing::Test {
     EXPECT_EQ(comparable_run(a), comparable_run(b));
   }
 
-  fs::path dir_;
   std::string model_, dataset_;
+  std::string policy_, reference_;
 };
 
 TEST_F(CacheResumeTest, KilledRunResumesToIdenticalFiles) {
-  const std::string a = (dir_ / "a").string(), b = (dir_ / "b").string();
-  const json run_a = run_to_end(a, cache_home("cache_a"));
-  const size_t distinct = run_a["config"]["distinct_texts_scored"].get<size_t>();
-  ASSERT_EQ(distinct, 2u * 42u * kVariants);
-  EXPECT_EQ(run_a["cache"]["hits"], 0);
-  EXPECT_EQ(run_a["cache"]["misses"], distinct);
-  EXPECT_EQ(stored_rows(db_of(cache_home("cache_a"))), distinct);
+  kill_and_resume([this](const std::string& out) { return eval_args(out); }, 2u * 42u * kVariants, 40);
+}
 
-  // Start, wait until some batches are committed, kill -9.
-  const std::string home_b = cache_home("cache_b");
-  const pid_t pid = start_program(eval_args(b), home_b, b + ".killed.log");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  size_t committed = 0;
-  int status = 0;
-  bool exited = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    committed = stored_rows(db_of(home_b));
-    if (committed >= 40) break;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      exited = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ASSERT_FALSE(exited) << "the run ended before it could be killed: " << read_file(b + ".killed.log");
-  ::kill(pid, SIGKILL);
-  status = wait_for(pid);
-  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-  ASSERT_FALSE(fs::exists(b + "/results.json")) << "killed too late to test a resume";
-  const size_t after_kill = stored_rows(db_of(home_b));
-  ASSERT_GE(after_kill, 40u);
-  ASSERT_LT(after_kill, distinct) << "killed too late to test a resume";
-
-  const json run_b = run_to_end(b, home_b);
-  EXPECT_EQ(run_b["cache"]["hits"].get<size_t>(), after_kill);
-  EXPECT_EQ(run_b["cache"]["misses"].get<size_t>(), distinct - after_kill);
-  EXPECT_NE(read_file(b + ".log").find("score cache: " + std::to_string(after_kill) + " sequences found"),
-            std::string::npos)
-      << read_file(b + ".log");
-  expect_same_results(a, b);
-
-  // Once more on the full cache: everything found, same bytes again.
-  const std::string c = (dir_ / "c").string();
-  const json run_c = run_to_end(c, home_b);
-  EXPECT_EQ(run_c["cache"]["hits"].get<size_t>(), distinct);
-  EXPECT_EQ(run_c["cache"]["misses"], 0);
-  expect_same_results(a, c);
+// dpo: the policy's log-probs, then the reference's, each committed batch by batch under its own
+// fingerprint. Killed during the policy's, the resumed run finds those and computes the rest.
+TEST_F(CacheResumeTest, KilledDpoRunResumesToIdenticalFiles) {
+  const size_t sequences = 2u * 42u * kVariants;  // every chosen and rejected text differs
+  kill_and_resume([this](const std::string& out) { return dpo_args(out); }, 2 * sequences, 40);
 }
 
 // --no-cache (in process: main.cpp wires the flag) writes the same bytes as a cached run, and
@@ -176,7 +199,7 @@ TEST_F(CacheResumeTest, KilledRunResumesToIdenticalFiles) {
 TEST_F(CacheResumeTest, UncachedRunEqualsCachedRun) {
   const std::string cached = (dir_ / "cached").string();
   run_to_end(cached, cache_home("cache"));
-  rb::cli::EvalOptions options;
+  rb::app::EvalOptions options;
   options.model = model_;
   options.dataset = dataset_;
   options.output_dir = (dir_ / "uncached").string();
@@ -184,7 +207,7 @@ TEST_F(CacheResumeTest, UncachedRunEqualsCachedRun) {
   options.threads = 1;
   options.quiet = true;
   options.no_cache = true;
-  ASSERT_EQ(rb::cli::run_eval(options), 0);
+  ASSERT_EQ(rb::app::run_eval(options), 0);
   for (const char* name : {"results.json", "outputs.jsonl"})
     EXPECT_EQ(read_file(cached + "/" + name), read_file(options.output_dir + "/" + name)) << name;
   // This process is another program than build/rewardbench: in an uncommitted build its version

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/test_support.h"
-#include "cli/demo_assets.h"
+#include "app/demo_assets.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -29,18 +29,15 @@ ProgramRun rewardbench(const std::string& args) {
   return {r.status, r.output};
 }
 
-class CliTest : public ::testing::Test {
+class CliTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("rb_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    rb::cli::write_demo_assets(dir_.string(), 7);
+    ScratchDirTest::SetUp();
+    rb::app::write_demo_assets(dir_.string(), 7);
     model_ = (dir_ / "model").string();
     pairs_ = (dir_ / "preference_pairs.jsonl").string();
     out_ = (dir_ / "out").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string eval_args(const std::string& dataset) const {
     return "eval -q --model " + shell_quote(model_) + " --dataset " + shell_quote(dataset) + " --output_dir " +
@@ -60,13 +57,22 @@ class CliTest : public ::testing::Test {
     EXPECT_FALSE(fs::exists(fs::path(out_) / "results.json"));
     EXPECT_FALSE(fs::exists(fs::path(out_) / "outputs.jsonl"));
   }
+  // The first two lines a successful `rewardbench <args>` prints.
+  std::pair<std::string, std::string> first_two_lines(const std::string& args) const {
+    const ProgramRun run = rewardbench(args);
+    EXPECT_EQ(run.status, 0) << run.output;
+    std::istringstream lines(run.output);
+    std::string first, second;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    return {first, second};
+  }
   void edit_json(const fs::path& path, const std::function<void(nlohmann::ordered_json&)>& edit) const {
     auto json = nlohmann::ordered_json::parse(rb::testing::read_file(path.string()));
     edit(json);
     std::ofstream(path) << json.dump(2);
   }
 
-  fs::path dir_;
   std::string model_, pairs_, out_;
 };
 
@@ -169,12 +175,7 @@ TEST_F(CliTest, TemplateThatRaisesNamesTheRow) {
 
 TEST_F(CliTest, TokenizePrintsOneArrayPerLine) {
   const auto path = write("texts.jsonl", "{\"text\": \"hello\"}\n{\"text\": \"\"}\n");
-  const ProgramRun run = rewardbench("tokenize --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
-  ASSERT_EQ(run.status, 0) << run.output;
-  std::istringstream lines(run.output);
-  std::string first, second;
-  std::getline(lines, first);
-  std::getline(lines, second);
+  const auto [first, second] = first_two_lines("tokenize --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
   auto ids = nlohmann::json::parse(first);
   ASSERT_GE(ids.size(), 2u);
   auto empty = nlohmann::json::parse(second);
@@ -196,12 +197,7 @@ TEST_F(CliTest, RenderPrintsTextOrError) {
                           "\n"
                           R"({"messages": [{"role": "system", "content": "s"}]})"
                           "\n");
-  const ProgramRun run = rewardbench("render --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
-  ASSERT_EQ(run.status, 0) << run.output;
-  std::istringstream lines(run.output);
-  std::string first, second;
-  std::getline(lines, first);
-  std::getline(lines, second);
+  const auto [first, second] = first_two_lines("render --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
   EXPECT_EQ(nlohmann::json::parse(first)["text"], "[user] hi\n");
   EXPECT_NE(nlohmann::json::parse(second)["error"].get<std::string>().find("no system"), std::string::npos) << second;
 }

@@ -11,9 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/demo_models.h"
 #include "../support/test_support.h"
-#include "cli/demo_assets.h"
-#include "cli/dpo_command.h"
+#include "app/demo_assets.h"
+#include "app/dpo_run.h"
 #include "common/error.h"
 
 namespace {
@@ -42,11 +43,12 @@ class DpoCommandTest : public ::testing::Test {
     root_ = fs::path(rb::testing::binary_dir()) / "dpo-command" /
             ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(root_);
-    rb::cli::write_demo_assets(root_.string(), 7);
+    rb::app::write_demo_assets(root_.string(), 7);
     options_.model = (root_ / "model").string();
     options_.dataset = (root_ / "preference_pairs.jsonl").string();
     options_.quiet = true;
     options_.threads = 1;
+    options_.no_cache = true;  // stand-in models' outputs must never reach a real cache
   }
 
   // Runs with the policy at log-prob -1 per token and any other folder (the reference) at -2.
@@ -58,7 +60,7 @@ class DpoCommandTest : public ::testing::Test {
       EXPECT_EQ(load.dtype, rb::model::DType::Float32);
       return std::make_unique<ConstantLm>(folder == options_.model ? -1.f : -2.f);
     };
-    EXPECT_EQ(rb::cli::run_dpo_eval_with_loader(options_, loader), 0);
+    EXPECT_EQ(rb::app::run_dpo_with_loader(options_, loader), 0);
     std::vector<json> lines;
     std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
     for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
@@ -70,7 +72,7 @@ class DpoCommandTest : public ::testing::Test {
   }
 
   fs::path root_;
-  rb::cli::DpoOptions options_;
+  rb::app::DpoOptions options_;
   std::vector<std::string> loaded_;
 };
 
@@ -114,6 +116,7 @@ TEST_F(DpoCommandTest, ReferenceModelGivesTheLogRatio) {
   options_.ref_free_type = "sum";
   const auto sum = run("sum");
   options_.ref_model = (root_ / "reference").string();
+  fs::copy(root_ / "model", options_.ref_model, fs::copy_options::recursive);  // fingerprinted, never run
   const auto ratio = run("ratio");
   EXPECT_EQ(loaded_, (std::vector<std::string>{options_.model, options_.ref_model}));
   for (size_t i = 0; i < sum.size(); ++i) {
@@ -137,16 +140,16 @@ TEST_F(DpoCommandTest, BadInputFailsBeforeAnyModelIsLoaded) {
   };
   options_.output_dir = (root_ / "bad").string();
   options_.ref_model = options_.model + "/";
-  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);  // same model twice
+  EXPECT_THROW(rb::app::run_dpo_with_loader(options_, never), rb::InputError);  // same model twice
   options_.ref_model.clear();
   options_.ref_free_type = "mean";
-  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);
+  EXPECT_THROW(rb::app::run_dpo_with_loader(options_, never), rb::InputError);
   options_.ref_free_type = "avg";
   const auto instructions = root_ / "instructions.jsonl";
   std::ofstream(instructions) << R"({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]})"
                               << "\n";
   options_.dataset = instructions.string();
-  EXPECT_THROW(rb::cli::run_dpo_eval_with_loader(options_, never), rb::InputError);
+  EXPECT_THROW(rb::app::run_dpo_with_loader(options_, never), rb::InputError);
   EXPECT_FALSE(fs::exists(root_ / "bad"));
 }
 
@@ -154,12 +157,14 @@ TEST_F(DpoCommandTest, BadInputFailsBeforeAnyModelIsLoaded) {
 
 #include <CLI/CLI.hpp>
 
+#include "cli/option_binding.h"
+
 namespace {
 
 TEST(DpoCommandFlags, ReferenceSpellingsAndDefaults) {
   CLI::App app;
-  rb::cli::DpoOptions options;
-  rb::cli::add_dpo_command(app, options);
+  rb::app::DpoOptions options;
+  rb::cli::bind_options(*app.add_subcommand("dpo"), rb::app::dpo_options_table(), options);
   std::vector<std::string> args = {"rewardbench", "dpo", "--model", "m", "--ref_model", "r", "--dataset", "d.jsonl",
                                    "--max-prompt-length", "64", "--debug"};
   std::vector<const char*> argv;
@@ -173,8 +178,8 @@ TEST(DpoCommandFlags, ReferenceSpellingsAndDefaults) {
   EXPECT_EQ(options.limit, std::optional<size_t>(10));
 
   CLI::App bad;
-  rb::cli::DpoOptions unused;
-  rb::cli::add_dpo_command(bad, unused);
+  rb::app::DpoOptions unused;
+  rb::cli::bind_options(*bad.add_subcommand("dpo"), rb::app::dpo_options_table(), unused);
   std::vector<const char*> bad_argv = {"rewardbench", "dpo", "--model", "m", "--dataset", "d", "--ref_free_type", "mean"};
   EXPECT_THROW(bad.parse(static_cast<int>(bad_argv.size()), bad_argv.data()), CLI::ValidationError);
 }
@@ -183,24 +188,13 @@ TEST(DpoCommandFlags, ReferenceSpellingsAndDefaults) {
 
 namespace {
 
-// The demo's random Llama with its config turned into a tied-embedding LlamaForCausalLM (the score
-// head is left unused): the real loader and decoder, end to end.
-std::string causal_lm_copy(const fs::path& demo_model, const fs::path& to) {
-  fs::create_directories(to);
-  for (const char* name : {"model.safetensors", "tokenizer.json", "tokenizer_config.json"})
-    fs::copy_file(demo_model / name, to / name, fs::copy_options::overwrite_existing);
-  auto config = json::parse(rb::testing::read_file((demo_model / "config.json").string()));
-  config["architectures"] = {"LlamaForCausalLM"};
-  config["tie_word_embeddings"] = true;
-  std::ofstream(to / "config.json") << config.dump(2);
-  return to.string();
-}
+using rb::testing::causal_lm_copy;
 
 class DpoRealModelTest : public DpoCommandTest {
  protected:
   std::vector<json> run_real(const std::string& out_name) {
     options_.output_dir = (root_ / out_name).string();
-    EXPECT_EQ(rb::cli::run_dpo_eval(options_), 0);
+    EXPECT_EQ(rb::app::run_dpo(options_), 0);
     std::vector<json> lines;
     std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
     for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
@@ -271,7 +265,7 @@ TEST_F(DpoCommandTest, MatchesTheTransformersFixtureEndToEnd) {
     options_.ref_model = kind == "ref" ? models + fixture["reference"].get<std::string>() : "";
     options_.ref_free_type = "avg";
     options_.output_dir = (root_ / kind).string();
-    ASSERT_EQ(rb::cli::run_dpo_eval(options_), 0);
+    ASSERT_EQ(rb::app::run_dpo(options_), 0);
     std::ifstream in(fs::path(options_.output_dir) / "outputs.jsonl");
     size_t i = 0;
     for (std::string line; std::getline(in, line); ++i) {

@@ -11,19 +11,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/demo_assets.h"
+#include "../support/test_support.h"
+#include "app/demo_assets.h"
 #include "common/error.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using rb::testing::read_file;
 
 class DemoAssets : public ::testing::Test {
  protected:
@@ -39,9 +35,9 @@ const std::vector<std::string> kModelFiles = {"config.json", "model.safetensors"
                                               "tokenizer_config.json", "README.md"};
 
 TEST_F(DemoAssets, SameSeedGivesByteIdenticalFiles) {
-  rb::cli::write_demo_assets((root_ / "a").string(), 7);
-  rb::cli::write_demo_assets((root_ / "b").string(), 7);
-  rb::cli::write_demo_assets((root_ / "c").string(), 8);
+  rb::app::write_demo_assets((root_ / "a").string(), 7);
+  rb::app::write_demo_assets((root_ / "b").string(), 7);
+  rb::app::write_demo_assets((root_ / "c").string(), 8);
   for (const std::string& name : kModelFiles) {
     std::string first = read_file(root_ / "a" / "model" / name);
     ASSERT_FALSE(first.empty()) << name;
@@ -52,7 +48,7 @@ TEST_F(DemoAssets, SameSeedGivesByteIdenticalFiles) {
             read_file(root_ / "c" / "model" / "model.safetensors"));
   EXPECT_EQ(read_file(root_ / "a" / "model" / "tokenizer.json"), read_file(root_ / "c" / "model" / "tokenizer.json"));
   // Rewriting into an existing folder gives the same bytes again.
-  rb::cli::write_demo_assets((root_ / "a").string(), 8);
+  rb::app::write_demo_assets((root_ / "a").string(), 8);
   EXPECT_EQ(read_file(root_ / "a" / "model" / "model.safetensors"),
             read_file(root_ / "c" / "model" / "model.safetensors"));
 }
@@ -80,7 +76,7 @@ std::map<std::string, Tensor> read_f32_safetensors(const std::string& bytes) {
 }
 
 TEST_F(DemoAssets, ConfigWeightsAndTokenizerAgree) {
-  rb::cli::write_demo_assets(root_.string(), 1);
+  rb::app::write_demo_assets(root_.string(), 1);
   fs::path model = root_ / "model";
   nlohmann::json config = nlohmann::json::parse(read_file(model / "config.json"));
   nlohmann::json tokenizer = nlohmann::json::parse(read_file(model / "tokenizer.json"));
@@ -130,11 +126,11 @@ TEST_F(DemoAssets, ConfigWeightsAndTokenizerAgree) {
   std::string readme = read_file(model / "README.md");
   EXPECT_NE(readme.find("RANDOM WEIGHTS"), std::string::npos);
   EXPECT_NE(readme.find("rewardbench demo"), std::string::npos);
-  EXPECT_EQ(read_file(root_ / "preference_pairs.jsonl"), std::string(rb::cli::embedded_demo_preference_pairs()));
+  EXPECT_EQ(read_file(root_ / "preference_pairs.jsonl"), std::string(rb::app::embedded_demo_preference_pairs()));
 }
 
 TEST(PortableNormal, HasUnitVarianceAndFollowsTheEngine) {
-  rb::cli::PortableNormal normal(99);
+  rb::app::PortableNormal normal(99);
   const int draws = 200000;
   double sum = 0, squares = 0, beyond_two = 0;
   for (int i = 0; i < draws; ++i) {
@@ -151,11 +147,11 @@ TEST(PortableNormal, HasUnitVarianceAndFollowsTheEngine) {
   std::mt19937_64 engine(99);
   double expected = -6.0;
   for (int i = 0; i < 12; ++i) expected += std::ldexp(static_cast<double>(engine() >> 11), -53);
-  EXPECT_NEAR(rb::cli::PortableNormal(99).next(), expected, 1e-12);
+  EXPECT_NEAR(rb::app::PortableNormal(99).next(), expected, 1e-12);
 }
 
 TEST(DemoAssetsErrors, UnwritableFolderThrowsIoError) {
-  EXPECT_THROW(rb::cli::write_demo_assets("/proc/rb-demo-cannot-write-here", 1), rb::IoError);
+  EXPECT_THROW(rb::app::write_demo_assets("/proc/rb-demo-cannot-write-here", 1), rb::IoError);
 }
 
 }  // namespace

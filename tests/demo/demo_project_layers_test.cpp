@@ -10,15 +10,15 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/demo_assets.h"
-#include "cli/demo_tokenizer_trainer.h"
+#include "app/demo_assets.h"
+#include "app/demo_tokenizer_trainer.h"
 #include "template/chat_template.h"
 #include "text/tokenizer/tokenizer.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using namespace rb::cli;
+using namespace rb::app;
 
 class DemoFolder : public ::testing::Test {
  protected:

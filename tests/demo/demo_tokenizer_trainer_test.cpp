@@ -12,14 +12,14 @@
 #include <set>
 #include <sstream>
 
-#include "cli/demo_assets.h"
-#include "cli/demo_tokenizer_trainer.h"
+#include "app/demo_assets.h"
+#include "app/demo_tokenizer_trainer.h"
 #include "common/error.h"
 #include "hf_tokenizers_oracle.h"
 
 namespace {
 
-using namespace rb::cli;
+using namespace rb::app;
 
 std::vector<std::string> small_corpus() {
   return {"the cat sat on the mat", "the dog sat on the log", "The cat's hat is on the mat.",

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/demo_assets.h"
+#include "app/demo_assets.h"
 
 namespace {
 
@@ -54,7 +54,7 @@ bool has_non_ascii(const std::string& text) {
 TEST(DemoPreferencePairs, EmbeddedCopyEqualsTheSourceFile) {
   std::string source = read_source_file();
   ASSERT_FALSE(source.empty());
-  EXPECT_EQ(std::string(rb::cli::embedded_demo_preference_pairs()), source);
+  EXPECT_EQ(std::string(rb::app::embedded_demo_preference_pairs()), source);
 }
 
 TEST(DemoPreferencePairs, RowsFollowTheV1Schema) {

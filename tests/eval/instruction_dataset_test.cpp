@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "eval/benchmarks.h"
 
 namespace {
 
-using rb::eval::DatasetKind;
+using rb::eval::RowFormat;
 using rb::eval::Json;
 using rb::io::JsonRow;
 
@@ -16,11 +17,16 @@ TEST(InstructionData, KindFollowsTheColumnsOfAllRows) {
   std::vector<JsonRow> instruction = {row_at("d:1", R"({"messages": []})")};
   std::vector<JsonRow> both = {row_at("d:1", R"({"messages": [], "chosen": "c"})"), row_at("d:2", R"({"rejected": "r"})")};
   std::vector<JsonRow> neither = {row_at("d:1", R"({"text": "t"})")};
-  EXPECT_EQ(rb::eval::detect_dataset_kind(instruction, false, "d"), DatasetKind::kInstruction);
-  EXPECT_EQ(rb::eval::detect_dataset_kind(both, false, "d"), DatasetKind::kPreference);  // union of columns
-  EXPECT_EQ(rb::eval::detect_dataset_kind(both, true, "d"), DatasetKind::kInstruction);  // --prioritize_scoring
+  std::vector<JsonRow> best_of_n = {row_at("d:1", R"({"chosen": [], "num_correct": 1, "total_completions": 4})")};
+  const rb::eval::FormatRequest plain, prioritized{"auto", true}, forced_v1{"v1", false};
+  EXPECT_EQ(rb::eval::detect_row_format(instruction, plain, "d"), RowFormat::kInstructions);
+  EXPECT_EQ(rb::eval::detect_row_format(both, plain, "d"), RowFormat::kPreferencePairs);  // union of columns
+  EXPECT_EQ(rb::eval::detect_row_format(both, prioritized, "d"), RowFormat::kInstructions);  // --prioritize_scoring
+  EXPECT_EQ(rb::eval::detect_row_format(best_of_n, plain, "d"), RowFormat::kBestOfN);
+  EXPECT_THROW(rb::eval::detect_row_format(best_of_n, forced_v1, "d"), rb::InputError);  // no rejected column
+  EXPECT_EQ(rb::eval::detect_row_format(instruction, {"v2", false}, "d"), RowFormat::kBestOfN);  // --benchmark v2
   try {
-    rb::eval::detect_dataset_kind(neither, false, "sft.jsonl");
+    rb::eval::detect_row_format(neither, plain, "sft.jsonl");
     FAIL() << "expected rb::InputError";
   } catch (const rb::InputError& error) {
     EXPECT_NE(std::string(error.what()).find("sft.jsonl: dataset format not recognized"), std::string::npos);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/utf8.h"
 
 namespace {
 
@@ -118,9 +119,9 @@ TEST(JsonFile, InvalidUtf8NamesFileLineColumnAndByte) {
 }
 
 TEST(JsonFile, FindInvalidUtf8AcceptsAllValidLengths) {
-  EXPECT_EQ(rb::io::find_invalid_utf8("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z"), std::string_view::npos);
-  EXPECT_EQ(rb::io::find_invalid_utf8("ab\x80"), 2u);
-  EXPECT_EQ(rb::io::find_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(rb::utf8::find_invalid("a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z"), std::string_view::npos);
+  EXPECT_EQ(rb::utf8::find_invalid("ab\x80"), 2u);
+  EXPECT_EQ(rb::utf8::find_invalid("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
 }
 
 TEST(JsonFile, BadJsonLineNamesLineAndColumn) {

@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "eval/subsets.h"
+#include "eval/benchmarks.h"
 
 namespace {
 

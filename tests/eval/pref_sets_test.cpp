@@ -8,7 +8,9 @@
 
 #include <unistd.h>
 
+#include "../support/test_support.h"
 #include "common/error.h"
+#include "eval/benchmarks.h"
 #include "eval/conversation.h"
 #include "eval/metrics.h"
 
@@ -16,16 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class PrefSetsFolder : public ::testing::Test {
+class PrefSetsFolder : public rb::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() / ("rb_pref_sets_" + std::to_string(::getpid()) + "_" +
-                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-  void write(const std::string& name, const std::string& text) { std::ofstream(folder_ / name) << text; }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
 
   // `count` rows; the first `correct` are later scored as wins.
   void write_split(const std::string& name, int count, const std::string& extra = "") {
@@ -38,7 +33,6 @@ class PrefSetsFolder : public ::testing::Test {
     write(name + ".jsonl", text);
   }
 
-  fs::path folder_;
 };
 
 TEST_F(PrefSetsFolder, SplitNameBecomesSubsetAndPkuIsDropped) {
@@ -46,7 +40,7 @@ TEST_F(PrefSetsFolder, SplitNameBecomesSubsetAndPkuIsDropped) {
   write_split("pku_safer", 3);
   write_split("anthropic_hhh", 1);
   write("notes.txt", "ignored");
-  auto splits = rb::eval::find_pref_set_splits(folder_.string());
+  auto splits = rb::eval::find_pref_set_splits(dir_.string());
   ASSERT_EQ(splits.size(), 3u);
   EXPECT_EQ(splits[0].name, "anthropic_hhh");
   EXPECT_EQ(splits[1].name, "pku_safer");
@@ -68,11 +62,11 @@ TEST_F(PrefSetsFolder, SplitNameBecomesSubsetAndPkuIsDropped) {
 }
 
 TEST_F(PrefSetsFolder, EmptyFolderAndBadRowsAreInputErrors) {
-  EXPECT_THROW(rb::eval::find_pref_set_splits(folder_.string()), rb::InputError);
-  EXPECT_THROW(rb::eval::find_pref_set_splits((folder_ / "missing").string()), rb::IoError);
+  EXPECT_THROW(rb::eval::find_pref_set_splits(dir_.string()), rb::InputError);
+  EXPECT_THROW(rb::eval::find_pref_set_splits((dir_ / "missing").string()), rb::IoError);
   write("summarize.jsonl", R"({"prompt": [{"role": "user", "content": "q"}], "chosen": 3, "rejected": "r", "id": 1})");
   try {
-    rb::eval::load_pref_test_sets(rb::eval::find_pref_set_splits(folder_.string()), {});
+    rb::eval::load_pref_test_sets(rb::eval::find_pref_set_splits(dir_.string()), {});
     FAIL() << "expected rb::InputError";
   } catch (const rb::InputError& error) {
     EXPECT_NE(std::string(error.what()).find("summarize.jsonl:1: field \"chosen\""), std::string::npos) << error.what();

@@ -8,11 +8,12 @@
 #include <random>
 #include <sstream>
 
+#include "../support/test_support.h"
 #include "hub/file_download.h"
 #include "hub/hub_client.h"
-#include "hub/http_session.h"
 #include "hub/repo_files.h"
 #include "mock_hub.h"
+#include "net/http_client.h"
 
 namespace rb::hub {
 namespace {
@@ -33,12 +34,7 @@ std::string random_bytes(size_t size, unsigned seed) {
   return bytes;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using rb::testing::read_file;
 
 std::string header(const RecordedRequest& request, const std::string& name) {
   auto it = request.headers.find(name);
@@ -234,7 +230,7 @@ TEST_F(HubDownloadTest, OfflineReusesTheCacheWithoutARequest) {
   EXPECT_EQ(resolve_model("org/tiny-rm", offline), folder);
   EXPECT_EQ(hub_.request_count(), 0u);
 
-  HttpSession session("test");
+  net::HttpClient session("test");
   FileDownloader downloader(offline, session);
   EXPECT_EQ(downloader.cached_file({RepoType::Model, "org/tiny-rm"}, "main", "config.json").value_or(""),
             folder + "/config.json");
@@ -329,7 +325,7 @@ TEST_F(HubDownloadTest, NotFoundRepoRevisionAndFileAreClearErrors) {
   } catch (const HubError& error) {
     EXPECT_NE(std::string(error.what()).find("revision 'v9' not found"), std::string::npos) << error.what();
   }
-  HttpSession session("test");
+  net::HttpClient session("test");
   FileDownloader downloader(options_, session);
   try {
     downloader.download({RepoType::Model, "org/tiny-rm"}, "main", "vocab.json");
@@ -356,7 +352,7 @@ TEST_F(HubDownloadTest, ARevisionPinnedToACommitHash) {
   EXPECT_EQ(hub_.request_count(), 0u);
   // A single file at a cached commit costs no request, even online.
   pinned.offline = false;
-  HttpSession session("test");
+  net::HttpClient session("test");
   FileDownloader downloader(pinned, session);
   EXPECT_EQ(downloader.download({RepoType::Model, "org/tiny-rm"}, kOldCommit, "config.json"), folder + "/config.json");
   EXPECT_EQ(hub_.request_count(), 0u);

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../support/test_support.h"
 #include "hub/hub_client.h"
 #include "hub/hub_command.h"
 #include "io/parquet.h"
@@ -22,15 +23,11 @@ namespace {
 namespace fs = std::filesystem;
 using testing::MockHub;
 using testing::MockRepo;
+using testing::ScopedEnvironment;
 
 const std::string kCommit = "2222222222222222222222222222222222222222";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using rb::testing::read_file;
 
 std::string source_file(const std::string& relative) { return std::string(RB_SOURCE_DIR) + "/" + relative; }
 
@@ -83,7 +80,7 @@ TEST_F(HubEndToEndTest, AParquetShardOfADatasetRepoReadsBackAsRows) {
                               {"README.md", {"card", false}}};
   hub_.add_repo(dataset);
   const auto files =
-      resolve_dataset_files("allenai/reward-bench", options_, reference_dataset_filter("allenai/reward-bench"));
+      resolve_dataset_files("allenai/reward-bench", options_, DatasetFilter{{"filtered"}});
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].split, "filtered");
   const auto rows = io::read_dataset_rows(files[0].path);
@@ -95,7 +92,7 @@ TEST_F(HubEndToEndTest, AParquetShardOfADatasetRepoReadsBackAsRows) {
   hub_.clear_requests();
   HubOptions offline = options_;
   offline.offline = true;
-  EXPECT_EQ(resolve_dataset_files("allenai/reward-bench", offline, reference_dataset_filter("allenai/reward-bench"))[0].path,
+  EXPECT_EQ(resolve_dataset_files("allenai/reward-bench", offline, DatasetFilter{{"filtered"}})[0].path,
             files[0].path);
   EXPECT_EQ(hub_.request_count(), 0u);
   // ...but a split that was never fetched is not there.
@@ -114,7 +111,7 @@ TEST_F(HubEndToEndTest, PrefSetsStyleRepoGivesOneFilePerSplit) {
                                                                                          true};
   hub_.add_repo(dataset);
   const auto files = resolve_dataset_files("allenai/pref-test-sets", options_,
-                                           reference_dataset_filter("allenai/pref-test-sets"));
+                                           DatasetFilter{});
   ASSERT_EQ(files.size(), 3u);
   EXPECT_EQ(files[0].split, "anthropic_helpful");
   EXPECT_EQ(files[1].split, "pku_better");
@@ -152,26 +149,6 @@ TEST_F(HubEndToEndTest, TwoConcurrentFetchesIntoOneCacheAgree) {
   }
   EXPECT_EQ(blobs, 2u);
 }
-
-// run_hub_download reads the process environment (as the CLI does): set it for this test only.
-class ScopedEnvironment {
- public:
-  explicit ScopedEnvironment(const std::map<std::string, std::string>& values) {
-    for (const auto& [name, value] : values) {
-      if (const char* old = std::getenv(name.c_str())) saved_[name] = old;
-      else unset_.push_back(name);
-      ::setenv(name.c_str(), value.c_str(), 1);
-    }
-  }
-  ~ScopedEnvironment() {
-    for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
-    for (const auto& name : unset_) ::unsetenv(name.c_str());
-  }
-
- private:
-  std::map<std::string, std::string> saved_;
-  std::vector<std::string> unset_;
-};
 
 TEST_F(HubEndToEndTest, TheDownloadCommandPrintsTheSnapshotAndItsSplits) {
   MockRepo dataset;

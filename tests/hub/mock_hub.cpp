@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -446,6 +449,36 @@ MockHub::Reply MockHub::answer_cdn(const RecordedRequest& request) {
   reply.headers.push_back({"ETag", "\"" + object->first + "\""});
   apply_cut(request, reply);
   return reply;
+}
+
+MockRepo repo_of_folder(const std::string& id, const std::string& folder, bool dataset) {
+  const std::string commit(40, dataset ? 'd' : 'c');
+  MockRepo repo;
+  repo.dataset = dataset;
+  repo.id = id;
+  repo.refs["main"] = commit;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    const std::string name = entry.path().filename().string();
+    repo.commits[commit][name] = MockFile{content.str(), entry.path().extension() == ".safetensors"};
+  }
+  return repo;
+}
+
+ScopedEnvironment::ScopedEnvironment(const std::map<std::string, std::string>& values) {
+  for (const auto& [name, value] : values) {
+    if (const char* old = std::getenv(name.c_str())) saved_[name] = old;
+    else unset_.push_back(name);
+    ::setenv(name.c_str(), value.c_str(), 1);
+  }
+}
+
+ScopedEnvironment::~ScopedEnvironment() {
+  for (const auto& [name, value] : saved_) ::setenv(name.c_str(), value.c_str(), 1);
+  for (const auto& name : unset_) ::unsetenv(name.c_str());
 }
 
 }  // namespace rb::hub::testing

@@ -91,6 +91,24 @@ class MockHub {
   std::unique_ptr<LoopbackServer> hub_, cdn_;
 };
 
+// A model or dataset repo at one commit holding the files of a local folder (top level only),
+// safetensors weights as LFS files, everything else as git files.
+MockRepo repo_of_folder(const std::string& id, const std::string& folder, bool dataset = false);
+
+// Environment variables set for one test and restored after it (commands read HF_* and
+// XDG_CACHE_HOME from the process environment, as the CLI does).
+class ScopedEnvironment {
+ public:
+  explicit ScopedEnvironment(const std::map<std::string, std::string>& values);
+  ~ScopedEnvironment();
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  std::map<std::string, std::string> saved_;
+  std::vector<std::string> unset_;
+};
+
 // Git's blob id (sha1 of "blob <size>\0<bytes>"): the ETag the Hub gives git files.
 std::string git_blob_sha1(const std::string& content);
 std::string sha256_of(const std::string& content);

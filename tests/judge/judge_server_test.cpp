@@ -14,23 +14,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/test_support.h"
+#include "app/judge_run.h"
 #include "common/error.h"
-#include "judge/judge_command.h"
 #include "judge/judge_plan.h"
 #include "mock_server.h"
 
 namespace rb::judge {
 namespace {
 
+using app::JudgeOptions;
+using app::run_judge;
 using nlohmann::json;
 using testing::MockServer;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using rb::testing::read_file;
 
 void write_jsonl(const std::string& path, const std::vector<json>& rows) {
   std::ofstream out(path, std::ios::binary);

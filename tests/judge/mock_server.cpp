@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "judge/http_client.h"
+#include "net/http_client.h"
 
 namespace rb::judge::testing {
 
@@ -55,13 +55,13 @@ std::string MockServer::root_url() const { return "http://127.0.0.1:" + std::to_
 std::string MockServer::base_url() const { return root_url() + "/v1"; }
 
 nlohmann::json MockServer::stats() const {
-  HttpClient client;
-  const HttpResult result = client.post(root_url() + "/stats", {}, "{}", 10.0);
+  net::HttpClient client;
+  const net::HttpResponse result = client.post(root_url() + "/stats", {}, "{}", 10.0);
   return nlohmann::json::parse(result.body);
 }
 
 void MockServer::heal() const {
-  HttpClient client;
+  net::HttpClient client;
   client.post(root_url() + "/heal", {}, "{}", 10.0);
 }
 

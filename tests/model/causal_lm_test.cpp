@@ -11,7 +11,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
@@ -22,23 +22,10 @@ namespace {
 using model::PackedBatch;
 
 std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed, const std::vector<int64_t>& lengths) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<TestSequence> sequences;
-  for (size_t i = 0; i < lengths.size(); ++i) {
-    TestSequence sequence;
-    for (int64_t t = 0; t < lengths[i]; ++t) sequence.tokens.push_back(token(rng));
-    sequence.position_start = (i % 3 == 1) ? 3 : 0;
-    sequence.pool_index = lengths[i] - 1;  // unused by log-probs; a valid index
-    sequences.push_back(sequence);
-  }
-  return sequences;
+  return random_test_sequences(vocab, seed, lengths, /*left_pad=*/3, /*pool_early_by=*/0);  // pool unused by log-probs
 }
 
-struct NamedSpec {
-  std::string name;
-  TinyModelSpec spec;
-};
+using NamedSpec = rb::testing::NamedSpec<TinyModelSpec>;
 
 std::vector<NamedSpec> causal_presets() {
   return {{"llama_own_head", as_causal_lm(llama_spec(), false)},   {"llama_tied", as_causal_lm(llama_spec(), true)},

@@ -7,8 +7,8 @@
 
 #include "common/error.h"
 #include "model/architecture.h"
+#include "model/loader.h"
 #include "model/model_config.h"
-#include "model/reward_model.h"
 #include "model/rope.h"
 #include "reference_decoder.h"
 
@@ -36,11 +36,11 @@ TEST(ModelConfig, DefaultsFollowTransformers) {
   EXPECT_EQ(config.num_key_value_heads, 8);
   EXPECT_EQ(config.head_dim, 8);
   EXPECT_FALSE(config.head_dim_given);
-  EXPECT_EQ(config.num_labels, 2);  // PretrainedConfig default
+  EXPECT_EQ(config.common.num_labels, 2);  // PretrainedConfig default
   EXPECT_DOUBLE_EQ(config.rope.theta, 10000.0);
   EXPECT_EQ(config.rope.type, RopeType::Default);
-  EXPECT_FALSE(config.pad_token_id.has_value());
-  EXPECT_TRUE(config.eos_token_ids.empty());
+  EXPECT_FALSE(config.common.pad_token_id.has_value());
+  EXPECT_TRUE(config.common.eos_token_ids.empty());
   EXPECT_FALSE(config.sliding_window.has_value());
   EXPECT_DOUBLE_EQ(config.rms_norm_eps, 1e-6);
 }
@@ -57,11 +57,11 @@ TEST(ModelConfig, ReadsExplicitFields) {
   EXPECT_EQ(config.head_dim, 32);
   EXPECT_TRUE(config.head_dim_given);
   EXPECT_DOUBLE_EQ(config.rms_norm_eps, 1e-5);
-  EXPECT_FALSE(config.pad_token_id.has_value());
-  EXPECT_EQ(config.eos_token_ids, (std::vector<int64_t>{128001, 128009}));
-  EXPECT_EQ(config.bos_token_id, 128000);
-  EXPECT_EQ(config.num_labels, 1);  // id2label wins over num_labels
-  EXPECT_TRUE(config.attention_bias && config.mlp_bias && config.tie_word_embeddings);
+  EXPECT_FALSE(config.common.pad_token_id.has_value());
+  EXPECT_EQ(config.common.eos_token_ids, (std::vector<int64_t>{128001, 128009}));
+  EXPECT_EQ(config.common.bos_token_id, 128000);
+  EXPECT_EQ(config.common.num_labels, 1);  // id2label wins over num_labels
+  EXPECT_TRUE(config.attention_bias && config.mlp_bias && config.common.tie_word_embeddings.value_or(false));
   EXPECT_EQ(config.sliding_window, 4096);
   EXPECT_TRUE(config.use_sliding_window);
   EXPECT_EQ(config.max_window_layers, 1);
@@ -71,11 +71,11 @@ TEST(ModelConfig, ReadsExplicitFields) {
 TEST(ModelConfig, NumLabelsWithoutId2Label) {
   auto json = minimal();
   json["num_labels"] = 3;
-  EXPECT_EQ(parse(json).num_labels, 3);
+  EXPECT_EQ(parse(json).common.num_labels, 3);
   json["eos_token_id"] = 7;
   json["pad_token_id"] = 0;
-  EXPECT_EQ(parse(json).eos_token_ids, (std::vector<int64_t>{7}));
-  EXPECT_EQ(parse(json).pad_token_id, 0);
+  EXPECT_EQ(parse(json).common.eos_token_ids, (std::vector<int64_t>{7}));
+  EXPECT_EQ(parse(json).common.pad_token_id, 0);
 }
 
 TEST(ModelConfig, RopeScalingOldForm) {
@@ -152,18 +152,18 @@ TEST(Architectures, RegistryAndLayouts) {
   json["use_sliding_window"] = true;
   json["max_window_layers"] = 1;
   ModelConfig config = parse(json);
-  DecoderLayout qwen2 = resolve_layout(find_architecture("Qwen2ForSequenceClassification"), config);
+  DecoderLayout qwen2 = resolve_layout(*find_architecture("Qwen2ForSequenceClassification").decoder, config);
   EXPECT_TRUE(qwen2.qkv_bias);
   EXPECT_FALSE(qwen2.o_bias);
   EXPECT_FALSE(qwen2.window_per_layer[0].has_value());
   EXPECT_EQ(qwen2.window_per_layer[1], 16);
-  DecoderLayout mistral = resolve_layout(find_architecture("MistralForSequenceClassification"), config);
+  DecoderLayout mistral = resolve_layout(*find_architecture("MistralForSequenceClassification").decoder, config);
   EXPECT_EQ(mistral.window_per_layer[0], 16);
-  DecoderLayout llama = resolve_layout(find_architecture("LlamaForSequenceClassification"), config);
+  DecoderLayout llama = resolve_layout(*find_architecture("LlamaForSequenceClassification").decoder, config);
   EXPECT_FALSE(llama.window_per_layer[1].has_value());
-  EXPECT_EQ(resolve_layout(find_architecture("Qwen3ForSequenceClassification"), config).head_dim, 128);
+  EXPECT_EQ(resolve_layout(*find_architecture("Qwen3ForSequenceClassification").decoder, config).head_dim, 128);
   json["use_sliding_window"] = false;
-  EXPECT_FALSE(resolve_layout(find_architecture("Qwen2ForSequenceClassification"), parse(json)).window_per_layer[1]);
+  EXPECT_FALSE(resolve_layout(*find_architecture("Qwen2ForSequenceClassification").decoder, parse(json)).window_per_layer[1]);
 }
 
 TEST(Rope, InverseFrequenciesMatchFloat64Formula) {

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "deberta_reference.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "tiny_model_writer.h"
 
 using namespace rb;

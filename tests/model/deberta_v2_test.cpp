@@ -15,7 +15,7 @@
 #include "deberta_reference.h"
 #include "model/models/deberta_v2_attention.h"
 #include "model/models/deberta_v2_config.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "tiny_model_writer.h"
 
 namespace rb::testing {
@@ -197,8 +197,8 @@ TEST(DebertaConfig, DefaultsAndLegacyForms) {
   EXPECT_EQ(config.scale_factor(), 3);
   EXPECT_TRUE(config.position_biased_input);
   EXPECT_TRUE(config.rel_embeddings_layer_norm);
-  EXPECT_EQ(config.num_labels, 2);
-  EXPECT_EQ(config.pad_token_id, 0);
+  EXPECT_EQ(config.common.num_labels, 2);
+  EXPECT_EQ(config.common.pad_token_id, 0);
   EXPECT_EQ(config.layer_norm_eps, 1e-7);
 }
 

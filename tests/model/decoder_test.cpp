@@ -10,7 +10,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
@@ -22,24 +22,10 @@ using model::PackedBatch;
 
 // Lengths chosen to straddle the sliding windows (4, 5) of the presets.
 std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<TestSequence> sequences;
-  const int64_t lengths[] = {1, 3, 6, 11, 17, 9};
-  for (size_t i = 0; i < std::size(lengths); ++i) {
-    TestSequence sequence;
-    for (int64_t t = 0; t < lengths[i]; ++t) sequence.tokens.push_back(token(rng));
-    sequence.position_start = (i % 3 == 1) ? 4 : 0;                   // left-padding offsets
-    sequence.pool_index = (i == 3) ? lengths[i] - 3 : lengths[i] - 1;  // one pools before the end
-    sequences.push_back(sequence);
-  }
-  return sequences;
+  return random_test_sequences(vocab, seed, {1, 3, 6, 11, 17, 9}, /*left_pad=*/4, /*pool_early_by=*/2);
 }
 
-struct NamedSpec {
-  std::string name;
-  TinyModelSpec spec;
-};
+using NamedSpec = rb::testing::NamedSpec<TinyModelSpec>;
 
 std::vector<NamedSpec> presets() {
   TinyModelSpec llama_linear = llama_spec();

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "packed_test_batch.h"
 #include "reference_decoder.h"
 #include "tiny_model_writer.h"
@@ -22,18 +22,7 @@ using model::PackedBatch;
 
 // Lengths straddle the windows (3, 4) of the presets; one sequence pools before its end.
 std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<TestSequence> sequences;
-  const int64_t lengths[] = {1, 3, 7, 12, 18, 9};
-  for (size_t i = 0; i < std::size(lengths); ++i) {
-    TestSequence s;
-    for (int64_t t = 0; t < lengths[i]; ++t) s.tokens.push_back(token(rng));
-    s.position_start = (i % 3 == 1) ? 2 : 0;
-    s.pool_index = (i == 3) ? lengths[i] - 3 : lengths[i] - 1;
-    sequences.push_back(s);
-  }
-  return sequences;
+  return random_test_sequences(vocab, seed, {1, 3, 7, 12, 18, 9}, /*left_pad=*/2, /*pool_early_by=*/2);
 }
 
 // Largest |ours - reference| over every sequence's scores; fails above `tolerance`.

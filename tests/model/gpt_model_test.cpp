@@ -11,7 +11,7 @@
 
 #include "common/error.h"
 #include "gpt_reference.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "packed_test_batch.h"
 #include "tiny_model_writer.h"
 
@@ -21,24 +21,10 @@ namespace {
 using model::PackedBatch;
 
 std::vector<TestSequence> make_sequences(int64_t vocab, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<int32_t> token(0, static_cast<int32_t>(vocab) - 1);
-  std::vector<TestSequence> sequences;
-  const int64_t lengths[] = {1, 3, 7, 12, 19, 9};
-  for (size_t i = 0; i < std::size(lengths); ++i) {
-    TestSequence sequence;
-    for (int64_t t = 0; t < lengths[i]; ++t) sequence.tokens.push_back(token(rng));
-    sequence.position_start = (i % 3 == 1) ? 5 : 0;                   // left-padding offsets
-    sequence.pool_index = (i == 3) ? lengths[i] - 4 : lengths[i] - 1;  // one pools before its end
-    sequences.push_back(sequence);
-  }
-  return sequences;
+  return random_test_sequences(vocab, seed, {1, 3, 7, 12, 19, 9}, /*left_pad=*/5, /*pool_early_by=*/3);
 }
 
-struct NamedSpec {
-  std::string name;
-  TinyGptSpec spec;
-};
+using NamedSpec = rb::testing::NamedSpec<TinyGptSpec>;
 
 void PrintTo(const NamedSpec& named, std::ostream* out) { *out << named.name; }
 

@@ -16,7 +16,7 @@
 #include <fstream>
 #include <memory>
 
-#include "model/reward_model.h"
+#include "model/loader.h"
 
 namespace rb::model {
 namespace {

@@ -14,7 +14,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "model/reward_model.h"
+#include "model/loader.h"
 
 namespace rb::model {
 namespace {

@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "tiny_model_writer.h"
 
 using namespace rb;

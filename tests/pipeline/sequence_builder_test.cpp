@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/test_support.h"
 #include "common/error.h"
 #include "pipeline/sequence_builder.h"
 #include "pipeline/text_scorer.h"
@@ -36,20 +37,16 @@ const char* kTokenizerJson = R"({
             "vocab": {"h": 0, "e": 1, "l": 2, "o": 3, "Ġ": 4, "w": 5, "r": 6, "d": 7}, "merges": []}
 })";
 
-class SequenceBuilderTest : public ::testing::Test {
+class SequenceBuilderTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("rb_seq_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    ScratchDirTest::SetUp();
     std::ofstream(dir_ / "tokenizer.json") << kTokenizerJson;
   }
-  void TearDown() override { fs::remove_all(dir_); }
   rb::pipeline::TokenizerFolder folder(const std::string& tokenizer_config) {
     std::ofstream(dir_ / "tokenizer_config.json") << tokenizer_config;
     return rb::pipeline::load_tokenizer_folder(dir_.string());
   }
-  fs::path dir_;
 };
 
 const char* kNoPad = R"({"bos_token": "<s>", "eos_token": "</s>", "tokenizer_class": "PreTrainedTokenizerFast"})";

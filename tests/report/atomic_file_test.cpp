@@ -11,23 +11,15 @@
 #include <sstream>
 #include <thread>
 
+#include "../support/test_support.h"
 #include "common/error.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-class AtomicFile : public ::testing::Test {
+class AtomicFile : public rb::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    folder_ = fs::temp_directory_path() /
-              ("rb_atomic_test_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-  }
-  void TearDown() override { fs::remove_all(folder_); }
-
   static std::string read(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream contents;
@@ -41,24 +33,23 @@ class AtomicFile : public ::testing::Test {
     return names;
   }
 
-  fs::path folder_;
 };
 
 TEST_F(AtomicFile, CreatesParentsAndLeavesNoTemporaryFiles) {
-  fs::path target = folder_ / "a" / "b" / "results.json";
+  fs::path target = dir_ / "a" / "b" / "results.json";
   rb::io::write_file_atomically(target.string(), std::string("{\"x\": 1}\0tail", 13));
   EXPECT_EQ(read(target), std::string("{\"x\": 1}\0tail", 13));
   EXPECT_EQ(entries(target.parent_path()), std::vector<std::string>{"results.json"});
 }
 
 TEST_F(AtomicFile, ReplacesAnExistingFileAndKeepsUmaskPermissions) {
-  fs::path target = folder_ / "out.jsonl";
+  fs::path target = dir_ / "out.jsonl";
   std::ofstream(target) << "old contents that are longer than the new ones";
   rb::io::write_file_atomically(target.string(), "new");
   EXPECT_EQ(read(target), "new");
   rb::io::write_file_atomically(target.string(), "");
   EXPECT_EQ(read(target), "");
-  EXPECT_EQ(entries(folder_), std::vector<std::string>{"out.jsonl"});
+  EXPECT_EQ(entries(dir_), std::vector<std::string>{"out.jsonl"});
 
   mode_t mask = ::umask(0);
   ::umask(mask);
@@ -69,7 +60,7 @@ TEST_F(AtomicFile, ReplacesAnExistingFileAndKeepsUmaskPermissions) {
 
 TEST_F(AtomicFile, FailureLeavesTheOldStateAndNoTemporary) {
   // The destination is a non-empty folder: rename fails after the temporary was written.
-  fs::path target = folder_ / "busy";
+  fs::path target = dir_ / "busy";
   fs::create_directories(target / "inside");
   try {
     rb::io::write_file_atomically(target.string(), "data");
@@ -78,22 +69,22 @@ TEST_F(AtomicFile, FailureLeavesTheOldStateAndNoTemporary) {
     std::string message = error.what();
     EXPECT_EQ(message.rfind(target.string() + ": rename failed: ", 0), 0u) << message;
   }
-  EXPECT_EQ(entries(folder_), std::vector<std::string>{"busy"});
+  EXPECT_EQ(entries(dir_), std::vector<std::string>{"busy"});
   EXPECT_TRUE(fs::is_directory(target / "inside"));
 
   // A parent that is a file cannot become a folder.
-  std::ofstream(folder_ / "plain") << "x";
+  std::ofstream(dir_ / "plain") << "x";
   try {
-    rb::io::write_file_atomically((folder_ / "plain" / "r.json").string(), "data");
+    rb::io::write_file_atomically((dir_ / "plain" / "r.json").string(), "data");
     ADD_FAILURE() << "expected rb::IoError";
   } catch (const rb::IoError& error) {
     EXPECT_NE(std::string(error.what()).find("cannot create folder"), std::string::npos) << error.what();
   }
-  EXPECT_EQ(read(folder_ / "plain"), "x");
+  EXPECT_EQ(read(dir_ / "plain"), "x");
 }
 
 TEST_F(AtomicFile, ReadersNeverSeeAPartialFile) {
-  fs::path target = folder_ / "results.json";
+  fs::path target = dir_ / "results.json";
   const std::string small(64 * 1024, 'a');
   const std::string large(512 * 1024, 'b');
   rb::io::write_file_atomically(target.string(), small);
@@ -111,7 +102,7 @@ TEST_F(AtomicFile, ReadersNeverSeeAPartialFile) {
   reader.join();
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(torn.load(), 0);
-  EXPECT_EQ(entries(folder_), std::vector<std::string>{"results.json"});
+  EXPECT_EQ(entries(dir_), std::vector<std::string>{"results.json"});
 }
 
 }  // namespace

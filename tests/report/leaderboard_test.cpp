@@ -8,21 +8,16 @@
 
 #include <unistd.h>
 
+#include "../support/test_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-class LeaderboardFiles : public ::testing::Test {
+class LeaderboardFiles : public rb::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("rb_leaderboard_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   void write(const std::string& relative, const std::string& text) {
-    fs::path path = root_ / relative;
+    fs::path path = dir_ / relative;
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << text;
   }
@@ -77,7 +72,6 @@ class LeaderboardFiles : public ::testing::Test {
     write("bad/notes.txt", "not json, not read");
   }
 
-  fs::path root_;
 };
 
 // Hand-computed (weights equalise inside each section because every subset has the same value):
@@ -126,14 +120,14 @@ std::string read_text(const fs::path& path) {
 TEST_F(LeaderboardFiles, MarkdownTablesAndSkippedFiles) {
   write_fixture();
   rb::report::LeaderboardOptions options;
-  options.inputs = {root_.string()};
-  options.output_dir = (root_ / "csv").string();
+  options.inputs = {dir_.string()};
+  options.output_dir = (dir_ / "csv").string();
   std::ostringstream out, err;
   ASSERT_EQ(rb::report::run_leaderboard(options, out, err), 0) << err.str();
   EXPECT_EQ(out.str(), kExpectedMarkdown);
-  EXPECT_EQ(read_text(root_ / "csv" / "RewardBench - Overview.csv"), kExpectedV1Csv);
-  EXPECT_EQ(read_text(root_ / "csv" / "RewardBench 2 - Overview.csv"), kExpectedV2Csv);
-  std::string bad = (root_ / "bad").string();
+  EXPECT_EQ(read_text(dir_ / "csv" / "RewardBench - Overview.csv"), kExpectedV1Csv);
+  EXPECT_EQ(read_text(dir_ / "csv" / "RewardBench 2 - Overview.csv"), kExpectedV2Csv);
+  std::string bad = (dir_ / "bad").string();
   EXPECT_EQ(err.str(), "skipped " + bad + "/broken.json: not valid JSON\n" +
                            "skipped " + bad + "/mixed.json: mixes RewardBench 2 subsets with v1 subsets; cannot tell "
                            "which benchmark it is\n" +
@@ -147,7 +141,7 @@ TEST_F(LeaderboardFiles, MarkdownTablesAndSkippedFiles) {
 TEST_F(LeaderboardFiles, CsvOutputModelTypeFilterAndRefFree) {
   write_fixture();
   rb::report::LeaderboardOptions options;
-  options.inputs = {(root_ / "eval-set").string(), (root_ / "pref-sets" / "org" / "a.json").string()};
+  options.inputs = {(dir_ / "eval-set").string(), (dir_ / "pref-sets" / "org" / "a.json").string()};
   options.format = "csv";
   options.settings.model_type = "DPO Ref. Free";
   options.settings.keep_ref_free = true;
@@ -163,7 +157,7 @@ TEST_F(LeaderboardFiles, CsvOutputModelTypeFilterAndRefFree) {
 TEST_F(LeaderboardFiles, NothingUsableIsAnErrorWithReasons) {
   write("only/broken.json", "[1, 2]");
   rb::report::LeaderboardOptions options;
-  options.inputs = {(root_ / "only").string(), (root_ / "missing.json").string()};
+  options.inputs = {(dir_ / "only").string(), (dir_ / "missing.json").string()};
   std::ostringstream out, err;
   EXPECT_EQ(rb::report::run_leaderboard(options, out, err), 1);
   EXPECT_EQ(out.str(), "");

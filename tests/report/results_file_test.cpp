@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "../support/test_support.h"
 #include "common/error.h"
 #include "python_runner.h"
 
@@ -37,12 +38,7 @@ rb::eval::EvalSummary small_run() {
   return rb::eval::summarize(examples);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using rb::testing::read_file;
 
 TEST(ResultsFile, LeaderboardSchemaByteExact) {
   rb::report::ResultsMetadata metadata;

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "common/error.h"
-#include "model/reward_model.h"
+#include "model/loader.h"
 #include "runtime/scorer.h"
 #include "tiny_model_writer.h"
 
@@ -52,8 +52,8 @@ TEST(Scorer, EmptyInputAndBadSequences) {
   EXPECT_TRUE(score_sequences(*model, {}, BatchLimits{}).empty());
   std::vector<ScoringSequence> bad = {{{1, 2}, -1, 0}, {{}, -1, 0}};
   EXPECT_THROW(score_sequences(*model, bad, BatchLimits{}), InputError);
-  EXPECT_THROW(set_num_threads(0), InputError);
-  set_num_threads(2);
+  EXPECT_THROW(model::set_num_threads(0), InputError);
+  model::set_num_threads(2);
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #pragma once
-// Small helpers shared by tests: locating ../shared, running helper scripts, fetching pinned npm
-// packages, hashing. Header-only so any test target can use it without a library.
+// Small helpers shared by tests: locating ../shared, scratch folders, reading files, running helper
+// scripts, fetching pinned npm packages, hashing. Header-only so any test target can use it without
+// a library.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -57,6 +61,30 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// An empty folder of its own for the running test: <tmp>/<prefix>_<pid>_<test name> (removed first
+// if an earlier run left it).
+inline std::filesystem::path fresh_test_folder(const std::string& prefix);
+
+// A test with an empty scratch folder of its own (dir_), removed after the test.
+class ScratchDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fresh_test_folder(std::string("rb_") + ::testing::UnitTest::GetInstance()->current_test_suite()->name());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+};
+
+inline std::filesystem::path fresh_test_folder(const std::string& prefix) {
+  const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / (prefix + "_" + std::to_string(::getpid()) + "_" +
+                                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
 }
 
 // SHA-1 (FIPS 180-4), to compare against hashes that Python's hashlib wrote into fixtures.

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/test_support.h"
 #include "oracle.h"
 
 namespace rb::tmpl::testing {
@@ -16,12 +17,7 @@ namespace {
 
 std::string shared(const std::string& relative) { return std::string(RB_SHARED_DIR) + "/data/" + relative; }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
+using rb::testing::read_file;
 
 struct GatingTemplate {
   std::string file;

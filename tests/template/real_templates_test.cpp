@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/test_support.h"
 #include "oracle.h"
 
 namespace rb::tmpl::testing {
@@ -30,12 +31,7 @@ std::vector<std::string> template_files() {
   return files;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << file.rdbuf();
-  return buffer.str();
-}
+using rb::testing::read_file;
 
 // MANIFEST.tsv columns: file, source, model family, bos_token, eos_token, renders, notes.
 SpecialTokens manifest_tokens(const std::string& file_name) {

@@ -11,11 +11,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/test_support.h"
 #include "common/error.h"
+#include "common/utf8.h"
 #include "text/tokenizer/normalizer.h"
 #include "text/tokenizer/tokenizer.h"
 #include "text/tokenizer/unicode_classes.h"
-#include "text/tokenizer/utf8.h"
 #include "tokenizer_test_support.h"
 
 namespace rb::text {
@@ -157,12 +158,10 @@ TEST(TokenizerInput, InvalidUtf8IsRejectedByEveryModel) {
 
 // ---- Tokenizer::from_folder ----
 
-class TokenizerFolderTest : public ::testing::Test {
+class TokenizerFolderTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("rb-tok-folder-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    ScratchDirTest::SetUp();
     const json doc = {{"version", "1.0"},
                       {"added_tokens", {special("<s>", 0), special("</s>", 1)}},
                       {"normalizer", nullptr}, {"pre_tokenizer", {{"type", "WhitespaceSplit"}}},
@@ -171,11 +170,9 @@ class TokenizerFolderTest : public ::testing::Test {
                                  {"vocab", {{"<s>", 0}, {"</s>", 1}, {"hello", 2}, {"<unk>", 3}}}}}};
     write("tokenizer.json", doc.dump());
   }
-  void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& content) {
     rb::text::testing::write_text_file((dir_ / name).string(), content);
   }
-  fs::path dir_;
 };
 
 TEST_F(TokenizerFolderTest, LlamaClassRebuildsBosEosFromTheConfig) {
@@ -258,7 +255,7 @@ TEST(TokenizerCharacterClasses, MatchTheRustOracleOnEveryCodePoint) {
     expect(kind == classes["whitespace_kind"][i].get<int>(), true, "Whitespace \\w/\\s", cp);
     if (cp != 0) {  // U+0000 is left out: the oracle's JSON round trip of it is not worth checking
       std::string one;
-      append_utf8(one, cp);
+      utf8::append(one, cp);
       lowercase->normalize(one);
       expect(one == classes["lowercase"][i].get<std::string>(), true, "Lowercase", cp);
     }

@@ -26,8 +26,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
 #include "text/tokenizer/tokenizer.h"
-#include "text/tokenizer/utf8.h"
 #include "tokenizer_test_support.h"
 
 namespace rb::text {
@@ -39,7 +39,7 @@ using nlohmann::json;
 
 const std::string kShared = RB_SHARED_DIR;
 
-using rb::text::append_utf8;  // the tokenizer's own encoder
+namespace utf8 = rb::utf8;  // the project's codec
 
 // Generated stress corpus: a walk through planes 0-2 and 14 (every script, assigned or not),
 // combining-mark stacks, emoji ZWJ / flag / skin-tone sequences, whitespace runs, long digit
@@ -50,7 +50,7 @@ std::vector<std::string> generated_stress_corpus(const std::vector<std::string>&
     std::string text;
     for (char32_t cp = block; cp < block + 0x80; cp += 3) {
       if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xD800 && cp < 0xE000)) continue;  // not text
-      append_utf8(text, cp);
+      utf8::append(text, cp);
       if (cp % 5 == 0) text += ' ';
     }
     texts.push_back(text);
@@ -62,10 +62,10 @@ std::vector<std::string> generated_stress_corpus(const std::vector<std::string>&
   for (int i = 0; i < 120; ++i) {  // combining marks, stacked
     std::string text;
     for (int w = 0; w < 6; ++w) {
-      append_utf8(text, bases[pick(std::size(bases))]);
+      utf8::append(text, bases[pick(std::size(bases))]);
       const size_t marks = pick(5);
-      for (size_t m = 0; m < marks; ++m) append_utf8(text, static_cast<char32_t>(0x300 + pick(0x70)));
-      if (pick(3) == 0) append_utf8(text, 0x93C);  // nukta
+      for (size_t m = 0; m < marks; ++m) utf8::append(text, static_cast<char32_t>(0x300 + pick(0x70)));
+      if (pick(3) == 0) utf8::append(text, 0x93C);  // nukta
       text += pick(2) ? " " : "";
     }
     texts.push_back(text);

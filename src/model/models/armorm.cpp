@@ -9,11 +9,9 @@
 // searches the whole row). Config: num_objectives (19), gating_temperature (10),
 // gating_hidden_dim (1024), gating_n_hidden (3). Every op runs in the compute dtype, as there.
 #include <c10/core/InferenceMode.h>
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "model/architecture.h"
-#include "model/decoder.h"
 #include "model/decoder_heads.h"
 
 namespace rb::model {
@@ -29,25 +27,14 @@ struct ArmoRmConfig {
   int64_t gating_layers = 3;
 };
 
-ArmoRmConfig parse_armorm_config(const std::string& text, const std::string& source) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& error) {
-    throw ModelError(source + ": not valid JSON: " + error.what());
-  }
+ArmoRmConfig parse_armorm_config(const ConfigReader& json) {
   ArmoRmConfig config;
-  auto read = [&](const char* key, auto& field) {
-    if (!json.contains(key) || json[key].is_null()) return;
-    if (!json[key].is_number()) throw ModelError(source + ": field '" + key + "': expected a number");
-    field = json[key].get<std::decay_t<decltype(field)>>();
-  };
-  read("num_objectives", config.objectives);
-  read("gating_temperature", config.temperature);
-  read("gating_hidden_dim", config.gating_hidden);
-  read("gating_n_hidden", config.gating_layers);
-  if (config.objectives <= 0 || config.gating_hidden <= 0 || config.gating_layers < 0 || !(config.temperature > 0))
-    throw ModelError(source + ": ArmoRM gating fields out of range");
+  config.objectives = json.positive_integer({"num_objectives"}, config.objectives);
+  config.temperature = json.number({"gating_temperature"}, config.temperature);
+  config.gating_hidden = json.positive_integer({"gating_hidden_dim"}, config.gating_hidden);
+  config.gating_layers = json.integer({"gating_n_hidden"}, config.gating_layers);
+  if (config.gating_layers < 0) throw json.error("gating_n_hidden", "must not be negative");
+  if (!(config.temperature > 0)) throw json.error("gating_temperature", "must be positive");
   return config;
 }
 
@@ -68,10 +55,8 @@ int64_t gating_position(const PackedBatch& batch, size_t sequence) {
 
 class ArmoRmRewardModel final : public RewardModel {
  public:
-  ArmoRmRewardModel(const std::string& config_json, const std::string& source,
-                    const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options)
-      : config_(parse_armorm_config(config_json, source)) {
-    LoadedBackbone loaded = load_backbone(config_json, source, checkpoint, options);
+  explicit ArmoRmRewardModel(const ModelSource& source) : config_(parse_armorm_config(source.config)) {
+    LoadedBackbone loaded = load_backbone(source);
     backbone_ = std::move(loaded.backbone);
     WeightLoader& loader = *loaded.loader;
     const int64_t hidden = backbone_->config().hidden_size;
@@ -87,8 +72,7 @@ class ArmoRmRewardModel final : public RewardModel {
           backbone_->load_linear(loader, "gating.layers." + std::to_string(i), out, width, true));
       width = out;
     }
-    info_ = decoder_model_info(*backbone_, "LlamaForRewardModelWithGating", loaded.backbone_spec.model_type, 1,
-                               loader.parameters_loaded(), options);
+    info_ = backbone_->describe("LlamaForRewardModelWithGating", loaded.model_type, 1, loader, source.options);
   }
 
   std::vector<std::vector<float>> score(const PackedBatch& batch) override {
@@ -111,7 +95,7 @@ class ArmoRmRewardModel final : public RewardModel {
     };
     at::Tensor rewards = transform_(regression_(rows(pooled)));
     at::Tensor gate = at::softmax(gating_(rows(gated)) / config_.temperature, 1) * logit_scale_[0];
-    return rows_as_scores((gate * rewards).sum(1, /*keepdim=*/true), n);
+    return layers::rows_as_scores((gate * rewards).sum(1, /*keepdim=*/true), n);
   }
 
   const ModelInfo& info() const override { return info_; }
@@ -126,19 +110,12 @@ class ArmoRmRewardModel final : public RewardModel {
   ModelInfo info_;
 };
 
-std::unique_ptr<RewardModel> build_armorm(const std::string& config_json, const std::string& source,
-                                          const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options) {
-  return std::make_unique<ArmoRmRewardModel>(config_json, source, checkpoint, options);
-}
-
 }  // namespace
 
-ArchitectureSpec armorm_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "LlamaForRewardModelWithGating";
-  spec.model_type = "llama";
-  spec.build_reward_model = build_armorm;
-  return spec;
+Architecture armorm_architecture() {
+  return custom_head_architecture("LlamaForRewardModelWithGating", [](const ModelSource& source) {
+    return std::unique_ptr<RewardModel>(std::make_unique<ArmoRmRewardModel>(source));
+  });
 }
 
 }  // namespace rb::model

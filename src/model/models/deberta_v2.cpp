@@ -30,7 +30,6 @@
 
 #include "common/error.h"
 #include "model/architecture.h"
-#include "model/decoder.h"
 #include "model/models/deberta_v2_attention.h"
 #include "model/models/deberta_v2_config.h"
 #include "model/torch_layers.h"
@@ -41,42 +40,7 @@ namespace {
 
 using layers::Linear;
 
-constexpr double kPi = 3.14159265358979323846;
-
-enum class Activation { Gelu, GeluTanh, GeluNew, Relu, Tanh, Silu, Sigmoid };
-
-Activation parse_activation(const std::string& name) {
-  if (name == "gelu") return Activation::Gelu;
-  if (name == "gelu_pytorch_tanh") return Activation::GeluTanh;
-  if (name == "gelu_new") return Activation::GeluNew;
-  if (name == "relu") return Activation::Relu;
-  if (name == "tanh") return Activation::Tanh;
-  if (name == "silu" || name == "swish") return Activation::Silu;
-  if (name == "sigmoid") return Activation::Sigmoid;
-  throw ModelError("internal: activation '" + name + "' passed the config check but has no implementation");
-}
-
-// transformers' ACT2FN entries of the same names.
-at::Tensor activate(Activation activation, const at::Tensor& x) {
-  switch (activation) {
-    case Activation::Gelu: return at::gelu(x);
-    case Activation::GeluTanh: return at::gelu(x, "tanh");
-    case Activation::GeluNew:  // NewGELUActivation, written out as transformers writes it
-      return 0.5 * x * (1.0 + at::tanh(std::sqrt(2.0 / kPi) * (x + 0.044715 * at::pow(x, 3.0))));
-    case Activation::Relu: return at::relu(x);
-    case Activation::Tanh: return at::tanh(x);
-    case Activation::Silu: return at::silu(x);
-    case Activation::Sigmoid: return at::sigmoid(x);
-  }
-  return x;
-}
-
-struct LayerNorm {
-  at::Tensor weight;
-  at::Tensor bias;
-  double eps = 1e-7;
-  at::Tensor operator()(const at::Tensor& x) const { return at::layer_norm(x, {x.size(-1)}, weight, bias, eps); }
-};
+using layers::LayerNorm;
 
 struct EncoderLayer {
   Linear query, key, value;
@@ -116,10 +80,7 @@ class DebertaV2Model final : public RewardModel {
  public:
   DebertaV2Model(const DebertaV2Config& config, const layers::ComputeTarget& target, bool batch_invariant)
       : config_(config), dtype_(target.dtype), device_(target.device),
-        batch_invariant_(batch_invariant && target.device.is_cpu()),
-        hidden_activation_(parse_activation(config.hidden_act)),
-        pooler_activation_(parse_activation(config.pooler_hidden_act)),
-        conv_activation_(parse_activation(config.conv_act)) {}
+        batch_invariant_(batch_invariant && target.device.is_cpu()) {}
 
   void load(const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options);
   std::vector<std::vector<float>> score(const PackedBatch& batch) override;
@@ -155,9 +116,6 @@ class DebertaV2Model final : public RewardModel {
   at::ScalarType dtype_;
   at::Device device_;
   bool batch_invariant_;
-  Activation hidden_activation_;
-  Activation pooler_activation_;
-  Activation conv_activation_;
   ModelInfo info_;
   at::Tensor word_embeddings_;
   at::Tensor position_embeddings_;    // position_biased_input only
@@ -174,15 +132,8 @@ class DebertaV2Model final : public RewardModel {
   at::Tensor scale_;  // 0-dim, sqrt(head_size * scale_factor) in float32 rounded to the compute dtype
 };
 
-// LayerNorm weights, under transformers' names or the older gamma/beta that it renames on load.
 LayerNorm DebertaV2Model::load_layer_norm(WeightLoader& loader, const std::string& name) const {
-  const int64_t hidden = config_.hidden_size;
-  LayerNorm norm;
-  norm.eps = config_.layer_norm_eps;
-  const bool legacy = !loader.contains(name + ".weight") && loader.contains(name + ".gamma");
-  norm.weight = loader.load(name + (legacy ? ".gamma" : ".weight"), {hidden});
-  norm.bias = loader.load(name + (legacy ? ".beta" : ".bias"), {hidden});
-  return norm;
+  return layers::load_layer_norm(loader, name, config_.hidden_size, config_.layer_norm_eps);
 }
 
 EncoderLayer DebertaV2Model::load_layer(WeightLoader& loader, int64_t index) const {
@@ -246,24 +197,15 @@ void DebertaV2Model::load(const io::SafetensorsCheckpoint& checkpoint, const Loa
   load_encoder_extras(loader);
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, i));
   pooler_dense_ = load_linear(loader, "pooler.dense", config_.hidden_size, config_.hidden_size, true);
-  classifier_ = load_linear(loader, "classifier", config_.num_labels, config_.hidden_size, true);
+  classifier_ = load_linear(loader, "classifier", config_.common.num_labels, config_.hidden_size, true);
 
   // scaled_size_sqrt: float32 sqrt(head_size * scale_factor), then .to(compute dtype).
   const float scale = std::sqrt(static_cast<float>(config_.attention_head_size) *
                                 static_cast<float>(config_.scale_factor()));
   scale_ = at::scalar_tensor(scale, at::kFloat).to(dtype_).to(device_);
 
-  info_.architecture = "DebertaV2ForSequenceClassification";
-  info_.model_type = config_.model_type;
-  info_.num_labels = config_.num_labels;
-  info_.vocab_size = config_.vocab_size;
-  info_.num_parameters = loader.parameters_loaded();
-  info_.num_non_embedding_parameters = info_.num_parameters - embedding_parameters;
-  info_.pad_token_id = config_.pad_token_id;
-  info_.eos_token_ids = config_.eos_token_ids;
-  info_.bos_token_id = config_.bos_token_id;
-  info_.dtype = options.dtype;
-  info_.device = options.device;
+  info_ = describe_model(config_.common, "DebertaV2ForSequenceClassification", "deberta-v2", config_.common.num_labels,
+                         config_.vocab_size, {loader.parameters_loaded(), embedding_parameters}, options);
 }
 
 void DebertaV2Model::check_positions(const PackedBatch& batch) const {
@@ -305,7 +247,7 @@ RelativeProjections DebertaV2Model::relative_projections(const EncoderLayer& lay
 }
 
 at::Tensor DebertaV2Model::feed_forward(const EncoderLayer& layer, const at::Tensor& attention_output) const {
-  at::Tensor inner = activate(hidden_activation_, layer.intermediate(attention_output));
+  at::Tensor inner = layers::activate(layer.intermediate(attention_output), config_.hidden_act);
   return layer.output_norm(layer.output_dense(inner) + attention_output);
 }
 
@@ -402,7 +344,7 @@ at::Tensor DebertaV2Model::conv_output(const at::Tensor& embedded, const layers:
     outputs.push_back(convolved.squeeze(0).t());
   }
   at::Tensor out = layers::with_padding_rows(outputs.size() == 1 ? outputs.front() : at::cat(outputs, 0), embedded.size(0));
-  return activate(conv_activation_, out.contiguous());
+  return layers::activate(out.contiguous(), config_.conv_act);
 }
 
 std::vector<std::vector<float>> DebertaV2Model::score(const PackedBatch& batch) {
@@ -435,35 +377,26 @@ std::vector<std::vector<float>> DebertaV2Model::score(const PackedBatch& batch) 
       x = conv_->norm(x + conv);
     }
   }
-  at::Tensor pooled = activate(pooler_activation_, pooler_dense_(x));
-  at::Tensor logits = classifier_(pooled).to(at::kFloat).cpu().contiguous();
-
-  std::vector<std::vector<float>> scores(batch.num_sequences());
-  const float* values = logits.data_ptr<float>();
-  for (size_t i = 0; i < scores.size(); ++i)
-    scores[i].assign(values + i * config_.num_labels, values + (i + 1) * config_.num_labels);
-  return scores;
+  at::Tensor pooled = layers::activate(pooler_dense_(x), config_.pooler_hidden_act);
+  return layers::rows_as_scores(classifier_(pooled), batch.num_sequences());
 }
 
-std::unique_ptr<RewardModel> build_deberta_v2_reward_model(const std::string& config_json,
-                                                           const std::string& config_source,
-                                                           const io::SafetensorsCheckpoint& checkpoint,
-                                                           const LoadOptions& options) {
-  const DebertaV2Config config = parse_deberta_v2_config(config_json, config_source);
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  auto model = std::make_unique<DebertaV2Model>(config, target, options.batch_invariant);
-  model->load(checkpoint, options);
+std::unique_ptr<RewardModel> build_deberta_v2_reward_model(const ModelSource& source) {
+  const DebertaV2Config config = parse_deberta_v2_config(source.config);
+  auto model = std::make_unique<DebertaV2Model>(config, layers::resolve_compute_target(source.options),
+                                                source.options.batch_invariant);
+  model->load(source.checkpoint, source.options);
   return model;
 }
 
 }  // namespace
 
-ArchitectureSpec deberta_v2_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "DebertaV2ForSequenceClassification";
-  spec.model_type = "deberta-v2";
-  spec.build_reward_model = build_deberta_v2_reward_model;  // an encoder: no causal-LM form
-  return spec;
+Architecture deberta_v2_architecture() {
+  Architecture family;
+  family.model_type = "deberta-v2";
+  family.reward_class = "DebertaV2ForSequenceClassification";
+  family.build_reward_model = build_deberta_v2_reward_model;  // an encoder: no causal-LM form
+  return family;
 }
 
 }  // namespace rb::model

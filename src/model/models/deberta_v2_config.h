@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "model/activation.h"
+#include "model/config_reader.h"
+
 namespace rb::model {
 
 struct DebertaV2Config {
   std::string source;  // path of config.json, for messages
-  std::string model_type;
+  CommonConfig common;  // num_labels, special token ids (pad_token_id defaults to 0 here), model_type
   int64_t vocab_size = 128100;
   int64_t hidden_size = 1536;
   int64_t embedding_size = 0;  // default: hidden_size
@@ -19,7 +22,7 @@ struct DebertaV2Config {
   int64_t num_attention_heads = 24;
   int64_t attention_head_size = 0;  // default: hidden_size / num_attention_heads
   int64_t intermediate_size = 6144;
-  std::string hidden_act = "gelu";
+  Activation hidden_act = Activation::Gelu;
   int64_t max_position_embeddings = 512;
   int64_t type_vocab_size = 0;
   double layer_norm_eps = 1e-7;
@@ -34,13 +37,9 @@ struct DebertaV2Config {
   bool rel_embeddings_layer_norm = false;  // norm_rel_ebd contains "layer_norm"
   int64_t conv_kernel_size = 0;            // 0: no ConvLayer
   int64_t conv_groups = 1;
-  std::string conv_act = "tanh";
+  Activation conv_act = Activation::Tanh;
   int64_t pooler_hidden_size = 0;  // default: hidden_size
-  std::string pooler_hidden_act = "gelu";
-  int64_t num_labels = 2;
-  std::optional<int64_t> pad_token_id;  // DebertaV2Config default 0
-  std::optional<int64_t> bos_token_id;
-  std::vector<int64_t> eos_token_ids;
+  Activation pooler_hidden_act = Activation::Gelu;
 
   // Rows of rel_embeddings = 2 * attention span (position_buckets when bucketing, else
   // max_relative_positions).
@@ -49,8 +48,9 @@ struct DebertaV2Config {
   int64_t scale_factor() const { return 1 + (c2p ? 1 : 0) + (p2c ? 1 : 0); }
 };
 
-// Parses config.json text; throws rb::ModelError naming `source` and the field on anything this
-// implementation cannot run (unknown activation, even conv kernel, head size mismatch, ...).
+// Throws rb::ModelError naming the file and the field on anything this implementation cannot run
+// (unknown activation, even conv kernel, head size mismatch, ...).
+DebertaV2Config parse_deberta_v2_config(const ConfigReader& config);
 DebertaV2Config parse_deberta_v2_config(const std::string& json_text, const std::string& source);
 
 // The relative position (query index - key index) as the model sees it: unchanged without bucketing,

@@ -17,16 +17,13 @@
 
 #include "common/error.h"
 #include "model/architecture.h"
-#include "model/models/gpt_blocks.h"
+#include "model/trunk_model.h"
 
 namespace rb::model {
 namespace {
 
-using gpt::Activation;
-using gpt::ConfigFields;
-
 struct Gpt2Config {
-  gpt::CommonFields common;
+  CommonConfig common;
   int64_t vocab_size = 50257;
   int64_t positions = 1024;
   int64_t hidden = 768;
@@ -42,7 +39,7 @@ struct Gpt2Config {
 };
 
 // GPT2Config's defaults; attribute_map aliases (hidden_size, ...) are accepted as transformers does.
-Gpt2Config parse_gpt2_config(const ConfigFields& fields) {
+Gpt2Config parse_gpt2_config(const ConfigReader& fields) {
   Gpt2Config config;
   config.common = fields.common();
   config.vocab_size = fields.positive_integer({"vocab_size"}, 50257);
@@ -63,21 +60,33 @@ Gpt2Config parse_gpt2_config(const ConfigFields& fields) {
   return config;
 }
 
+// transformers' Conv1D stores its weight as [in, out]; returned as a Linear ([out, in]) with bias.
+layers::Linear load_conv1d(WeightLoader& loader, const std::string& name, int64_t in, int64_t out, bool fixed_tiles) {
+  layers::Linear linear;
+  linear.fixed_tiles = fixed_tiles;
+  linear.weight = loader.load(name + ".weight", {in, out}).t().contiguous();
+  linear.bias = loader.load(name + ".bias", {out});
+  return linear;
+}
+
 struct Gpt2Block {
-  gpt::LayerNorm ln_1, ln_2;
+  layers::LayerNorm ln_1, ln_2;
   layers::Linear c_attn, attn_proj, c_fc, mlp_proj;
   layers::AttentionParams attention;
 };
 
-class Gpt2Trunk final : public gpt::Trunk {
+class Gpt2Trunk final : public Trunk {
  public:
-  Gpt2Trunk(const Gpt2Config& config, const layers::ComputeTarget& target) : config_(config), target_(target) {}
+  Gpt2Trunk(const Gpt2Config& config, const layers::ComputeTarget& target)
+      : Trunk({config.common, config.hidden, config.vocab_size, config.tie_word_embeddings}),
+        config_(config),
+        target_(target) {}
 
   void load(WeightLoader& loader, const std::string& prefix, bool fixed_tiles) {
     wte_ = loader.load(prefix + "wte.weight", {config_.vocab_size, config_.hidden});
     wpe_ = loader.load(prefix + "wpe.weight", {config_.positions, config_.hidden});
     for (int64_t i = 0; i < config_.layers; ++i) blocks_.push_back(load_block(loader, prefix, i, fixed_tiles));
-    ln_f_ = gpt::load_layer_norm(loader, prefix + "ln_f", config_.hidden, config_.eps);
+    ln_f_ = layers::load_layer_norm(loader, prefix + "ln_f", config_.hidden, config_.eps);
   }
 
   at::Tensor hidden_states(const layers::PackedSpans& spans) const override {
@@ -92,20 +101,20 @@ class Gpt2Trunk final : public gpt::Trunk {
     return ln_f_(x);
   }
 
-  const at::Tensor& wte() const { return wte_; }
-  int64_t embedding_parameters() const { return wte_.numel() + wpe_.numel(); }
+  const at::Tensor& input_embedding() const override { return wte_; }
+  int64_t embedding_parameters() const override { return wte_.numel() + wpe_.numel(); }
 
  private:
   Gpt2Block load_block(WeightLoader& loader, const std::string& prefix, int64_t index, bool fixed_tiles) const {
     const std::string name = prefix + "h." + std::to_string(index) + ".";
     const int64_t hidden = config_.hidden;
     Gpt2Block block;
-    block.ln_1 = gpt::load_layer_norm(loader, name + "ln_1", hidden, config_.eps);
-    block.ln_2 = gpt::load_layer_norm(loader, name + "ln_2", hidden, config_.eps);
-    block.c_attn = gpt::load_conv1d(loader, name + "attn.c_attn", hidden, 3 * hidden, fixed_tiles);
-    block.attn_proj = gpt::load_conv1d(loader, name + "attn.c_proj", hidden, hidden, fixed_tiles);
-    block.c_fc = gpt::load_conv1d(loader, name + "mlp.c_fc", hidden, config_.inner, fixed_tiles);
-    block.mlp_proj = gpt::load_conv1d(loader, name + "mlp.c_proj", config_.inner, hidden, fixed_tiles);
+    block.ln_1 = layers::load_layer_norm(loader, name + "ln_1", hidden, config_.eps);
+    block.ln_2 = layers::load_layer_norm(loader, name + "ln_2", hidden, config_.eps);
+    block.c_attn = load_conv1d(loader, name + "attn.c_attn", hidden, 3 * hidden, fixed_tiles);
+    block.attn_proj = load_conv1d(loader, name + "attn.c_proj", hidden, hidden, fixed_tiles);
+    block.c_fc = load_conv1d(loader, name + "mlp.c_fc", hidden, config_.inner, fixed_tiles);
+    block.mlp_proj = load_conv1d(loader, name + "mlp.c_proj", config_.inner, hidden, fixed_tiles);
     double scale = 1.0;
     if (config_.scale_attn_weights) scale /= std::sqrt(static_cast<double>(hidden / config_.heads));
     if (config_.scale_by_inverse_layer_idx) scale /= static_cast<double>(index + 1);
@@ -130,84 +139,22 @@ class Gpt2Trunk final : public gpt::Trunk {
 
   at::Tensor forward_block(const Gpt2Block& block, const at::Tensor& x, const layers::PackedSpans& spans) const {
     at::Tensor hidden = block.attn_proj(attend(block, block.ln_1(x), spans)) + x;
-    return block.mlp_proj(gpt::activate(block.c_fc(block.ln_2(hidden)), config_.activation)) + hidden;
+    return block.mlp_proj(layers::activate(block.c_fc(block.ln_2(hidden)), config_.activation)) + hidden;
   }
 
   Gpt2Config config_;
   layers::ComputeTarget target_;
   at::Tensor wte_, wpe_;
   std::vector<Gpt2Block> blocks_;
-  gpt::LayerNorm ln_f_;
+  layers::LayerNorm ln_f_;
 };
-
-struct LoadedGpt2 {
-  Gpt2Config config;
-  std::unique_ptr<Gpt2Trunk> trunk;
-  gpt::ModelParts parts;
-};
-
-// Everything but the head; `weights` stays alive while the caller loads its head.
-LoadedGpt2 load_gpt2(const std::string& config_json, const std::string& config_source,
-                     const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
-                     const std::string& class_name, WeightLoader& weights) {
-  LoadedGpt2 loaded;
-  loaded.config = parse_gpt2_config(ConfigFields(config_json, config_source));
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  loaded.trunk = std::make_unique<Gpt2Trunk>(loaded.config, target);
-  const std::string prefix = checkpoint.contains("transformer.wte.weight") ? "transformer." : "";
-  loaded.trunk->load(weights, prefix, options.batch_invariant);
-  loaded.parts.info = gpt::base_info(loaded.config.common, class_name, "gpt2", options);
-  loaded.parts.info.vocab_size = loaded.config.vocab_size;
-  loaded.parts.device = target.device;
-  loaded.parts.batch_invariant = options.batch_invariant;
-  loaded.parts.reference_layout = target.reference_layout;
-  return loaded;
-}
-
-void finish_info(LoadedGpt2& loaded, const WeightLoader& weights) {
-  loaded.parts.info.num_parameters = weights.parameters_loaded();
-  loaded.parts.info.num_non_embedding_parameters = weights.parameters_loaded() - loaded.trunk->embedding_parameters();
-  loaded.parts.trunk = std::move(loaded.trunk);
-}
-
-std::unique_ptr<RewardModel> build_gpt2_reward_model(const std::string& config_json, const std::string& config_source,
-                                                     const io::SafetensorsCheckpoint& checkpoint,
-                                                     const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  WeightLoader weights(checkpoint, target.dtype, target.device);
-  LoadedGpt2 loaded =
-      load_gpt2(config_json, config_source, checkpoint, options, "GPT2ForSequenceClassification", weights);
-  loaded.parts.head = layers::load_linear(weights, "score", loaded.config.common.num_labels, loaded.config.hidden,
-                                          /*bias=*/false, options.batch_invariant);
-  finish_info(loaded, weights);
-  return gpt::make_reward_model(std::move(loaded.parts), gpt::Pooling::PoolIndex);
-}
-
-std::unique_ptr<CausalLanguageModel> build_gpt2_causal_lm(const std::string& config_json,
-                                                          const std::string& config_source,
-                                                          const io::SafetensorsCheckpoint& checkpoint,
-                                                          const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  WeightLoader weights(checkpoint, target.dtype, target.device);
-  LoadedGpt2 loaded = load_gpt2(config_json, config_source, checkpoint, options, "GPT2LMHeadModel", weights);
-  loaded.parts.head.fixed_tiles = options.batch_invariant;
-  loaded.parts.head.weight = loaded.config.tie_word_embeddings
-                                 ? loaded.trunk->wte()
-                                 : weights.load("lm_head.weight", {loaded.config.vocab_size, loaded.config.hidden});
-  finish_info(loaded, weights);
-  return gpt::make_causal_lm(std::move(loaded.parts));
-}
 
 }  // namespace
 
-ArchitectureSpec gpt2_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "GPT2ForSequenceClassification";
-  spec.causal_lm_class_name = "GPT2LMHeadModel";
-  spec.model_type = "gpt2";
-  spec.build_reward_model = build_gpt2_reward_model;
-  spec.build_causal_lm = build_gpt2_causal_lm;
-  return spec;
+Architecture gpt2_architecture() {
+  // GPT2Model checkpoints have no `transformer.` prefix.
+  return trunk_architecture("gpt2", "GPT2ForSequenceClassification", "GPT2LMHeadModel",
+                            trunk_loader<Gpt2Trunk>(parse_gpt2_config, "transformer.", "wte.weight"), "lm_head");
 }
 
 }  // namespace rb::model

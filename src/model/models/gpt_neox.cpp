@@ -16,17 +16,14 @@
 
 #include "common/error.h"
 #include "model/architecture.h"
-#include "model/models/gpt_blocks.h"
 #include "model/rope.h"
+#include "model/trunk_model.h"
 
 namespace rb::model {
 namespace {
 
-using gpt::Activation;
-using gpt::ConfigFields;
-
 struct NeoxConfig {
-  gpt::CommonFields common;
+  CommonConfig common;
   int64_t vocab_size = 50432;
   int64_t hidden = 6144;
   int64_t layers = 44;
@@ -39,10 +36,9 @@ struct NeoxConfig {
   bool tie_word_embeddings = false;
   RopeConfig rope;  // theta and partial_rotary_factor (default type, or linear scaling)
   int64_t rotary_ndims = 0;
-  std::string pooling = "last";  // GPTNeoXRewardModel only
 };
 
-void parse_rope_scaling(const ConfigFields& dict, NeoxConfig& config) {
+void parse_rope_scaling(const ConfigReader& dict, NeoxConfig& config) {
   const std::string type = dict.text({"rope_type", "type"}, "default");
   if (type == "linear") {
     config.rope.type = RopeType::Linear;
@@ -53,13 +49,13 @@ void parse_rope_scaling(const ConfigFields& dict, NeoxConfig& config) {
   }
 }
 
-void parse_rotary(const ConfigFields& fields, NeoxConfig& config) {
+void parse_rotary(const ConfigReader& fields, NeoxConfig& config) {
   // GPTNeoXConfig: the rope dict (rope_scaling, else rope_parameters) wins; its missing rope_theta /
   // partial_rotary_factor come from rotary_emb_base / rotary_pct (top-level rope_theta /
   // partial_rotary_factor only when those are absent), else 10000 / 0.25.
   config.rope.theta = fields.number({"rotary_emb_base", "rope_theta"}, 10000.0);
   config.rope.partial_rotary_factor = fields.number({"rotary_pct", "partial_rotary_factor"}, 0.25);
-  std::optional<ConfigFields> dict = fields.object("rope_scaling");
+  std::optional<ConfigReader> dict = fields.object("rope_scaling");
   if (!dict) dict = fields.object("rope_parameters");
   if (dict) {
     config.rope.theta = dict->number({"rope_theta"}, config.rope.theta);
@@ -76,7 +72,7 @@ void parse_rotary(const ConfigFields& fields, NeoxConfig& config) {
 }
 
 // GPTNeoXConfig's defaults.
-NeoxConfig parse_neox_config(const ConfigFields& fields) {
+NeoxConfig parse_neox_config(const ConfigReader& fields) {
   NeoxConfig config;
   config.common = fields.common();
   config.vocab_size = fields.positive_integer({"vocab_size"}, 50432);
@@ -94,21 +90,21 @@ NeoxConfig parse_neox_config(const ConfigFields& fields) {
                                                   std::to_string(config.hidden));
   if (!(config.eps > 0)) throw fields.error("layer_norm_eps", "must be positive");
   parse_rotary(fields, config);
-  config.pooling = fields.text({"pooling"}, "last");
-  if (config.pooling != "last" && config.pooling != "mean")
-    throw fields.error("pooling", "'" + config.pooling + "' is not supported (supported: last, mean)");
   return config;
 }
 
 struct NeoxBlock {
-  gpt::LayerNorm input_norm, post_attention_norm;
+  layers::LayerNorm input_norm, post_attention_norm;
   layers::Linear query_key_value, dense, h_to_4h, four_h_to_h;
 };
 
-class NeoxTrunk final : public gpt::Trunk {
+class NeoxTrunk final : public Trunk {
  public:
   NeoxTrunk(const NeoxConfig& config, const layers::ComputeTarget& target)
-      : config_(config), target_(target), head_dim_(config.hidden / config.heads) {
+      : Trunk({config.common, config.hidden, config.vocab_size, config.tie_word_embeddings}),
+        config_(config),
+        target_(target),
+        head_dim_(config.hidden / config.heads) {
     attention_.scale = std::pow(static_cast<double>(head_dim_), -0.5);
     attention_.reference_layout = target.reference_layout;
     attention_.eager = target.eager_attention;
@@ -117,7 +113,7 @@ class NeoxTrunk final : public gpt::Trunk {
   void load(WeightLoader& loader, const std::string& prefix, bool fixed_tiles) {
     embed_in_ = loader.load(prefix + "embed_in.weight", {config_.vocab_size, config_.hidden});
     for (int64_t i = 0; i < config_.layers; ++i) blocks_.push_back(load_block(loader, prefix, i, fixed_tiles));
-    final_norm_ = gpt::load_layer_norm(loader, prefix + "final_layer_norm", config_.hidden, config_.eps);
+    final_norm_ = layers::load_layer_norm(loader, prefix + "final_layer_norm", config_.hidden, config_.eps);
     if (config_.rotary_ndims > 0) {
       // rope_inv_freq takes the head size and applies partial_rotary_factor itself, as transformers does.
       inv_freq_ = layers::to_device(rope_inv_freq(config_.rope, head_dim_), target_.device);
@@ -134,7 +130,8 @@ class NeoxTrunk final : public gpt::Trunk {
     return final_norm_(x);
   }
 
-  const at::Tensor& embed_in() const { return embed_in_; }
+  const at::Tensor& input_embedding() const override { return embed_in_; }
+  int64_t embedding_parameters() const override { return embed_in_.numel(); }
 
  private:
   NeoxBlock load_block(WeightLoader& loader, const std::string& prefix, int64_t index, bool fixed_tiles) const {
@@ -142,8 +139,8 @@ class NeoxTrunk final : public gpt::Trunk {
     const int64_t hidden = config_.hidden;
     const bool bias = config_.attention_bias;
     NeoxBlock block;
-    block.input_norm = gpt::load_layer_norm(loader, name + "input_layernorm", hidden, config_.eps);
-    block.post_attention_norm = gpt::load_layer_norm(loader, name + "post_attention_layernorm", hidden, config_.eps);
+    block.input_norm = layers::load_layer_norm(loader, name + "input_layernorm", hidden, config_.eps);
+    block.post_attention_norm = layers::load_layer_norm(loader, name + "post_attention_layernorm", hidden, config_.eps);
     block.query_key_value =
         layers::load_linear(loader, name + "attention.query_key_value", 3 * hidden, hidden, bias, fixed_tiles);
     block.dense = layers::load_linear(loader, name + "attention.dense", hidden, hidden, bias, fixed_tiles);
@@ -182,7 +179,7 @@ class NeoxTrunk final : public gpt::Trunk {
   }
 
   at::Tensor mlp_of(const NeoxBlock& block, const at::Tensor& h) const {
-    return block.four_h_to_h(gpt::activate(block.h_to_4h(h), config_.activation));
+    return block.four_h_to_h(layers::activate(block.h_to_4h(h), config_.activation));
   }
 
   NeoxConfig config_;
@@ -192,101 +189,38 @@ class NeoxTrunk final : public gpt::Trunk {
   at::Tensor embed_in_;
   at::Tensor inv_freq_;  // float32 [rotary_ndims / 2]; undefined when no dims rotate
   std::vector<NeoxBlock> blocks_;
-  gpt::LayerNorm final_norm_;
+  layers::LayerNorm final_norm_;
 };
 
-struct LoadedNeox {
-  NeoxConfig config;
-  std::unique_ptr<NeoxTrunk> trunk;
-  gpt::ModelParts parts;
-};
+TrunkLoader neox_trunk_loader() { return trunk_loader<NeoxTrunk>(parse_neox_config, "gpt_neox.", "embed_in.weight"); }
 
-LoadedNeox load_neox(const std::string& config_json, const std::string& config_source,
-                     const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options,
-                     const std::string& class_name, WeightLoader& weights) {
-  LoadedNeox loaded;
-  loaded.config = parse_neox_config(ConfigFields(config_json, config_source));
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  loaded.trunk = std::make_unique<NeoxTrunk>(loaded.config, target);
-  const std::string prefix = checkpoint.contains("gpt_neox.embed_in.weight") ? "gpt_neox." : "";
-  loaded.trunk->load(weights, prefix, options.batch_invariant);
-  loaded.parts.info = gpt::base_info(loaded.config.common, class_name, "gpt_neox", options);
-  loaded.parts.info.vocab_size = loaded.config.vocab_size;
-  loaded.parts.device = target.device;
-  loaded.parts.batch_invariant = options.batch_invariant;
-  loaded.parts.reference_layout = target.reference_layout;
-  return loaded;
-}
-
-void finish_info(LoadedNeox& loaded, const WeightLoader& weights) {
-  loaded.parts.info.num_parameters = weights.parameters_loaded();
-  loaded.parts.info.num_non_embedding_parameters = weights.parameters_loaded() - loaded.trunk->embed_in().numel();
-  loaded.parts.trunk = std::move(loaded.trunk);
-}
-
-std::unique_ptr<RewardModel> build_neox_reward_model(const std::string& config_json, const std::string& config_source,
-                                                     const io::SafetensorsCheckpoint& checkpoint,
-                                                     const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  WeightLoader weights(checkpoint, target.dtype, target.device);
-  LoadedNeox loaded =
-      load_neox(config_json, config_source, checkpoint, options, "GPTNeoXForSequenceClassification", weights);
-  loaded.parts.head = layers::load_linear(weights, "score", loaded.config.common.num_labels, loaded.config.hidden,
-                                          /*bias=*/false, options.batch_invariant);
-  finish_info(loaded, weights);
-  return gpt::make_reward_model(std::move(loaded.parts), gpt::Pooling::PoolIndex);
-}
-
-// OpenAssistant's GPTNeoXRewardModel: one output, out_proj with bias; pooling ignores pool_index
-// (the reference pools by attention mask, not by pad id).
-std::unique_ptr<RewardModel> build_openassistant_reward_model(const std::string& config_json,
-                                                              const std::string& config_source,
-                                                              const io::SafetensorsCheckpoint& checkpoint,
-                                                              const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  WeightLoader weights(checkpoint, target.dtype, target.device);
-  LoadedNeox loaded = load_neox(config_json, config_source, checkpoint, options, "GPTNeoXRewardModel", weights);
-  loaded.parts.head = layers::load_linear(weights, "out_proj", 1, loaded.config.hidden, /*bias=*/true,
-                                          options.batch_invariant);
-  loaded.parts.info.num_labels = 1;
-  const gpt::Pooling pooling = loaded.config.pooling == "mean" ? gpt::Pooling::MeanOfTokens : gpt::Pooling::LastToken;
-  finish_info(loaded, weights);
-  return gpt::make_reward_model(std::move(loaded.parts), pooling);
-}
-
-std::unique_ptr<CausalLanguageModel> build_neox_causal_lm(const std::string& config_json,
-                                                          const std::string& config_source,
-                                                          const io::SafetensorsCheckpoint& checkpoint,
-                                                          const LoadOptions& options) {
-  const layers::ComputeTarget target = layers::resolve_compute_target(options);
-  WeightLoader weights(checkpoint, target.dtype, target.device);
-  LoadedNeox loaded = load_neox(config_json, config_source, checkpoint, options, "GPTNeoXForCausalLM", weights);
-  loaded.parts.head.fixed_tiles = options.batch_invariant;
-  loaded.parts.head.weight = loaded.config.tie_word_embeddings
-                                 ? loaded.trunk->embed_in()
-                                 : weights.load("embed_out.weight", {loaded.config.vocab_size, loaded.config.hidden});
-  finish_info(loaded, weights);
-  return gpt::make_causal_lm(std::move(loaded.parts));
+// OpenAssistant's GPTNeoXRewardModel: one output, out_proj with bias, pooled by config.pooling over
+// the attention mask (its last token or the mean of its tokens), not by pad id.
+std::unique_ptr<RewardModel> build_openassistant_reward_model(const ModelSource& source) {
+  const std::string pooling = source.config.text({"pooling"}, "last");
+  if (pooling != "last" && pooling != "mean")
+    throw source.config.error("pooling", "'" + pooling + "' is not supported (supported: last, mean)");
+  ScoreHead head;
+  head.weight = "out_proj";
+  head.bias = true;
+  head.num_labels = 1;
+  head.pooling = pooling == "mean" ? Pooling::MeanOfTokens : Pooling::LastToken;
+  return trunk_reward_model(source, neox_trunk_loader(), "GPTNeoXRewardModel", "gpt_neox", head);
 }
 
 }  // namespace
 
-ArchitectureSpec gpt_neox_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "GPTNeoXForSequenceClassification";
-  spec.causal_lm_class_name = "GPTNeoXForCausalLM";
-  spec.model_type = "gpt_neox";
-  spec.build_reward_model = build_neox_reward_model;
-  spec.build_causal_lm = build_neox_causal_lm;
-  return spec;
+Architecture gpt_neox_architecture() {
+  return trunk_architecture("gpt_neox", "GPTNeoXForSequenceClassification", "GPTNeoXForCausalLM", neox_trunk_loader(),
+                            "embed_out");
 }
 
-ArchitectureSpec gpt_neox_reward_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "GPTNeoXRewardModel";
-  spec.model_type = "gpt_neox_reward_model";
-  spec.build_reward_model = build_openassistant_reward_model;
-  return spec;
+Architecture gpt_neox_reward_architecture() {
+  Architecture family;
+  family.model_type = "gpt_neox_reward_model";
+  family.reward_class = "GPTNeoXRewardModel";
+  family.build_reward_model = build_openassistant_reward_model;
+  return family;
 }
 
 }  // namespace rb::model

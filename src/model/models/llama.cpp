@@ -1,18 +1,14 @@
-// LlamaForSequenceClassification: q/k/v/o bias from attention_bias, MLP bias from mlp_bias,
-// full causal attention; Llama-3 rope scaling comes from config (model_config.cpp).
-#include "model/architecture.h"
+// LlamaForSequenceClassification / LlamaForCausalLM: q/k/v/o bias from attention_bias, MLP bias
+// from mlp_bias, full causal attention; Llama-3 rope scaling comes from config (model_config.cpp).
+#include "model/decoder.h"
 
 namespace rb::model {
 
-ArchitectureSpec llama_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "LlamaForSequenceClassification";
-  spec.causal_lm_class_name = "LlamaForCausalLM";
-  spec.model_type = "llama";
-  spec.qkv_bias = BiasRule::FromAttentionBias;
-  spec.o_bias = BiasRule::FromAttentionBias;
-  spec.mlp_bias = BiasRule::FromMlpBias;
-  return spec;
+Architecture llama_architecture() {
+  DecoderVariant llama;
+  llama.qkv_bias = llama.o_bias = BiasRule::FromAttentionBias;
+  llama.mlp_bias = BiasRule::FromMlpBias;
+  return decoder_architecture("llama", "LlamaForSequenceClassification", "LlamaForCausalLM", llama);
 }
 
 }  // namespace rb::model

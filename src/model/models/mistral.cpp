@@ -1,15 +1,13 @@
-// MistralForSequenceClassification: no biases; sliding_window (when not null) on every layer.
-#include "model/architecture.h"
+// MistralForSequenceClassification / MistralForCausalLM: no biases; sliding_window (when not
+// null) on every layer.
+#include "model/decoder.h"
 
 namespace rb::model {
 
-ArchitectureSpec mistral_architecture() {
-  ArchitectureSpec spec;
-  spec.class_name = "MistralForSequenceClassification";
-  spec.causal_lm_class_name = "MistralForCausalLM";
-  spec.model_type = "mistral";
-  spec.sliding_window = SlidingWindowRule::AllLayers;
-  return spec;
+Architecture mistral_architecture() {
+  DecoderVariant mistral;
+  mistral.sliding_window = SlidingWindowRule::AllLayers;
+  return decoder_architecture("mistral", "MistralForSequenceClassification", "MistralForCausalLM", mistral);
 }
 
 }  // namespace rb::model

@@ -7,32 +7,12 @@
 //   LlamaRewardModel (UltraRM, openbmb/UltraRM-13b): regression_head = Linear(h, 1, bias=False).
 //   INFORMForSequenceClassification (infly/INF-ORM): score = Linear(h, h) -> ReLU -> Linear(h, labels).
 // Which token is pooled (first pad - 1, mask.sum - 1, ...) is the caller's PackedBatch.pool_index.
-#include <nlohmann/json.hpp>
-
 #include "common/error.h"
 #include "model/architecture.h"
 #include "model/decoder_heads.h"
 
 namespace rb::model {
 namespace {
-
-nlohmann::json parse_json(const std::string& text, const std::string& source) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& error) {
-    throw ModelError(source + ": not valid JSON: " + error.what());
-  }
-}
-
-template <typename T>
-T config_value(const nlohmann::json& config, const std::string& key, T fallback, const std::string& source) {
-  if (!config.contains(key) || config[key].is_null()) return fallback;
-  try {
-    return config[key].get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw ModelError(source + ": field '" + key + "': unexpected value " + config[key].dump());
-  }
-}
 
 // Loads Linear layers `<prefix><index>` (or `<prefix>` alone when `indices` is empty) of the given widths.
 MlpHead load_mlp(const DecoderBackbone& backbone, WeightLoader& loader, const std::string& prefix,
@@ -45,16 +25,14 @@ MlpHead load_mlp(const DecoderBackbone& backbone, WeightLoader& loader, const st
   return head;
 }
 
-std::unique_ptr<RewardModel> build_grm(const std::string& config_json, const std::string& source,
-                                       const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options) {
-  const nlohmann::json config = parse_json(config_json, source);
-  const std::string type = config_value<std::string>(config, "vhead_layer_type", "mlp", source);
-  const int64_t neurons = config_value<int64_t>(config, "vhead_num_neurons", 1024, source);
-  const int64_t hidden_layers = config_value<int64_t>(config, "vhead_num_layers", 1, source);
-  if (type != "mlp" && type != "linear")
-    throw ModelError(source + ": field 'vhead_layer_type': '" + type + "' (supported: mlp, linear)");
-  if (neurons <= 0 || hidden_layers < 0) throw ModelError(source + ": vhead_num_neurons/vhead_num_layers out of range");
-  LoadedBackbone loaded = load_backbone(config_json, source, checkpoint, options);
+std::unique_ptr<RewardModel> build_grm(const ModelSource& source) {
+  const ConfigReader& config = source.config;
+  const std::string type = config.text({"vhead_layer_type"}, "mlp");
+  const int64_t neurons = config.positive_integer({"vhead_num_neurons"}, 1024);
+  const int64_t hidden_layers = config.integer({"vhead_num_layers"}, 1);
+  if (type != "mlp" && type != "linear") throw config.error("vhead_layer_type", "'" + type + "' (supported: mlp, linear)");
+  if (hidden_layers < 0) throw config.error("vhead_num_layers", "must not be negative");
+  LoadedBackbone loaded = load_backbone(source);
   const int64_t hidden = loaded.backbone->config().hidden_size;
   MlpHead head;
   if (type == "linear") {
@@ -67,39 +45,31 @@ std::unique_ptr<RewardModel> build_grm(const std::string& config_json, const std
     for (size_t i = 0; i + 1 < widths.size(); ++i) indices.push_back(static_cast<int>(2 * i));
     head = load_mlp(*loaded.backbone, *loaded.loader, "v_head.summary", widths, indices, true);
   }
-  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "GRewardModel", options);
+  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "GRewardModel", source.options);
 }
 
-std::unique_ptr<RewardModel> build_ultrarm(const std::string& config_json, const std::string& source,
-                                           const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options) {
-  LoadedBackbone loaded = load_backbone(config_json, source, checkpoint, options);
+std::unique_ptr<RewardModel> build_ultrarm(const ModelSource& source) {
+  LoadedBackbone loaded = load_backbone(source);
   const int64_t hidden = loaded.backbone->config().hidden_size;
   MlpHead head = load_mlp(*loaded.backbone, *loaded.loader, "regression_head", {hidden, 1}, {}, false);
-  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "LlamaRewardModel", options);
+  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "LlamaRewardModel", source.options);
 }
 
-std::unique_ptr<RewardModel> build_inf_orm(const std::string& config_json, const std::string& source,
-                                           const io::SafetensorsCheckpoint& checkpoint, const LoadOptions& options) {
-  LoadedBackbone loaded = load_backbone(config_json, source, checkpoint, options);
+std::unique_ptr<RewardModel> build_inf_orm(const ModelSource& source) {
+  LoadedBackbone loaded = load_backbone(source);
   const ModelConfig& config = loaded.backbone->config();
   MlpHead head = load_mlp(*loaded.backbone, *loaded.loader, "score",
-                          {config.hidden_size, config.hidden_size, config.num_labels}, {0, 2}, true);
+                          {config.hidden_size, config.hidden_size, config.common.num_labels}, {0, 2}, true);
   return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "INFORMForSequenceClassification",
-                                              options);
-}
-
-ArchitectureSpec custom_head(const std::string& class_name, RewardModelBuilder builder) {
-  ArchitectureSpec spec;
-  spec.class_name = class_name;
-  spec.model_type = "llama";  // the usual backbone; the config's model_type picks the real one
-  spec.build_reward_model = builder;
-  return spec;
+                                              source.options);
 }
 
 }  // namespace
 
-ArchitectureSpec grm_value_head_architecture() { return custom_head("GRewardModel", build_grm); }
-ArchitectureSpec ultrarm_architecture() { return custom_head("LlamaRewardModel", build_ultrarm); }
-ArchitectureSpec inf_orm_architecture() { return custom_head("INFORMForSequenceClassification", build_inf_orm); }
+Architecture grm_value_head_architecture() { return custom_head_architecture("GRewardModel", build_grm); }
+Architecture ultrarm_architecture() { return custom_head_architecture("LlamaRewardModel", build_ultrarm); }
+Architecture inf_orm_architecture() {
+  return custom_head_architecture("INFORMForSequenceClassification", build_inf_orm);
+}
 
 }  // namespace rb::model

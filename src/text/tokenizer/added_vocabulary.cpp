@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
 #include "text/tokenizer/unicode_classes.h"
-#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -16,19 +16,19 @@ bool is_word_char(char32_t cp) { return is_regex_word_char(cp); }
 bool is_white_space(char32_t cp) { return u_isUWhiteSpace(static_cast<UChar32>(cp)); }
 
 bool ends_with_word(std::string_view text) {
-  return !text.empty() && is_word_char(decode_utf8_before(text, text.size()));
+  return !text.empty() && is_word_char(utf8::decode_before(text, text.size()));
 }
 
 bool starts_with_word(std::string_view text) {
   size_t pos = 0;
-  return !text.empty() && is_word_char(decode_utf8(text, pos));
+  return !text.empty() && is_word_char(utf8::decode_next(text, pos));
 }
 
 // Start of the run of white space that ends `text` (text.size() when there is none).
 size_t trailing_space_start(std::string_view text) {
   size_t start = text.size();
   while (start > 0) {
-    const char32_t cp = decode_utf8_before(text, start);
+    const char32_t cp = utf8::decode_before(text, start);
     if (!is_white_space(cp)) break;
     size_t probe = start - 1;
     while (probe > 0 && (static_cast<unsigned char>(text[probe]) & 0xC0) == 0x80) --probe;
@@ -42,7 +42,7 @@ size_t leading_space_length(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t next = pos;
-    if (!is_white_space(decode_utf8(text, next))) break;
+    if (!is_white_space(utf8::decode_next(text, next))) break;
     pos = next;
   }
   return pos;

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
 namespace {
 
 bool is_one_character(const std::string& token) {
-  return !token.empty() && token.size() == utf8_sequence_length(static_cast<unsigned char>(token[0]));
+  return !token.empty() && token.size() == utf8::sequence_length(static_cast<unsigned char>(token[0]));
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
@@ -25,7 +25,7 @@ BpeCutPoints::BpeCutPoints(const std::vector<std::pair<std::string, std::string>
   std::unordered_map<uint64_t, std::unordered_set<std::string>> tails;
   for (const auto& [left, right] : merges) {
     if (right.empty()) continue;  // no symbol built from characters has an empty string
-    const size_t first_length = utf8_sequence_length(static_cast<unsigned char>(right[0]));
+    const size_t first_length = utf8::sequence_length(static_cast<unsigned char>(right[0]));
     if (right.size() < first_length) continue;  // cannot start with a whole character
     const size_t keep = std::min(left.size(), kMaxLeftEdgeBytes);
     tails[bpe_char_key(right.data(), first_length)].insert(left.substr(left.size() - keep));

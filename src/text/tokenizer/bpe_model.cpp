@@ -7,7 +7,7 @@
 #include <queue>
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
@@ -162,7 +162,7 @@ void BpeModel::build_cut_points(const std::vector<std::pair<std::string, std::st
   if (continuing_subword_prefix_ || end_of_word_suffix_ || vocab_r_.size() != vocab_.size()) return;
   std::vector<std::string> single_characters;
   for (const auto& [token, id] : vocab_) {
-    if (!token.empty() && token.size() == utf8_sequence_length(static_cast<unsigned char>(token[0]))) {
+    if (!token.empty() && token.size() == utf8::sequence_length(static_cast<unsigned char>(token[0]))) {
       single_characters.push_back(token);
     }
   }
@@ -224,7 +224,7 @@ void BpeModel::merge_in_pieces(const std::string& word, std::vector<int32_t>& id
   size_t pos = 0;
   while (pos < word.size()) {
     const size_t start = pos;
-    pos = std::min(word.size(), pos + utf8_sequence_length(static_cast<unsigned char>(word[pos])));
+    pos = std::min(word.size(), pos + utf8::sequence_length(static_cast<unsigned char>(word[pos])));
     if (start > piece_start && cut_points_.may_cut_before(static_cast<unsigned char>(word[start])) &&
         is_cut_point(word, previous_start, start, pos)) {
       piece.assign(word, piece_start, start - piece_start);
@@ -284,7 +284,7 @@ void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) co
   size_t pos = 0;
   while (pos < word.size()) {
     const size_t start = pos;
-    pos = std::min(word.size(), pos + utf8_sequence_length(static_cast<unsigned char>(word[pos])));
+    pos = std::min(word.size(), pos + utf8::sequence_length(static_cast<unsigned char>(word[pos])));
     const bool prefixed = start > 0 && continuing_subword_prefix_;
     const bool suffixed = pos >= word.size() && end_of_word_suffix_;
     const char* bytes = word.data() + start;

@@ -1,6 +1,6 @@
 #include "text/tokenizer/byte_level.h"
 
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
@@ -13,7 +13,7 @@ ByteLevelAlphabet::ByteLevelAlphabet() {
   for (int b = 0; b < 256; ++b) {
     code_points_[static_cast<size_t>(b)] =
         keeps_identity(b) ? static_cast<char32_t>(b) : next_extra++;
-    append_utf8(utf8_[static_cast<size_t>(b)], code_points_[static_cast<size_t>(b)]);
+    utf8::append(utf8_[static_cast<size_t>(b)], code_points_[static_cast<size_t>(b)]);
   }
 }
 

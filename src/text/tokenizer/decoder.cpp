@@ -2,8 +2,8 @@
 
 #include <unordered_map>
 
+#include "common/utf8.h"
 #include "text/tokenizer/byte_level.h"
-#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -37,7 +37,7 @@ class ByteLevelDecoder final : public Decoder {
       bool all_mapped = true;
       size_t pos = 0;
       while (pos < token.size()) {
-        auto it = bytes_.find(decode_utf8(token, pos));
+        auto it = bytes_.find(utf8::decode_next(token, pos));
         if (it == bytes_.end()) {
           all_mapped = false;
           break;
@@ -159,7 +159,7 @@ class ByteFallbackDecoder final : public Decoder {
     size_t pending_count = 0;
     auto flush = [&] {
       if (pending_count == 0) return;
-      if (find_invalid_utf8(pending) == std::string::npos) {
+      if (utf8::find_invalid(pending) == std::string::npos) {
         out.push_back(pending);
       } else {
         for (size_t i = 0; i < pending_count; ++i) out.push_back(kReplacementChar);
@@ -261,7 +261,7 @@ std::string utf8_lossy(const std::string& bytes) {
   out.reserve(bytes.size());
   size_t pos = 0;
   while (pos < bytes.size()) {
-    const size_t bad = find_invalid_utf8(std::string_view(bytes).substr(pos));
+    const size_t bad = utf8::find_invalid(std::string_view(bytes).substr(pos));
     if (bad == std::string_view::npos) {
       out.append(bytes, pos, std::string::npos);
       break;
@@ -271,7 +271,7 @@ std::string utf8_lossy(const std::string& bytes) {
     // The maximal prefix of a valid sequence counts as one error (WHATWG / Rust rule).
     size_t length = 1;
     const auto lead = static_cast<unsigned char>(bytes[pos]);
-    const size_t expected = utf8_sequence_length(lead);
+    const size_t expected = utf8::sequence_length(lead);
     if (expected > 1 && lead >= 0xC2 && lead <= 0xF4) {
       while (length < expected && pos + length < bytes.size()) {
         const auto next = static_cast<unsigned char>(bytes[pos + length]);
@@ -329,15 +329,9 @@ std::unique_ptr<Decoder> make_decoder(const nlohmann::json& config, const JsonCo
     return std::make_unique<StripDecoder>(string_or(config, "content", " ", ctx),
                                           size_or(config, "start", 0, ctx), size_or(config, "stop", 0, ctx));
   }
-  if (type == "Sequence") {
-    const JsonContext list_ctx = ctx.child("decoders");
-    const auto& list = require_array(require_field(config, "decoders", ctx), list_ctx);
-    std::vector<std::unique_ptr<Decoder>> steps;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (auto step = make_decoder(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
-    }
-    return std::make_unique<SequenceDecoder>(std::move(steps));
-  }
+  if (type == "Sequence")
+    return std::make_unique<SequenceDecoder>(
+        sequence_steps<Decoder>(config, "decoders", ctx, make_decoder));
   ctx.fail("unsupported decoder type '" + type + "'");
 }
 

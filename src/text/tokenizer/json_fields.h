@@ -2,7 +2,9 @@
 // Typed access to tokenizer.json fields. Every error names the file and the JSON path of the
 // offending field, so a malformed tokenizer.json can be fixed without reading our code.
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,5 +36,19 @@ bool has_non_null(const nlohmann::json& object, const char* key);
 
 // The "type" tag of a component object (normalizer, pre_tokenizer, model, ...).
 std::string component_type(const nlohmann::json& object, const JsonContext& ctx);
+
+// The steps of a "Sequence" component: make(entry, its context) for every entry of
+// config[list_key], in order; entries made into nullptr (no-op components) are left out.
+template <class Component, class Make>
+std::vector<std::unique_ptr<Component>> sequence_steps(const nlohmann::json& config, const char* list_key,
+                                                       const JsonContext& ctx, Make make) {
+  const JsonContext list_ctx = ctx.child(list_key);
+  const auto& list = require_array(require_field(config, list_key, ctx), list_ctx);
+  std::vector<std::unique_ptr<Component>> steps;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (auto step = make(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
+  }
+  return steps;
+}
 
 }  // namespace rb::text

@@ -11,11 +11,11 @@
 #include <optional>
 #include <vector>
 
+#include "common/utf8.h"
 #include "text/tokenizer/byte_level.h"
 #include "text/tokenizer/onig_regex.h"
 #include "text/tokenizer/precompiled_charsmap.h"
 #include "text/tokenizer/unicode_classes.h"
-#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -81,13 +81,13 @@ class LowercaseNormalizer final : public Normalizer {
     out.reserve(text.size());
     size_t pos = 0;
     while (pos < text.size()) {
-      const char32_t cp = decode_utf8(text, pos);
+      const char32_t cp = utf8::decode_next(text, pos);
       if (cp < 0x80) {
         out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
         continue;
       }
       if (const char32_t lower = unicode_16_lowercase(cp)) {  // Rust knows Unicode 16.0, ICU 72 not
-        append_utf8(out, lower);
+        utf8::append(out, lower);
         continue;
       }
       icu::UnicodeString one(static_cast<UChar32>(cp));
@@ -162,16 +162,16 @@ class StripNormalizer final : public Normalizer {
     if (left_) {
       while (begin < end) {
         size_t next = begin;
-        if (!u_isUWhiteSpace(static_cast<UChar32>(decode_utf8(text, next)))) break;
+        if (!u_isUWhiteSpace(static_cast<UChar32>(utf8::decode_next(text, next)))) break;
         begin = next;
       }
     }
     if (right_) {
       while (end > begin) {
-        const char32_t cp = decode_utf8_before(text, end);
+        const char32_t cp = utf8::decode_before(text, end);
         if (!u_isUWhiteSpace(static_cast<UChar32>(cp))) break;
         std::string tmp;
-        append_utf8(tmp, cp);
+        utf8::append(tmp, cp);
         end -= tmp.size();
       }
     }
@@ -191,7 +191,7 @@ void filter_chars(std::string& text, Drop drop) {
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t start = pos;
-    if (!drop(decode_utf8(text, pos))) out.append(text, start, pos - start);
+    if (!drop(utf8::decode_next(text, pos))) out.append(text, start, pos - start);
   }
   text.swap(out);
 }
@@ -234,7 +234,7 @@ class BertNormalizer final : public Normalizer {
     size_t pos = 0;
     while (pos < text.size()) {
       const size_t start = pos;
-      const char32_t cp = decode_utf8(text, pos);
+      const char32_t cp = utf8::decode_next(text, pos);
       if (cp == 0 || cp == 0xFFFD || is_control_char(cp)) continue;
       if (is_rust_whitespace(cp)) {
         out.push_back(' ');
@@ -252,7 +252,7 @@ class BertNormalizer final : public Normalizer {
     size_t pos = 0;
     while (pos < text.size()) {
       const size_t start = pos;
-      const char32_t cp = decode_utf8(text, pos);
+      const char32_t cp = utf8::decode_next(text, pos);
       if (is_cjk_ideograph(cp)) {
         out.push_back(' ');
         out.append(text, start, pos - start);
@@ -281,7 +281,7 @@ class NmtNormalizer final : public Normalizer {
     size_t pos = 0;
     while (pos < text.size()) {
       const size_t start = pos;
-      const char32_t cp = decode_utf8(text, pos);
+      const char32_t cp = utf8::decode_next(text, pos);
       if ((cp >= 0x0001 && cp <= 0x0008) || cp == 0x000B || (cp >= 0x000E && cp <= 0x001F) ||
           cp == 0x007F || cp == 0x008F || cp == 0x009F) {
         continue;
@@ -365,15 +365,9 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const 
   if (type == "Nmt") return std::make_unique<NmtNormalizer>();
   if (type == "Precompiled") return std::make_unique<PrecompiledNormalizer>(config, ctx);
   if (type == "ByteLevel") return std::make_unique<ByteLevelNormalizer>();
-  if (type == "Sequence") {
-    const JsonContext list_ctx = ctx.child("normalizers");
-    const auto& list = require_array(require_field(config, "normalizers", ctx), list_ctx);
-    std::vector<std::unique_ptr<Normalizer>> steps;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (auto step = make_normalizer(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
-    }
-    return std::make_unique<SequenceNormalizer>(std::move(steps));
-  }
+  if (type == "Sequence")
+    return std::make_unique<SequenceNormalizer>(
+        sequence_steps<Normalizer>(config, "normalizers", ctx, make_normalizer));
   ctx.fail("unsupported normalizer type '" + type + "'");
 }
 

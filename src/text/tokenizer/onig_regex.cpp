@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
@@ -197,7 +197,7 @@ void OnigRegex::find_all(std::string_view text, std::vector<Span>& matches) cons
       if (!search_once(*compiled_, text, search_from, match_data, match)) break;
       if (match.start == match.end && have_previous && previous_end == match.end) {
         search_from += search_from < text.size()
-                           ? utf8_sequence_length(static_cast<unsigned char>(text[search_from]))
+                           ? utf8::sequence_length(static_cast<unsigned char>(text[search_from]))
                            : 1;
         continue;
       }

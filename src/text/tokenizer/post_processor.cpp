@@ -165,15 +165,9 @@ std::unique_ptr<PostProcessor> make_post_processor(const nlohmann::json& config,
   if (type == "ByteLevel") return std::make_unique<IdentityPostProcessor>();
   if (type == "TemplateProcessing") return make_template(config, ctx);
   if (type == "BertProcessing" || type == "RobertaProcessing") return make_cls_sep(config, ctx);
-  if (type == "Sequence") {
-    const JsonContext list_ctx = ctx.child("processors");
-    const auto& list = require_array(require_field(config, "processors", ctx), list_ctx);
-    std::vector<std::unique_ptr<PostProcessor>> steps;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (auto step = make_post_processor(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
-    }
-    return std::make_unique<SequencePostProcessor>(std::move(steps));
-  }
+  if (type == "Sequence")
+    return std::make_unique<SequencePostProcessor>(
+        sequence_steps<PostProcessor>(config, "processors", ctx, make_post_processor));
   ctx.fail("unsupported post_processor type '" + type + "'");
 }
 

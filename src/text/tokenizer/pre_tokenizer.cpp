@@ -2,10 +2,10 @@
 
 #include <vector>
 
+#include "common/utf8.h"
 #include "text/tokenizer/byte_level.h"
 #include "text/tokenizer/onig_regex.h"
 #include "text/tokenizer/unicode_classes.h"
-#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -125,7 +125,7 @@ void split_by_char(const std::string& text, SplitBehavior behavior, Predicate is
     size_t run_start = 0;
     while (pos < text.size()) {
       const size_t start = pos;
-      const char32_t cp = decode_utf8(text, pos);
+      const char32_t cp = utf8::decode_next(text, pos);
       if (!is_delimiter(cp)) continue;
       if (run_start != start) marked.push_back({{run_start, start}, false});
       marked.push_back({{start, pos}, true});
@@ -224,7 +224,7 @@ class MetaspacePreTokenizer final : public PreTokenizer {
     const std::string replacement = string_or(config, "replacement", "\u2581", ctx);
     size_t pos = 0;
     if (replacement.empty()) ctx.child("replacement").fail("must be one character");
-    replacement_ = decode_utf8(replacement, pos);
+    replacement_ = utf8::decode_next(replacement, pos);
     if (pos != replacement.size()) ctx.child("replacement").fail("must be one character");
     replacement_utf8_ = replacement;
     std::string scheme = "always";
@@ -284,7 +284,7 @@ class WhitespacePreTokenizer final : public PreTokenizer {
       size_t pos = 0;
       while (pos < text.size()) {
         const size_t start = pos;
-        const char32_t cp = decode_utf8(text, pos);
+        const char32_t cp = utf8::decode_next(text, pos);
         const Kind kind = is_regex_word_char(cp) ? kWord : is_rust_whitespace(cp) ? kSpace : kOther;
         if (kind == run) continue;
         if (run != kSpace) spans.push_back({run_start, start});
@@ -357,15 +357,9 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config,
     steps.push_back(make_char_split(is_punctuation, SplitBehavior::Isolated));
     return std::make_unique<SequencePreTokenizer>(std::move(steps));
   }
-  if (type == "Sequence") {
-    const JsonContext list_ctx = ctx.child("pretokenizers");
-    const auto& list = require_array(require_field(config, "pretokenizers", ctx), list_ctx);
-    std::vector<std::unique_ptr<PreTokenizer>> steps;
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (auto step = make_pre_tokenizer(list[i], list_ctx.index(i))) steps.push_back(std::move(step));
-    }
-    return std::make_unique<SequencePreTokenizer>(std::move(steps));
-  }
+  if (type == "Sequence")
+    return std::make_unique<SequencePreTokenizer>(
+        sequence_steps<PreTokenizer>(config, "pretokenizers", ctx, make_pre_tokenizer));
   ctx.fail("unsupported pre_tokenizer type '" + type + "'");
 }
 

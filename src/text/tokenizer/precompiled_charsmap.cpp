@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
@@ -116,7 +116,7 @@ std::string PrecompiledCharsmap::normalize(const std::string& text) const {
     size_t pos = 0;
     while (pos < grapheme.size()) {
       const size_t char_start = pos;
-      pos += utf8_sequence_length(static_cast<unsigned char>(grapheme[pos]));
+      pos += utf8::sequence_length(static_cast<unsigned char>(grapheme[pos]));
       const std::string_view one = grapheme.substr(char_start, pos - char_start);
       if (auto replacement = transform(one)) {
         out.append(*replacement);

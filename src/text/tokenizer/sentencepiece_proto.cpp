@@ -6,7 +6,8 @@
 #include <string_view>
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/file_io.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 namespace {
@@ -117,7 +118,7 @@ std::string read_string(WireReader& reader, const FieldKey& key, const char* fie
   expect_wire_type(reader, key, kLengthDelimited, field);
   std::string value(reader.length_delimited());
   // Strings end up in a JSON document, which must be valid UTF-8.
-  if (find_invalid_utf8(value) != std::string::npos) {
+  if (utf8::find_invalid(value) != std::string::npos) {
     reader.fail(std::string("field ") + field + " (ending here) is not valid UTF-8");
   }
   return value;
@@ -290,12 +291,7 @@ SentencePieceModelProto parse_sentencepiece_model(const std::string& serialized,
 }
 
 SentencePieceModelProto read_sentencepiece_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path + ": cannot open SentencePiece model");
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw IoError(path + ": cannot read SentencePiece model");
-  return parse_sentencepiece_model(content.str(), path);
+  return parse_sentencepiece_model(read_file(path), path);
 }
 
 std::string serialize_sentencepiece_model(const SentencePieceModelProto& model) {

@@ -1,25 +1,21 @@
 #include "text/tokenizer/tokenizer.h"
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <fstream>
-#include <mutex>
-#include <sstream>
-#include <thread>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/file_io.h"
+#include "common/parallel_for.h"
+#include "common/utf8.h"
 #include "text/tokenizer/added_vocabulary.h"
 #include "text/tokenizer/decoder.h"
-#include "text/tokenizer/model.h"
 #include "text/tokenizer/json_fields.h"
+#include "text/tokenizer/model.h"
 #include "text/tokenizer/normalizer.h"
 #include "text/tokenizer/post_processor.h"
 #include "text/tokenizer/pre_tokenizer.h"
-#include "text/tokenizer/utf8.h"
 
 namespace rb::text {
 
@@ -78,7 +74,7 @@ class Tokenizer::Impl {
 
   // Ids before truncation and post-processing.
   std::vector<int32_t> encode_content(std::string_view text) const {
-    const size_t bad = find_invalid_utf8(text);
+    const size_t bad = utf8::find_invalid(text);
     if (bad != std::string_view::npos) {
       throw TokenizerError(origin_ + ": input text is not valid UTF-8 at byte offset " +
                            std::to_string(bad));
@@ -184,12 +180,7 @@ class Tokenizer::Impl {
 Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 Tokenizer Tokenizer::from_file(const std::string& tokenizer_json_path) {
-  std::ifstream in(tokenizer_json_path, std::ios::binary);
-  if (!in) throw IoError(tokenizer_json_path + ": cannot open tokenizer file");
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw IoError(tokenizer_json_path + ": read error");
-  return from_json_string(content.str(), tokenizer_json_path);
+  return from_json_string(read_file(tokenizer_json_path), tokenizer_json_path);
 }
 
 Tokenizer Tokenizer::from_json_string(const std::string& json, const std::string& origin) {
@@ -227,31 +218,7 @@ std::vector<std::vector<int32_t>> Tokenizer::encode_batch(const std::vector<std:
                                                           bool add_special_tokens,
                                                           unsigned num_threads) const {
   std::vector<std::vector<int32_t>> results(texts.size());
-  if (num_threads == 0) num_threads = std::max(1u, std::thread::hardware_concurrency());
-  num_threads = static_cast<unsigned>(std::min<size_t>(num_threads, texts.size()));
-  std::atomic<size_t> next{0};
-  std::exception_ptr first_error;
-  std::mutex error_mutex;
-  auto worker = [&] {
-    for (size_t i = next.fetch_add(1); i < texts.size(); i = next.fetch_add(1)) {
-      try {
-        results[i] = encode(texts[i], add_special_tokens);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
-        next.store(texts.size());  // stop handing out work
-      }
-    }
-  };
-  if (num_threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    threads.reserve(num_threads);
-    for (unsigned t = 0; t < num_threads; ++t) threads.emplace_back(worker);
-    for (auto& thread : threads) thread.join();
-  }
-  if (first_error) std::rethrow_exception(first_error);
+  parallel_for(texts.size(), num_threads, [&](size_t i) { results[i] = encode(texts[i], add_special_tokens); });
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/file_io.h"
 #include "text/tokenizer/json_fields.h"
 #include "text/tokenizer/model.h"
 #include "text/tokenizer/sentencepiece_convert.h"
@@ -19,18 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path.string() + ": cannot open");
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw IoError(path.string() + ": read error");
-  return content.str();
-}
-
 nlohmann::json read_json(const fs::path& path) {
   try {
-    return nlohmann::json::parse(read_file(path));
+    return nlohmann::json::parse(read_file(path.string()));
   } catch (const nlohmann::json::parse_error& e) {
     throw TokenizerError(path.string() + ": invalid JSON: " + e.what());
   }
@@ -171,7 +163,7 @@ nlohmann::json bos_eos_template(const nlohmann::json& doc, const nlohmann::json&
 nlohmann::json gpt2_document(const fs::path& vocab_path, const fs::path& merges_path,
                              const nlohmann::json& config) {
   nlohmann::json merges = nlohmann::json::array();
-  std::istringstream lines(read_file(merges_path));
+  std::istringstream lines(read_file(merges_path.string()));
   std::string line;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 
@@ -91,7 +91,7 @@ std::vector<std::string> UnigramModel::segment(const std::string& sentence) cons
   size_t starts_at = 0;
   while (starts_at < size) {
     const double score_here = best[starts_at].score;
-    const size_t char_length = utf8_sequence_length(static_cast<unsigned char>(sentence[starts_at]));
+    const size_t char_length = utf8::sequence_length(static_cast<unsigned char>(sentence[starts_at]));
     bool has_single_char_piece = false;
     auto offer = [&](int32_t id, size_t end, double score) {
       BestPath& target = best[end];

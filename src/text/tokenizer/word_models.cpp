@@ -1,7 +1,7 @@
 #include "text/tokenizer/word_models.h"
 
 #include "common/error.h"
-#include "text/tokenizer/utf8.h"
+#include "common/utf8.h"
 
 namespace rb::text {
 

@@ -1,0 +1,54 @@
+#include "cli/option_binding.h"
+
+namespace rb::cli {
+
+CLI::Option* Cli11Binder::checked(const app::OptionInfo& info, CLI::Option* option) const {
+  if (info.required) option->required();
+  if (!info.choices.empty()) option->check(CLI::IsMember(info.choices));
+  if (info.positive) option->check(CLI::PositiveNumber);
+  if (info.one_or_more) option->expected(1, -1);
+  return option;
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, std::string& value) {
+  CLI::Option* option = checked(info, command_.add_option(info.names, value, info.help));
+  // An empty default ("use the model folder", ...) says nothing; the help text tells it.
+  if (info.show_default && !value.empty()) option->capture_default_str();
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, std::optional<std::string>& value) {
+  checked(info, command_.add_option(info.names, value, info.help));
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, std::vector<std::string>& values) {
+  checked(info, command_.add_option(info.names, values, info.help));
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, size_t& value) {
+  CLI::Option* option = checked(info, command_.add_option(info.names, value, info.help));
+  if (info.show_default) option->capture_default_str();
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, std::optional<size_t>& value) {
+  checked(info, command_.add_option(info.names, value, info.help));
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, int& value) {
+  CLI::Option* option = checked(info, command_.add_option(info.names, value, info.help));
+  if (info.show_default) option->capture_default_str();
+}
+
+void Cli11Binder::bind(const app::OptionInfo& info, double& value) {
+  CLI::Option* option = checked(info, command_.add_option(info.names, value, info.help));
+  if (info.show_default) option->capture_default_str();
+}
+
+void Cli11Binder::bind_flag(const app::OptionInfo& info, bool& value) {
+  command_.add_flag(info.names, value, info.help);
+}
+
+void Cli11Binder::bind_action(const app::OptionInfo& info, std::function<void()> action) {
+  command_.add_flag_callback(info.names, std::move(action), info.help);
+}
+
+}  // namespace rb::cli

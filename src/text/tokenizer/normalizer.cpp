@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/utf8.h"
@@ -29,6 +30,29 @@ bool is_ascii(const std::string& text) {
 }
 
 enum class UnicodeForm { NFC, NFD, NFKC, NFKD };
+
+// Rewrites `text` one code point at a time: emit(cp, bytes, out) appends what stands for the code
+// point whose UTF-8 is `bytes` (appending nothing drops it).
+template <typename Emit>
+void rewrite_chars(std::string& text, Emit emit, size_t extra_capacity = 0) {
+  std::string out;
+  out.reserve(text.size() + extra_capacity);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t start = pos;
+    const char32_t cp = utf8::decode_next(text, pos);
+    emit(cp, std::string_view(text.data() + start, pos - start), out);
+  }
+  text.swap(out);
+}
+
+// Removes every character for which `drop` holds (Rust's NormalizedString::filter).
+template <typename Drop>
+void filter_chars(std::string& text, Drop drop) {
+  rewrite_chars(text, [&](char32_t cp, std::string_view bytes, std::string& out) {
+    if (!drop(cp)) out.append(bytes);
+  });
+}
 
 class UnicodeNormalizer final : public Normalizer {
  public:
@@ -77,24 +101,17 @@ class LowercaseNormalizer final : public Normalizer {
       }
       return;
     }
-    std::string out;
-    out.reserve(text.size());
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const char32_t cp = utf8::decode_next(text, pos);
+    rewrite_chars(text, [](char32_t cp, std::string_view, std::string& out) {
       if (cp < 0x80) {
         out.push_back(static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp));
-        continue;
-      }
-      if (const char32_t lower = unicode_16_lowercase(cp)) {  // Rust knows Unicode 16.0, ICU 72 not
+      } else if (const char32_t lower = unicode_16_lowercase(cp)) {  // Rust knows Unicode 16.0, ICU 72 not
         utf8::append(out, lower);
-        continue;
+      } else {
+        icu::UnicodeString one(static_cast<UChar32>(cp));
+        one.toLower(icu::Locale::getRoot());
+        one.toUTF8String(out);
       }
-      icu::UnicodeString one(static_cast<UChar32>(cp));
-      one.toLower(icu::Locale::getRoot());
-      one.toUTF8String(out);
-    }
-    text.swap(out);
+    });
   }
 };
 
@@ -183,19 +200,6 @@ class StripNormalizer final : public Normalizer {
   bool right_;
 };
 
-// Removes every character for which `drop` holds (Rust's NormalizedString::filter).
-template <typename Drop>
-void filter_chars(std::string& text, Drop drop) {
-  std::string out;
-  out.reserve(text.size());
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t start = pos;
-    if (!drop(utf8::decode_next(text, pos))) out.append(text, start, pos - start);
-  }
-  text.swap(out);
-}
-
 // StripAccents: drops combining marks (Mn, Mc, Me); files pair it with NFD/NFKD before.
 class StripAccentsNormalizer final : public Normalizer {
  public:
@@ -229,39 +233,27 @@ class BertNormalizer final : public Normalizer {
 
  private:
   static void clean(std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const size_t start = pos;
-      const char32_t cp = utf8::decode_next(text, pos);
-      if (cp == 0 || cp == 0xFFFD || is_control_char(cp)) continue;
+    rewrite_chars(text, [](char32_t cp, std::string_view bytes, std::string& out) {
+      if (cp == 0 || cp == 0xFFFD || is_control_char(cp)) return;
       if (is_rust_whitespace(cp)) {
         out.push_back(' ');
       } else {
-        out.append(text, start, pos - start);
+        out.append(bytes);
       }
-    }
-    text.swap(out);
+    });
   }
 
   static void pad_cjk(std::string& text) {
     if (is_ascii(text)) return;
-    std::string out;
-    out.reserve(text.size() + 16);
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const size_t start = pos;
-      const char32_t cp = utf8::decode_next(text, pos);
-      if (is_cjk_ideograph(cp)) {
-        out.push_back(' ');
-        out.append(text, start, pos - start);
-        out.push_back(' ');
-      } else {
-        out.append(text, start, pos - start);
-      }
-    }
-    text.swap(out);
+    rewrite_chars(
+        text,
+        [](char32_t cp, std::string_view bytes, std::string& out) {
+          const bool padded = is_cjk_ideograph(cp);
+          if (padded) out.push_back(' ');
+          out.append(bytes);
+          if (padded) out.push_back(' ');
+        },
+        16);
   }
 
   bool clean_text_;
@@ -276,25 +268,19 @@ class BertNormalizer final : public Normalizer {
 class NmtNormalizer final : public Normalizer {
  public:
   void normalize(std::string& text) const override {
-    std::string out;
-    out.reserve(text.size());
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const size_t start = pos;
-      const char32_t cp = utf8::decode_next(text, pos);
+    rewrite_chars(text, [](char32_t cp, std::string_view bytes, std::string& out) {
       if ((cp >= 0x0001 && cp <= 0x0008) || cp == 0x000B || (cp >= 0x000E && cp <= 0x001F) ||
           cp == 0x007F || cp == 0x008F || cp == 0x009F) {
-        continue;
+        return;
       }
       if (cp == 0x0009 || cp == 0x000A || cp == 0x000C || cp == 0x000D || cp == 0x1680 ||
           (cp >= 0x200B && cp <= 0x200F) || cp == 0x2028 || cp == 0x2029 || cp == 0x2581 ||
           cp == 0xFEFF || cp == 0xFFFD) {
         out.push_back(' ');
       } else {
-        out.append(text, start, pos - start);
+        out.append(bytes);
       }
-    }
-    text.swap(out);
+    });
   }
 };
 

@@ -1,5 +1,6 @@
 #include "app/dpo_run.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 #include "app/hub_inputs.h"
 #include "app/progress.h"
 #include "app/run_context.h"
+#include "app/run_stats.h"
 #include "app/score_cache.h"
 #include "app/scoring_setup.h"
 #include "common/error.h"
@@ -23,6 +25,7 @@
 #include "report/outputs_file.h"
 #include "report/results_file.h"
 #include "report/summary_table.h"
+#include "stats/stats_items.h"
 
 namespace rb::app {
 
@@ -241,6 +244,10 @@ int DpoRun::run() {
   results["ref_model"] = ref_free ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options_.ref_model);
   report::write_outputs_jsonl(run_.output_path("outputs.jsonl"), examples);
   io::write_file_atomically(run_.output_path("results.json"), report::format_results_json(results));
+  const auto intervals = intervals_of(write_run_stats(
+      run_, options_,
+      {metadata.model, stats::Benchmark::kV1, stats::pair_items(rows, examples, stats::AnswerLength{}), "characters",
+       static_cast<unsigned>(std::max(options_.threads, 0))}));
 
   report::RunRecord record;
   record.config = run_config(data.source, rows.size(), builder, pipeline::dpo_special_ids(folder), count_tokens(sequences));
@@ -257,8 +264,8 @@ int DpoRun::run() {
   run_.write_run_json(std::move(record), options_.command_line, dpo_options_table().to_json(options_));
 
   std::cout << "model: " << metadata.model << (ref_free ? "" : " (reference: " + options_.ref_model + ")") << "\n";
-  report::print_summary(std::cout, summary);
-  std::cout << "results written to " << run_.output_dir() << "/ (results.json, outputs.jsonl, run.json)\n";
+  report::print_summary(std::cout, summary, &intervals);
+  std::cout << "results written to " << run_.output_dir() << "/ (results.json, outputs.jsonl, stats.json, run.json)\n";
   return 0;
 }
 

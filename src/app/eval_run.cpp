@@ -1,11 +1,13 @@
 #include "app/eval_run.h"
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 
 #include "app/dataset_input.h"
 #include "app/hub_inputs.h"
 #include "app/reward_scorer.h"
+#include "app/run_stats.h"
 #include "common/error.h"
 #include "eval/benchmarks.h"
 #include "eval/instruction_dataset.h"
@@ -18,6 +20,7 @@
 #include "report/results_file.h"
 #include "report/summary_table.h"
 #include "report/v2_files.h"
+#include "stats/stats_items.h"
 
 namespace rb::app {
 
@@ -29,7 +32,8 @@ const OptionTable<EvalOptions>& eval_options_table() {
                     "Data (.json, .jsonl or .parquet; RewardBench v1, v2 or instruction rows), a folder of prior-set "
                     "splits, or a Hub dataset (allenai/reward-bench: split filtered; allenai/reward-bench-2: test; "
                     "allenai/pref-test-sets: every split)",
-                    "Where results.json, outputs.jsonl (or scores.json) and run.json go (default: results/<model name>)");
+                    "Where results.json, outputs.jsonl (or scores.json), stats.json and run.json go (default: "
+                    "results/<model name>)");
     t.value({"--benchmark", "benchmark",
              "v1 (pairs, as run_rm.py), v2 (best-of-N + Ties, as run_v2.py), or auto: v2 when rows have num_correct "
              "and total_completions",
@@ -73,6 +77,11 @@ class EvalRun {
     run_.log(what + " from " + data_.source + ", chat template: " + scorer_.text_builder().chat_template_label());
     scorer_.load_model();
   }
+  stats::RunStats write_stats(stats::Benchmark benchmark, std::vector<stats::StatsItem> items) {
+    return write_run_stats(run_, options_,
+                           {metadata().model, benchmark, std::move(items), "characters",
+                            static_cast<unsigned>(std::max(options_.threads, 0))});
+  }
   // run.json last, after the files it describes; then the summary on stdout.
   int finish(size_t num_rows, const std::string& files, const std::function<void(std::ostream&)>& print_summary) {
     run_.write_run_json(scorer_.run_record(data_.source, num_rows), options_.command_line,
@@ -109,8 +118,10 @@ int EvalRun::v1(const std::vector<eval::PreferenceRow>& rows) {
   const auto summary = eval::summarize(examples);
   report::write_outputs_jsonl(run_.output_path("outputs.jsonl"), examples);
   report::write_results_json(run_.output_path("results.json"), summary, metadata());
-  return finish(rows.size(), "results.json, outputs.jsonl, run.json",
-                [&](std::ostream& out) { report::print_summary(out, summary); });
+  const auto intervals = intervals_of(
+      write_stats(stats::Benchmark::kV1, stats::pair_items(rows, examples, stats::AnswerLength{})));
+  return finish(rows.size(), "results.json, outputs.jsonl, stats.json, run.json",
+                [&](std::ostream& out) { report::print_summary(out, summary, &intervals); });
 }
 
 // scripts/run_v2.py: every completion scored once as [user: prompt, assistant: completion],
@@ -141,8 +152,10 @@ int EvalRun::v2(const std::vector<eval::V2Row>& rows) {
   const auto summary = eval::summarize_v2(prompts);
   report::write_v2_scores_json(run_.output_path("scores.json"), prompts, metadata());
   report::write_v2_results_json(run_.output_path("results.json"), summary, metadata());
-  return finish(rows.size(), "results.json, scores.json, run.json",
-                [&](std::ostream& out) { report::print_v2_summary(out, summary); });
+  const auto intervals =
+      intervals_of(write_stats(stats::Benchmark::kV2, stats::v2_items(rows, prompts, stats::AnswerLength{})));
+  return finish(rows.size(), "results.json, scores.json, stats.json, run.json",
+                [&](std::ostream& out) { report::print_v2_summary(out, summary, &intervals); });
 }
 
 // The reference CLI's instruction-data mode: rows with `messages` (and no chosen/rejected, unless

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <mutex>
 
 #include "app/dataset_input.h"
 #include "app/progress.h"
 #include "app/run_context.h"
+#include "app/run_stats.h"
 #include "common/error.h"
 #include "io/atomic_file.h"
 #include "judge/judge_outputs.h"
@@ -17,6 +19,7 @@
 #include "report/results_file.h"
 #include "report/summary_table.h"
 #include "report/v2_files.h"
+#include "stats/stats_items.h"
 
 namespace rb::app {
 
@@ -127,10 +130,36 @@ Json run_config(const JudgeOptions& options, const judge::JudgeSetup& setup, con
                 {"http_attempts", stats.attempts}}}};
 }
 
-void print_sections(const eval::EvalSummary& summary) {
+void print_sections(const eval::EvalSummary& summary, const report::Intervals& intervals) {
+  auto line = [&](const std::string& name, double score) {
+    const std::string interval = intervals.format(name);
+    std::cout << name << ": " << score << (interval.empty() ? "" : "  " + intervals.header() + " " + interval) << "\n";
+  };
   for (const auto& section : summary.sections)
-    if (section.has_subsets) std::cout << section.section << ": " << section.score << "\n";
-  if (summary.overall == summary.overall) std::cout << "overall: " << summary.overall << "\n";
+    if (section.has_subsets) line(section.section, section.score);
+  if (summary.overall == summary.overall) line("overall", summary.overall);
+}
+
+// stats.json's items: one per example, the judge's result, its ratings as scores (ratings mode),
+// and the answers' lengths in characters.
+std::vector<stats::StatsItem> judge_items(const judge::JudgePlan& plan, const std::vector<judge::ExampleVerdict>& verdicts) {
+  std::vector<stats::StatsItem> items;
+  items.reserve(plan.examples.size());
+  for (size_t e = 0; e < plan.examples.size(); ++e) {
+    const judge::JudgeExample& example = plan.examples[e];
+    stats::StatsItem item;
+    item.subset = example.subset;
+    item.id = example.id;
+    const std::string id = example.id.is_string() ? example.id.get<std::string>() : example.id.dump();
+    item.group = example.version == 1 ? example.question : (example.ties ? stats::ties_group(id) : id);
+    item.result = verdicts[e].result;
+    for (int rating : verdicts[e].ratings) item.scores.push_back(rating);
+    item.num_correct = example.num_correct;
+    for (const auto& answer : example.answers)
+      item.lengths.push_back(answer.empty() ? 0.0 : stats::code_points(answer.back().content));
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 }  // namespace
@@ -169,20 +198,33 @@ int run_judge(const JudgeOptions& options) {
   metadata.model_type = options.models.size() > 1 ? "Generative RM PoLL" : "Generative RM";
   metadata.chat_template = std::nullopt;
   std::map<std::string, double> scores;
+  std::function<void(const report::Intervals&)> print_scores;
   if (options.version == 2) {
     const eval::V2Summary summary = judge::judge_v2_summary(plan, verdicts, scores);
     report::write_v2_results_json(run.output_path("results.json"), summary, metadata);
-    if (!options.quiet) report::print_v2_summary(std::cout, summary);
+    print_scores = [summary](const report::Intervals& i) { report::print_v2_summary(std::cout, summary, &i); };
   } else {
     const eval::EvalSummary summary = judge::judge_v1_summary(per_subset, scores);
     report::write_results_json(run.output_path("results.json"), summary, metadata);
-    if (!options.quiet) print_sections(summary);
+    print_scores = [summary](const report::Intervals& i) { print_sections(summary, i); };
   }
   io::write_file_atomically(run.output_path("verdicts.jsonl"),
                             judge::format_verdicts_jsonl(plan, verdicts, options.models));
   const Json metrics = judge::build_judge_metrics(per_subset, scores, options.debias, plan.dropped_rows);
   io::write_file_atomically(run.output_path("judge_metrics.json"), report::python_json_dumps(metrics, {4, true, true}));
   run.clock().lap("score_and_write");
+  RunStatsInput stats_input{label, options.version == 2 ? stats::Benchmark::kV2 : stats::Benchmark::kV1,
+                            judge_items(plan, verdicts)};
+  if (options.debias) {  // the position bias, as judge_metrics.json measured it
+    Json consistency = Json::object();
+    for (const auto& [name, subset] : metrics["subsets"].items())
+      if (subset.contains("position_consistency"))
+        consistency[name] = {{"position_consistency", subset["position_consistency"]},
+                             {"consistent_accuracy", subset["consistent_accuracy"]}};
+    stats_input.extra_bias["position_consistency"] = consistency;
+  }
+  const auto intervals = intervals_of(write_run_stats(run, options, std::move(stats_input)));
+  if (!options.quiet) print_scores(intervals);
 
   report::RunRecord record;
   record.config = run_config(options, setup, cache_path, stats);

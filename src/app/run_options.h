@@ -1,7 +1,8 @@
 #pragma once
 // What the commands that run over a dataset are told (after defaults), and the flags that tell
 // them, each declared once for every command that has it:
-//   RunOptions         --dataset, --output_dir, --limit/--debug, --quiet (eval, dpo, judge)
+//   RunOptions         --dataset, --output_dir, --limit/--debug, --quiet, the bootstrap of stats.json
+//                      (eval, dpo, judge, baseline)
 //   ScoringRunOptions  the model, its tokenizer and numerics, batching, threads, the score cache (eval, dpo)
 // A command's own flags go in its table (eval_options.cpp, dpo_options.cpp, judge_options.cpp).
 #include <cstddef>
@@ -19,6 +20,8 @@ struct RunOptions {
   std::string output_dir;        // default: the command's (results/<model name>, ...)
   std::optional<size_t> limit;   // first N rows only (--debug: 10)
   bool quiet = false;
+  size_t bootstrap_samples = 10000;  // stats.json's intervals; 0: point values only
+  size_t bootstrap_seed = 0;
   std::string command_line;      // as typed, for run.json (the options themselves come from the table)
 };
 
@@ -46,7 +49,13 @@ void add_run_options(OptionTable<Options>& table, const std::string& dataset_hel
       .value({"--limit", "limit", "Evaluate only the first N rows (pairs, or prompts for RewardBench 2)"},
              &RunOptions::limit)
       .action({"--debug", "", "First 10 rows only, as the reference's --debug"}, [](Options& o) { o.limit = 10; })
-      .flag({"--quiet,-q", "quiet", "No progress output on stderr"}, &RunOptions::quiet);
+      .flag({"--quiet,-q", "quiet", "No progress output on stderr"}, &RunOptions::quiet)
+      .value({"--bootstrap_samples,--bootstrap-samples", "bootstrap_samples",
+              "Bootstrap resamples behind stats.json's standard errors and 95% intervals (prompts redrawn "
+              "within subsets; 0: point values only)"},
+             &RunOptions::bootstrap_samples)
+      .value({"--bootstrap_seed,--bootstrap-seed", "bootstrap_seed", "Seed of the bootstrap (same seed, same intervals)"},
+             &RunOptions::bootstrap_seed);
 }
 
 template <class Options>

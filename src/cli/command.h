@@ -49,5 +49,7 @@ Command render_command();
 Command demo_command();
 Command leaderboard_command();
 Command download_command();
+Command baseline_command();
+Command compare_command();
 
 }  // namespace rb::cli

@@ -21,9 +21,10 @@ std::string joined_command_line(int argc, char** argv) {
 
 // The dispatch table: `rewardbench --help` lists them in this order.
 std::vector<rb::cli::Command> commands() {
-  std::vector<rb::cli::Command> table = {rb::cli::eval_command(),  rb::cli::dpo_command(),
-                                         rb::cli::tokenize_command(), rb::cli::render_command(),
-                                         rb::cli::demo_command(),  rb::cli::leaderboard_command()};
+  std::vector<rb::cli::Command> table = {rb::cli::eval_command(),        rb::cli::dpo_command(),
+                                         rb::cli::tokenize_command(),    rb::cli::render_command(),
+                                         rb::cli::demo_command(),        rb::cli::leaderboard_command(),
+                                         rb::cli::baseline_command(),    rb::cli::compare_command()};
 #ifdef RB_WITH_JUDGE
   table.push_back(rb::cli::judge_command());
 #endif

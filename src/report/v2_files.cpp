@@ -91,14 +91,18 @@ void write_v2_scores_json(const std::string& path, const std::vector<eval::V2Sco
   io::write_file_atomically(path, format_v2_scores_json(prompts, metadata));
 }
 
-void print_v2_summary(std::ostream& out, const eval::V2Summary& summary) {
+void print_v2_summary(std::ostream& out, const eval::V2Summary& summary, const Intervals* intervals) {
+  auto interval = [&](const std::string& name) {
+    const std::string text = intervals ? intervals->format(name) : "";
+    return text.empty() ? text : " " + intervals->header() + " " + text;
+  };
   for (const auto& subset : summary.subsets) {
     if (subset.composite) {
-      out << subset.subset << ": Overall score " << python_float_text(subset.score) << "\n";
+      out << subset.subset << ": Overall score " << python_float_text(subset.score) << interval(subset.subset) << "\n";
       continue;
     }
     out << subset.subset << ": " << python_float_text(subset.results_sum) << "/" << subset.num_prompts << " ("
-        << python_float_text(subset.score) << ")\n";
+        << python_float_text(subset.score) << ")" << interval(subset.subset) << "\n";
   }
   if (summary.ties) {
     const auto& ties = *summary.ties;
@@ -109,7 +113,8 @@ void print_v2_summary(std::ostream& out, const eval::V2Summary& summary) {
         << python_float_text(ties.margin_score) << " (" << ties.paired_prompts << " paired prompts)\n";
   }
   if (!std::isnan(summary.final_score)) {
-    out << "RewardBench 2 score (mean of the six subsets): " << python_float_text(summary.final_score) << "\n";
+    out << "RewardBench 2 score (mean of the six subsets): " << python_float_text(summary.final_score)
+        << interval("final") << "\n";
   } else {
     out << "RewardBench 2 score: not computed (needs all six subsets: Factuality, Precise IF, Math, Safety, "
            "Focus, Ties)\n";

@@ -16,6 +16,7 @@
 
 #include "eval/v2_metrics.h"
 #include "report/results_file.h"
+#include "report/summary_table.h"
 
 namespace rb::report {
 
@@ -31,6 +32,7 @@ void write_v2_scores_json(const std::string& path, const std::vector<eval::V2Sco
 
 // "Factuality: 370.5/475 (0.78)" lines as run_v2.py prints them, the Ties breakdown, and the
 // final score when all six subsets are present.
-void print_v2_summary(std::ostream& out, const eval::V2Summary& summary);
+// With `intervals`, each score is followed by its interval.
+void print_v2_summary(std::ostream& out, const eval::V2Summary& summary, const Intervals* intervals = nullptr);
 
 }  // namespace rb::report

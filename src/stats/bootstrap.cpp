@@ -198,7 +198,10 @@ std::vector<Estimate> bootstrap_scores(const std::vector<StatsItem>& items, Benc
                                        const BootstrapOptions& options) {
   const ScoreFormula formula(items, benchmark);
   std::vector<Estimate> estimates = formula.estimates();
-  if (options.samples == 0 || estimates.empty()) return estimates;
+  if (options.samples == 0) {  // point values only
+    for (auto& e : estimates) e.se = e.low = e.high = std::nan("");
+    return estimates;
+  }
   std::vector<std::vector<double>> replicates(options.samples);
   parallel_for(options.samples, threads_for(options.samples, options.threads, 64), [&](size_t b) {
     Random random(options.seed, b);

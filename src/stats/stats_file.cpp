@@ -43,6 +43,7 @@ const Estimate* RunStats::find(const std::string& name) const {
 
 RunStats compute_run_stats(std::string model, Benchmark benchmark, std::vector<StatsItem> items,
                            const BootstrapOptions& bootstrap, const std::string& length_unit) {
+  compact_groups(items);
   RunStats stats;
   stats.model = std::move(model);
   stats.benchmark = benchmark;
@@ -84,7 +85,18 @@ Json stats_to_json(const RunStats& stats) {
           {"items", items_to_json(stats.items)}};
 }
 
-std::string format_stats_json(const RunStats& stats) { return stats_to_json(stats).dump(2) + "\n"; }
+std::string format_stats_json(const RunStats& stats) {
+  // Indented, except that each item is one line: the file stays readable and small.
+  Json json = stats_to_json(stats);
+  const Json items = std::move(json["items"]);
+  json.erase("items");
+  std::string text = json.dump(2);
+  text.pop_back();  // the closing brace
+  text += ",\n  \"items\": [";
+  for (size_t i = 0; i < items.size(); ++i) text += (i ? ",\n    " : "\n    ") + items[i].dump();
+  text += items.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  return text;
+}
 
 RunStats parse_stats_json(const std::string& text, const std::string& source) {
   Json json;

@@ -1,6 +1,8 @@
 #include "stats/stats_items.h"
 
+#include <cmath>
 #include <limits>
+#include <map>
 #include <variant>
 
 #include "common/error.h"
@@ -85,6 +87,15 @@ std::vector<StatsItem> v2_items(const std::vector<eval::V2Row>& rows, const std:
   return items;
 }
 
+void compact_groups(std::vector<StatsItem>& items) {
+  std::map<std::string, std::string> labels;
+  for (auto& item : items) {
+    auto [it, added] = labels.emplace(item.subset + '\x1f' + item.group, "");
+    if (added) it->second = "g" + std::to_string(labels.size() - 1);
+    item.group = it->second;
+  }
+}
+
 namespace {
 
 Json number_or_null(double value) { return value == value ? Json(value) : Json(nullptr); }
@@ -116,7 +127,15 @@ Json items_to_json(const std::vector<StatsItem>& items) {
     for (double score : item.scores) scores.push_back(number_or_null(score));
     entry["scores"] = std::move(scores);
     entry["num_correct"] = item.num_correct;
-    entry["lengths"] = item.lengths;
+    Json lengths = Json::array();
+    for (double length : item.lengths) {  // whole numbers (characters, tokens) without ".0"
+      if (length == std::floor(length) && std::fabs(length) < 9e15) {
+        lengths.push_back(static_cast<int64_t>(length));
+      } else {
+        lengths.push_back(number_or_null(length));
+      }
+    }
+    entry["lengths"] = std::move(lengths);
     list.push_back(std::move(entry));
   }
   return list;

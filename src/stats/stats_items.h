@@ -65,6 +65,10 @@ std::vector<StatsItem> v2_items(const std::vector<eval::V2Row>& rows, const std:
 // The Ties group of an id "ref:12" / "tied:12": "12"; other ids are their own group.
 std::string ties_group(const std::string& id);
 
+// Renames groups to short labels ("g0", "g1", ... in first-seen order; equal groups stay equal) so
+// stats.json does not repeat every prompt.
+void compact_groups(std::vector<StatsItem>& items);
+
 Json items_to_json(const std::vector<StatsItem>& items);
 // `context` names the file in errors.
 std::vector<StatsItem> items_from_json(const Json& json, const std::string& context);

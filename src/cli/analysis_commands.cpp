@@ -1,0 +1,21 @@
+// The commands about the numbers rather than a model: `baseline` (app/baseline_run.h: a rule run
+// like a model), `compare` (app/compare_run.h: paired tests between runs).
+#include "app/baseline_run.h"
+#include "app/compare_run.h"
+#include "cli/command.h"
+
+namespace rb::cli {
+
+Command baseline_command() {
+  return table_command<app::BaselineOptions>(
+      "baseline", "Score a dataset with a rule instead of a model (longer, shorter, random, first), written like a run",
+      app::baseline_options_table(), app::run_baseline);
+}
+
+Command compare_command() {
+  return table_command<app::CompareOptions>(
+      "compare", "Paired significance tests between runs on the same items (McNemar / paired bootstrap, Holm)",
+      app::compare_options_table(), app::run_compare);
+}
+
+}  // namespace rb::cli

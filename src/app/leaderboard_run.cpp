@@ -14,7 +14,11 @@ const OptionTable<report::LeaderboardOptions>& leaderboard_options_table() {
         .value({"--model_type,--model-type", "model_type", "Only rows of this model type"},
                [](Options& o) -> std::optional<std::string>& { return o.settings.model_type; })
         .flag({"--keep_ref_free,--keep-ref-free", "keep_ref_free", "Keep \"DPO Ref. Free\" rows"},
-              [](Options& o) -> bool& { return o.settings.keep_ref_free; });
+              [](Options& o) -> bool& { return o.settings.keep_ref_free; })
+        .flag({"--ci", "ci",
+               "Show each score's bootstrap interval from the stats.json beside its results file (markdown: "
+               "\"41.4 [38.9, 44.0]\"; csv: <column> ci_low / ci_high columns)"},
+              &Options::ci);
     return t;
   }();
   return table;

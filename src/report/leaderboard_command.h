@@ -19,6 +19,11 @@ struct LeaderboardOptions {
   std::string format = "markdown";        // "markdown" or "csv" (what is printed)
   std::optional<std::string> output_dir;  // also writes "<table name>.csv" per table here
   LeaderboardSettings settings;
+  // Intervals from the stats.json beside each results file: markdown cells "41.4 [38.9, 44.0]",
+  // CSV columns "<column> ci_low" / "<column> ci_high". A cell gets one only when the stats.json
+  // score, rounded as the table rounds, is the number shown (so a leaderboard average that mixes in
+  // another file's prior sets is left without).
+  bool ci = false;
 };
 
 // The .json files under `inputs`, folders expanded in sorted path order, files kept as given.

@@ -21,6 +21,8 @@ done
 # install them only where the machine lacks them (a python3 or node of its own counts).
 python3 -c "import jinja2" 2>/dev/null || missing+=(python3-jinja2)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The HTML report's test opens it in a real browser (puppeteer-core from npm drives it).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}"
   $SUDO apt-get update -qq

@@ -1,7 +1,9 @@
 // The commands about the numbers rather than a model: `baseline` (app/baseline_run.h: a rule run
-// like a model), `compare` (app/compare_run.h: paired tests between runs).
+// like a model), `compare` (app/compare_run.h: paired tests between runs), `report`
+// (app/report_run.h: the HTML report of runs).
 #include "app/baseline_run.h"
 #include "app/compare_run.h"
+#include "app/report_run.h"
 #include "cli/command.h"
 
 namespace rb::cli {
@@ -16,6 +18,12 @@ Command compare_command() {
   return table_command<app::CompareOptions>(
       "compare", "Paired significance tests between runs on the same items (McNemar / paired bootstrap, Holm)",
       app::compare_options_table(), app::run_compare);
+}
+
+Command report_command() {
+  return table_command<app::ReportOptions>(
+      "report", "One self-contained HTML file of runs: accuracies with intervals, baselines, score and length charts",
+      app::report_options_table(), app::run_report);
 }
 
 }  // namespace rb::cli

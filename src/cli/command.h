@@ -51,5 +51,6 @@ Command leaderboard_command();
 Command download_command();
 Command baseline_command();
 Command compare_command();
+Command report_command();
 
 }  // namespace rb::cli

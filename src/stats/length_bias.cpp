@@ -21,19 +21,6 @@ double mean(std::vector<double>::const_iterator begin, std::vector<double>::cons
   return sum / static_cast<double>(end - begin);
 }
 
-// Margin and length difference of an item, when both are known and finite.
-std::optional<std::pair<double, double>> margin_and_length(const StatsItem& item) {
-  const auto correct = static_cast<size_t>(std::max<int64_t>(item.num_correct, 0));
-  if (correct == 0 || item.scores.size() <= correct || item.lengths.size() != item.scores.size()) return std::nullopt;
-  const double worst_correct = *std::min_element(item.scores.begin(), item.scores.begin() + correct);
-  const double best_incorrect = *std::max_element(item.scores.begin() + correct, item.scores.end());
-  const double margin = worst_correct - best_incorrect;
-  if (!std::isfinite(margin)) return std::nullopt;
-  const double length = mean(item.lengths.begin(), item.lengths.begin() + correct) -
-                        mean(item.lengths.begin() + correct, item.lengths.end());
-  return std::make_pair(margin, length);
-}
-
 Json split_json(const LengthSplit& split) {
   return {{"items", split.items}, {"accuracy", std::isnan(split.accuracy) ? Json(nullptr) : Json(split.accuracy)}};
 }
@@ -47,6 +34,18 @@ Json bias_json(const LengthBias& bias) {
 }
 
 }  // namespace
+
+std::optional<std::pair<double, double>> margin_and_length(const StatsItem& item) {
+  const auto correct = static_cast<size_t>(std::max<int64_t>(item.num_correct, 0));
+  if (correct == 0 || item.scores.size() <= correct || item.lengths.size() != item.scores.size()) return std::nullopt;
+  const double worst_correct = *std::min_element(item.scores.begin(), item.scores.begin() + correct);
+  const double best_incorrect = *std::max_element(item.scores.begin() + correct, item.scores.end());
+  const double margin = worst_correct - best_incorrect;
+  if (!std::isfinite(margin)) return std::nullopt;
+  const double length = mean(item.lengths.begin(), item.lengths.begin() + correct) -
+                        mean(item.lengths.begin() + correct, item.lengths.end());
+  return std::make_pair(margin, length);
+}
 
 std::optional<double> pearson(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 3) return std::nullopt;

@@ -10,6 +10,7 @@
 // Lengths are in the unit stats.json states (characters or tokens of a named tokenizer).
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "stats/stats_items.h"
@@ -28,6 +29,8 @@ struct LengthBias {
 };
 
 LengthBias length_bias(const std::vector<StatsItem>& items);
+// The margin and length difference of one item as defined above, when both are known and finite.
+std::optional<std::pair<double, double>> margin_and_length(const StatsItem& item);
 std::optional<double> pearson(const std::vector<double>& x, const std::vector<double>& y);
 
 // {"length_unit", "overall": {...}, "per_subset": {subset: {...}}}

@@ -250,6 +250,21 @@ TEST_F(JudgeServerTest, DebiasReportsPositionConsistency) {
     EXPECT_EQ(verdict["orders"].size(), 2u);
     EXPECT_EQ(verdict["consistent"], false);
   }
+  // stats.json carries the same position bias beside the length bias, and an item per pair whose
+  // results average to the subset's score.
+  for (const JudgeOptions* run : {&fair, &biased}) {
+    const json stats = json::parse(read_file(run->output_dir + "/stats.json"));
+    EXPECT_EQ(stats["benchmark"], "v1");
+    EXPECT_EQ(stats["bias"]["position_consistency"]["s"]["position_consistency"],
+              metrics(*run)["subsets"]["s"]["position_consistency"]);
+    EXPECT_TRUE(stats["bias"].contains("overall"));
+    ASSERT_EQ(stats["items"].size(), 6u);
+    double sum = 0.0;
+    for (const auto& item : stats["items"]) sum += item["result"].get<double>();
+    for (const auto& score : stats["scores"])
+      if (score["name"] == "s") EXPECT_DOUBLE_EQ(score["value"].get<double>(), sum / 6.0);
+    EXPECT_DOUBLE_EQ(results(*run)["s"].get<double>(), sum / 6.0);
+  }
 }
 
 json v2_row(const std::string& id, const std::string& prompt, std::vector<std::string> chosen,

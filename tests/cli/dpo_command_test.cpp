@@ -131,6 +131,16 @@ TEST_F(DpoCommandTest, ReferenceModelGivesTheLogRatio) {
   const auto run_json = json::parse(rb::testing::read_file((fs::path(options_.output_dir) / "run.json").string()));
   EXPECT_EQ(run_json["config"]["reward"], "ratio");
   EXPECT_EQ(run_json["config"]["max_prompt_length"], 128);
+  // stats.json: one item per pair with the implicit rewards as its scores, and each subset's value
+  // equal to results.json's.
+  const auto stats = json::parse(rb::testing::read_file((fs::path(options_.output_dir) / "stats.json").string()));
+  ASSERT_EQ(stats["items"].size(), ratio.size());
+  for (size_t i = 0; i < ratio.size(); ++i) {
+    EXPECT_EQ(stats["items"][i]["scores"][0], ratio[i]["scores_chosen"]);
+    EXPECT_EQ(stats["items"][i]["result"].get<double>(), ratio[i]["results"].get<double>());
+  }
+  for (const auto& score : stats["scores"])
+    if (score["kind"] == "subset") EXPECT_EQ(score["value"].get<double>(), summary[score["name"].get<std::string>()]);
 }
 
 TEST_F(DpoCommandTest, BadInputFailsBeforeAnyModelIsLoaded) {

@@ -21,6 +21,7 @@
 #include "app/eval_run.h"
 #include "app/report_run.h"
 #include "common/error.h"
+#include "report/chart_library.h"
 #include "report/html_report.h"
 
 namespace {
@@ -48,6 +49,8 @@ class HtmlReportTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
     ScratchDirTest::SetUp();
+    if (!rb::report::chart_library().available)
+      GTEST_SKIP() << "this build has no chart library: " << rb::report::chart_library().problem;
     rb::app::write_demo_assets(dir_.string(), 1234);
     write_v2_rows();
   }

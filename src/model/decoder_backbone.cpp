@@ -1,9 +1,10 @@
 // The shared decoder's layer stack. Every op follows transformers' modeling_llama.py (and its
-// Mistral/Qwen2/Qwen3 copies) or modeling_gemma2.py / modeling_gemma3.py in order and dtype, so
-// fp32 results agree with transformers to float rounding: RMSNorm in float32 (Gemma: times
-// (1 + weight) before the cast back), RoPE tables from float32 positions * inv_freq cast to the
-// compute dtype, eager attention (matmul * scale, optional tanh soft-cap, causal/window mask,
-// float32 softmax cast back), gated MLP, residual adds in the compute dtype.
+// Mistral/Qwen2/Qwen3 copies), modeling_gemma*.py, modeling_stablelm.py, modeling_starcoder2.py,
+// modeling_olmo.py and modeling_olmo2.py in order and dtype, so fp32 results agree with
+// transformers to float rounding: norms as norm() says per kind, RoPE tables from float32
+// positions * inv_freq cast to the compute dtype (on the leading rotary_dim dims of each head),
+// eager attention (matmul * scale, optional tanh soft-cap, causal/window mask, float32 softmax
+// cast back), gated or plain MLP, residual adds in the compute dtype.
 // Batches are packed (no padding): token-wise ops run on the flat [T, hidden] tensor and
 // attention runs per sequence on CPU; on CUDA in the reference's padded layout
 // (layers::attend_packed_slots) or, with flash_attention_2, as one variable-length flash call.
@@ -40,6 +41,41 @@ Linear DecoderBackbone::load_linear(WeightLoader& loader, const std::string& nam
   return layers::load_linear(loader, name, out, in, bias, batch_invariant_);
 }
 
+NormWeights DecoderBackbone::load_norm(WeightLoader& loader, const std::string& name, int64_t width) const {
+  NormWeights norm;
+  if (layout_.norm == NormKind::LayerNormNoParams) return norm;
+  norm.weight = loader.load(name + ".weight", {width});
+  if (layout_.norm == NormKind::LayerNorm) norm.bias = loader.load(name + ".bias", {width});
+  return norm;
+}
+
+void DecoderBackbone::load_qk_norms(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const {
+  const int64_t head_dim = layout_.head_dim;
+  const int64_t heads = config_.num_attention_heads, kv_heads = config_.num_key_value_heads;
+  switch (layout_.qk_norm) {
+    case QkNorm::None: return;
+    case QkNorm::PerHeadRms:
+      layer.q_norm.weight = loader.load(at_layer + "self_attn.q_norm.weight", {head_dim});
+      layer.k_norm.weight = loader.load(at_layer + "self_attn.k_norm.weight", {head_dim});
+      return;
+    case QkNorm::FullWidthRms:
+      layer.q_norm.weight = loader.load(at_layer + "self_attn.q_norm.weight", {heads * head_dim});
+      layer.k_norm.weight = loader.load(at_layer + "self_attn.k_norm.weight", {kv_heads * head_dim});
+      return;
+    case QkNorm::PerHeadLayerNorm: {
+      auto per_head = [&](const std::string& name, int64_t count) {
+        std::vector<at::Tensor> rows;
+        for (int64_t h = 0; h < count; ++h)
+          rows.push_back(loader.load(at_layer + "self_attn." + name + ".norms." + std::to_string(h) + ".weight", {head_dim}));
+        return at::stack(rows);
+      };
+      layer.q_norm.weight = per_head("q_layernorm", heads);
+      layer.k_norm.weight = per_head("k_layernorm", kv_heads);
+      return;
+    }
+  }
+}
+
 DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string& prefix, int64_t index) const {
   const std::string at_layer = prefix + "layers." + std::to_string(index) + ".";
   const int64_t hidden = config_.hidden_size;
@@ -47,24 +83,28 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   const int64_t q_width = config_.num_attention_heads * head_dim;
   const int64_t kv_width = config_.num_key_value_heads * head_dim;
   const int64_t inner = config_.intermediate_size;
+  const NormPlacement placement = layout_.placement;
   DecoderLayer layer;
-  layer.input_norm = loader.load(at_layer + "input_layernorm.weight", {hidden});
-  layer.post_attention_norm = loader.load(at_layer + "post_attention_layernorm.weight", {hidden});
-  if (layout_.gemma_block) {
-    layer.pre_feedforward_norm = loader.load(at_layer + "pre_feedforward_layernorm.weight", {hidden});
-    layer.post_feedforward_norm = loader.load(at_layer + "post_feedforward_layernorm.weight", {hidden});
-  }
+  if (placement != NormPlacement::Post) layer.input_norm = load_norm(loader, at_layer + "input_layernorm", hidden);
+  if (placement != NormPlacement::Parallel)
+    layer.post_attention_norm = load_norm(loader, at_layer + "post_attention_layernorm", hidden);
+  if (placement == NormPlacement::Sandwich)
+    layer.pre_feedforward_norm = load_norm(loader, at_layer + "pre_feedforward_layernorm", hidden);
+  if (placement == NormPlacement::Sandwich || placement == NormPlacement::Post)
+    layer.post_feedforward_norm = load_norm(loader, at_layer + "post_feedforward_layernorm", hidden);
   layer.q = load_linear(loader, at_layer + "self_attn.q_proj", q_width, hidden, layout_.qkv_bias);
   layer.k = load_linear(loader, at_layer + "self_attn.k_proj", kv_width, hidden, layout_.qkv_bias);
   layer.v = load_linear(loader, at_layer + "self_attn.v_proj", kv_width, hidden, layout_.qkv_bias);
   layer.o = load_linear(loader, at_layer + "self_attn.o_proj", hidden, q_width, layout_.o_bias);
-  if (layout_.qk_norm) {
-    layer.q_norm = loader.load(at_layer + "self_attn.q_norm.weight", {head_dim});
-    layer.k_norm = loader.load(at_layer + "self_attn.k_norm.weight", {head_dim});
+  load_qk_norms(loader, at_layer, layer);
+  if (layout_.mlp == MlpKind::Gated) {
+    layer.gate = load_linear(loader, at_layer + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
+    layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
+    layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
+  } else {
+    layer.up = load_linear(loader, at_layer + "mlp.c_fc", inner, hidden, layout_.mlp_bias);
+    layer.down = load_linear(loader, at_layer + "mlp.c_proj", hidden, inner, layout_.mlp_bias);
   }
-  layer.gate = load_linear(loader, at_layer + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
-  layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
-  layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
   const std::optional<int64_t> window = layout_.window_per_layer[static_cast<size_t>(index)];
   layer.attention = {layout_.attention_scale, window, layout_.attn_logit_softcapping, target_.reference_layout,
                      target_.eager_attention};
@@ -75,24 +115,56 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
 void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
   embed_ = loader.load(prefix + "embed_tokens.weight", {config_.vocab_size, config_.hidden_size});
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, prefix, i));
-  final_norm_ = loader.load(prefix + "norm.weight", {config_.hidden_size});
+  final_norm_ = load_norm(loader, prefix + "norm", config_.hidden_size);
+  // rope_inv_freq applies partial_rotary_factor itself (rotary_dim / 2 frequencies), as transformers does.
   inv_freq_ = layers::to_device(rope_inv_freq(layout_.rope, layout_.head_dim), target_.device);
   if (layout_.sliding_rope)
     sliding_inv_freq_ = layers::to_device(rope_inv_freq(*layout_.sliding_rope, layout_.head_dim), target_.device);
 }
 
-// Llama: weight * normed.to(dtype). Gemma: (normed * (1 + weight.float())).to(dtype).
-at::Tensor DecoderBackbone::norm(const at::Tensor& x, const at::Tensor& weight) const {
-  if (!layout_.gemma_block) return layers::rms_norm(x, weight, config_.rms_norm_eps);
-  at::Tensor x32 = x.to(at::kFloat);
-  x32 = x32 * at::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + config_.rms_norm_eps);
-  return (x32 * (weight.to(at::kFloat) + 1.0)).to(x.scalar_type());
+// Each kind as its transformers module computes it, op for op and dtype for dtype.
+at::Tensor DecoderBackbone::norm(const at::Tensor& x, const NormWeights& weights) const {
+  const double eps = layout_.norm_eps;
+  switch (layout_.norm) {
+    case NormKind::Rms: return layers::rms_norm(x, weights.weight, eps);
+    case NormKind::RmsOnePlus:
+    case NormKind::RmsWeightFirst: {
+      at::Tensor x32 = x.to(at::kFloat);
+      x32 = x32 * at::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + eps);
+      if (layout_.norm == NormKind::RmsOnePlus) return (x32 * (weights.weight.to(at::kFloat) + 1.0)).to(x.scalar_type());
+      return (weights.weight * x32).to(x.scalar_type());
+    }
+    case NormKind::LayerNorm: return at::layer_norm(x, {x.size(-1)}, weights.weight, weights.bias, eps);
+    case NormKind::LayerNormNoParams:
+      return at::layer_norm(x.to(at::kFloat), {x.size(-1)}, {}, {}, eps).to(x.scalar_type());
+  }
+  return x;
+}
+
+// heads: [rows, heads, head_dim].
+at::Tensor DecoderBackbone::qk_norm(const at::Tensor& heads, const NormWeights& weights) const {
+  switch (layout_.qk_norm) {
+    case QkNorm::None: return heads;
+    case QkNorm::PerHeadRms: return norm(heads, weights);
+    case QkNorm::FullWidthRms: {
+      const at::Tensor flat = heads.reshape({heads.size(0), heads.size(1) * heads.size(2)});
+      return norm(flat, weights).view(heads.sizes());
+    }
+    case QkNorm::PerHeadLayerNorm: {
+      // One nn.LayerNorm(head_dim, bias=False) per head, as StableLmLayerNormPerHead applies them.
+      std::vector<at::Tensor> normed;
+      for (int64_t h = 0; h < heads.size(1); ++h)
+        normed.push_back(at::layer_norm(heads.select(1, h), {heads.size(2)}, weights.weight[h], {}, layout_.norm_eps));
+      return at::stack(normed, 1);
+    }
+  }
+  return heads;
 }
 
 // Gemma multiplies embeddings by sqrt(hidden_size) rounded to the compute dtype.
 at::Tensor DecoderBackbone::embed(const PackedSpans& spans) const {
   at::Tensor x = embed_.index_select(0, layers::to_device(spans.token_ids, target_.device));
-  if (!layout_.gemma_block) return x;
+  if (!layout_.scale_embeddings) return x;
   const double normalizer = std::sqrt(static_cast<double>(config_.hidden_size));
   return x * at::scalar_tensor(normalizer, at::TensorOptions().dtype(target_.dtype).device(target_.device));
 }
@@ -106,39 +178,68 @@ DecoderBackbone::Rotary DecoderBackbone::rotary(const PackedSpans& spans) const 
   return tables;
 }
 
-// Projection -> [rows, heads, head_dim] -> optional q/k RMSNorm (Qwen3, Gemma-3) -> RoPE.
-at::Tensor DecoderBackbone::project_heads(const Linear& projection, const at::Tensor& norm_weight,
+// RoPE on the first rotary_dim dims of each head; the rest passes through (StableLM).
+at::Tensor DecoderBackbone::rotate(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const {
+  const int64_t rotary = layout_.rotary_dim;
+  if (rotary == layout_.head_dim) return layers::apply_rotary(x, cos, sin);
+  return at::cat({layers::apply_rotary(x.slice(-1, 0, rotary), cos, sin), x.slice(-1, rotary)}, -1);
+}
+
+// Projection -> optional clamp (OLMo) -> [rows, heads, head_dim] -> optional q/k norm -> RoPE.
+at::Tensor DecoderBackbone::project_heads(const Linear& projection, const NormWeights& norm_weights,
                                           const at::Tensor& h, int64_t heads, const at::Tensor& cos,
                                           const at::Tensor& sin) const {
-  at::Tensor x = projection(h).view({h.size(0), heads, layout_.head_dim});
-  if (norm_weight.defined()) x = norm(x, norm_weight);
-  return layers::apply_rotary(x, cos, sin);
+  at::Tensor x = projection(h);
+  if (layout_.clip_qkv) x = x.clamp(-*layout_.clip_qkv, *layout_.clip_qkv);
+  x = x.view({h.size(0), heads, layout_.head_dim});
+  return rotate(qk_norm(x, norm_weights), cos, sin);
+}
+
+at::Tensor DecoderBackbone::project_values(const DecoderLayer& layer, const at::Tensor& h) const {
+  at::Tensor v = layer.v(h);
+  if (layout_.clip_qkv) v = v.clamp(-*layout_.clip_qkv, *layout_.clip_qkv);
+  return v.view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
 }
 
 at::Tensor DecoderBackbone::mlp(const DecoderLayer& layer, const at::Tensor& x) const {
+  if (layout_.mlp == MlpKind::Plain) return layer.down(layers::activate(layer.up(x), layout_.activation));
   return layer.down(layers::activate(layer.gate(x), layout_.activation) * layer.up(x));
 }
 
-at::Tensor DecoderBackbone::finish_layer(const DecoderLayer& layer, const at::Tensor& residual,
+at::Tensor DecoderBackbone::attention_input(const DecoderLayer& layer, const at::Tensor& x) const {
+  return layout_.placement == NormPlacement::Post ? x : norm(x, layer.input_norm);
+}
+
+at::Tensor DecoderBackbone::finish_layer(const DecoderLayer& layer, const at::Tensor& residual, const at::Tensor& h,
                                          const at::Tensor& attended) const {
   at::Tensor attention_out = layer.o(attended);
-  if (!layout_.gemma_block) {
-    at::Tensor hidden = residual + attention_out;
-    return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
+  switch (layout_.placement) {
+    case NormPlacement::Pre: {
+      at::Tensor hidden = residual + attention_out;
+      return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
+    }
+    case NormPlacement::Sandwich: {
+      at::Tensor hidden = residual + norm(attention_out, layer.post_attention_norm);
+      return hidden + norm(mlp(layer, norm(hidden, layer.pre_feedforward_norm)), layer.post_feedforward_norm);
+    }
+    case NormPlacement::Post: {
+      at::Tensor hidden = residual + norm(attention_out, layer.post_attention_norm);
+      return hidden + norm(mlp(layer, hidden), layer.post_feedforward_norm);
+    }
+    case NormPlacement::Parallel: return residual + attention_out + mlp(layer, h);
   }
-  at::Tensor hidden = residual + norm(attention_out, layer.post_attention_norm);
-  return hidden + norm(mlp(layer, norm(hidden, layer.pre_feedforward_norm)), layer.post_feedforward_norm);
+  return residual;
 }
 
 at::Tensor DecoderBackbone::full_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
                                        const PackedSpans& spans) const {
   const at::Tensor& cos = layer.uses_sliding_rope ? rotary.sliding_cos : rotary.cos;
   const at::Tensor& sin = layer.uses_sliding_rope ? rotary.sliding_sin : rotary.sin;
-  at::Tensor h = norm(x, layer.input_norm);
+  at::Tensor h = attention_input(layer, x);
   at::Tensor q = project_heads(layer.q, layer.q_norm, h, config_.num_attention_heads, cos, sin);
   at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
-  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
-  return finish_layer(layer, x, layers::attend_packed(q, k, v, spans, layer.attention, x.size(0)));
+  at::Tensor v = project_values(layer, h);
+  return finish_layer(layer, x, h, layers::attend_packed(q, k, v, spans, layer.attention, x.size(0)));
 }
 
 // Last layer of a scoring pass: keys/values for every token, but queries, o_proj and MLP only
@@ -147,13 +248,14 @@ at::Tensor DecoderBackbone::pooled_layer(const DecoderLayer& layer, const at::Te
                                          const PackedSpans& spans, const at::Tensor& pooled_rows) const {
   const at::Tensor& cos = layer.uses_sliding_rope ? rotary.sliding_cos : rotary.cos;
   const at::Tensor& sin = layer.uses_sliding_rope ? rotary.sliding_sin : rotary.sin;
-  at::Tensor h = norm(x, layer.input_norm);
+  at::Tensor h = attention_input(layer, x);
   at::Tensor k = project_heads(layer.k, layer.k_norm, h, config_.num_key_value_heads, cos, sin);
-  at::Tensor v = layer.v(h).view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
-  at::Tensor q = project_heads(layer.q, layer.q_norm, h.index_select(0, pooled_rows), config_.num_attention_heads,
+  at::Tensor v = project_values(layer, h);
+  const at::Tensor pooled_h = h.index_select(0, pooled_rows);
+  at::Tensor q = project_heads(layer.q, layer.q_norm, pooled_h, config_.num_attention_heads,
                                cos.index_select(0, pooled_rows), sin.index_select(0, pooled_rows));
   at::Tensor attended = layers::attend_pooled(q, k, v, spans, layer.attention);
-  return finish_layer(layer, x.index_select(0, pooled_rows), attended);
+  return finish_layer(layer, x.index_select(0, pooled_rows), pooled_h, attended);
 }
 
 at::Tensor DecoderBackbone::run_all(const PackedSpans& spans) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The shared decoder's network without a head: embeddings, the layer stack and the final norm,
-// configured by a DecoderLayout (Llama/Mistral/Qwen2/Qwen3 and the Gemma-2/3 options). Heads
+// configured by a DecoderLayout (Llama, Mistral, Qwen2/3, Gemma-1/2/3, StableLM, Starcoder2, OLMo,
+// OLMo-2: norm kind and placement, MLP kind, q/k norms, partial rotary, q/k/v clipping). Heads
 // (sequence score, language-model head, custom reward heads in src/model/models/) sit on top.
 // Internal to src/model (includes ATen through torch_layers.h).
 #include <ATen/ATen.h>
@@ -17,14 +18,21 @@
 
 namespace rb::model {
 
+// One norm's parameters (both undefined for OLMo's parameter-free LayerNorm; bias only for
+// LayerNorm). StableLM's per-head q/k LayerNorms keep one weight row per head: [heads, head_dim].
+struct NormWeights {
+  at::Tensor weight;
+  at::Tensor bias;
+};
+
 struct DecoderLayer {
-  at::Tensor input_norm;
-  at::Tensor post_attention_norm;    // Llama: before the MLP; Gemma: on the attention output
-  at::Tensor pre_feedforward_norm;   // Gemma only
-  at::Tensor post_feedforward_norm;  // Gemma only
-  at::Tensor q_norm;                 // Qwen3, Gemma-3
-  at::Tensor k_norm;
-  layers::Linear q, k, v, o, gate, up, down;
+  NormWeights input_norm;             // not with NormPlacement::Post
+  NormWeights post_attention_norm;    // Pre: before the MLP; Sandwich and Post: on the attention output
+  NormWeights pre_feedforward_norm;   // Sandwich only
+  NormWeights post_feedforward_norm;  // Sandwich and Post
+  NormWeights q_norm;                 // QkNorm kinds
+  NormWeights k_norm;
+  layers::Linear q, k, v, o, gate, up, down;  // Plain MLP: up = c_fc, down = c_proj, no gate
   layers::AttentionParams attention;
   bool uses_sliding_rope = false;  // Gemma-3 sliding layers
 };
@@ -86,14 +94,23 @@ class DecoderBackbone {
   };
 
   DecoderLayer load_layer(WeightLoader& loader, const std::string& prefix, int64_t index) const;
-  at::Tensor norm(const at::Tensor& x, const at::Tensor& weight) const;
+  NormWeights load_norm(WeightLoader& loader, const std::string& name, int64_t width) const;
+  void load_qk_norms(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const;
+  at::Tensor norm(const at::Tensor& x, const NormWeights& weights) const;
+  at::Tensor qk_norm(const at::Tensor& heads, const NormWeights& weights) const;
+  at::Tensor rotate(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const;
   at::Tensor embed(const layers::PackedSpans& spans) const;
   Rotary rotary(const layers::PackedSpans& spans) const;
-  at::Tensor project_heads(const layers::Linear& projection, const at::Tensor& norm_weight, const at::Tensor& h,
+  at::Tensor project_heads(const layers::Linear& projection, const NormWeights& norm_weights, const at::Tensor& h,
                            int64_t heads, const at::Tensor& cos, const at::Tensor& sin) const;
+  at::Tensor project_values(const DecoderLayer& layer, const at::Tensor& h) const;
   at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
-  // Residual adds around attention output and MLP, with the Gemma sandwich norms when set.
-  at::Tensor finish_layer(const DecoderLayer& layer, const at::Tensor& residual, const at::Tensor& attended) const;
+  // The attention input: the normed residual stream (the stream itself with Post norms).
+  at::Tensor attention_input(const DecoderLayer& layer, const at::Tensor& x) const;
+  // Residual adds around attention output and MLP, with the norms where the placement puts them;
+  // `h` is the attention input of the same rows (the parallel MLP reads it).
+  at::Tensor finish_layer(const DecoderLayer& layer, const at::Tensor& residual, const at::Tensor& h,
+                          const at::Tensor& attended) const;
   at::Tensor full_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
                         const layers::PackedSpans& spans) const;
   at::Tensor pooled_layer(const DecoderLayer& layer, const at::Tensor& x, const Rotary& rotary,
@@ -104,7 +121,7 @@ class DecoderBackbone {
   layers::ComputeTarget target_;
   bool batch_invariant_;
   at::Tensor embed_;
-  at::Tensor final_norm_;
+  NormWeights final_norm_;
   at::Tensor inv_freq_;          // float32 [head_dim / 2]
   at::Tensor sliding_inv_freq_;  // Gemma-3 sliding layers; undefined otherwise
   std::vector<DecoderLayer> layers_;

@@ -46,6 +46,29 @@ std::vector<std::optional<int64_t>> resolve_windows(const DecoderVariant& varian
   return windows;
 }
 
+double resolve_norm_eps(const DecoderVariant& variant, const ModelConfig& config) {
+  switch (variant.norm_eps_key) {
+    case NormEpsKey::RmsNormEps: return config.rms_norm_eps_given ? config.rms_norm_eps : variant.default_norm_eps;
+    case NormEpsKey::LayerNormEps: return config.layer_norm_eps.value_or(variant.default_norm_eps);
+    case NormEpsKey::NormEpsilon: return config.norm_epsilon.value_or(variant.default_norm_eps);
+    case NormEpsKey::Fixed: return variant.default_norm_eps;
+  }
+  return variant.default_norm_eps;
+}
+
+// int(head_dim * partial_rotary_factor), as transformers sizes the rotary part.
+int64_t resolve_rotary_dim(const DecoderVariant& variant, const ModelConfig& config, int64_t head_dim) {
+  const double factor = config.rope.partial_rotary_factor;
+  if (factor != 1.0 && !variant.partial_rotary)
+    throw ModelError(config.source + ": field 'partial_rotary_factor': only 1.0 (full rotary) is supported for " +
+                     config.common.model_type);
+  const auto rotary = static_cast<int64_t>(static_cast<double>(head_dim) * factor);
+  if (rotary <= 0 || rotary % 2 != 0)
+    throw ModelError(config.source + ": field 'partial_rotary_factor': gives " + std::to_string(rotary) +
+                     " rotary dims of " + std::to_string(head_dim) + " (must be even and positive)");
+  return rotary;
+}
+
 }  // namespace
 
 DecoderVariant gemma_block_variant(int64_t sliding_window_pattern) {
@@ -57,7 +80,10 @@ DecoderVariant gemma_block_variant(int64_t sliding_window_pattern) {
   gemma.default_head_dim = 256;
   gemma.default_tie_word_embeddings = true;
   gemma.default_activation = Activation::GeluPytorchTanh;
-  gemma.gemma_block = true;
+  gemma.norm = NormKind::RmsOnePlus;
+  gemma.placement = NormPlacement::Sandwich;
+  gemma.scale_embeddings = true;
+  gemma.uses_query_pre_attn_scalar = true;
   gemma.default_query_pre_attn_scalar = 256;
   return gemma;
 }
@@ -70,11 +96,18 @@ DecoderLayout resolve_layout(const DecoderVariant& variant, const ModelConfig& c
   layout.o_bias = resolve_bias(variant.o_bias, config);
   layout.mlp_bias = resolve_bias(variant.mlp_bias, config);
   layout.qk_norm = variant.qk_norm;
+  layout.norm = variant.norm;
+  layout.placement = variant.placement;
+  layout.mlp = variant.mlp;
+  layout.norm_eps = resolve_norm_eps(variant, config);
+  layout.scale_embeddings = variant.scale_embeddings;
+  layout.rotary_dim = resolve_rotary_dim(variant, config, layout.head_dim);
+  if (variant.clips_qkv) layout.clip_qkv = config.clip_qkv;
   layout.window_per_layer = resolve_windows(variant, config);
   layout.activation = config.hidden_act.value_or(variant.default_activation);
-  layout.gemma_block = variant.gemma_block;
   const std::optional<double> scalar = config.query_pre_attn_scalar.or_default(variant.default_query_pre_attn_scalar);
-  layout.attention_scale = std::pow(scalar && variant.gemma_block ? *scalar : static_cast<double>(layout.head_dim), -0.5);
+  layout.attention_scale =
+      std::pow(scalar && variant.uses_query_pre_attn_scalar ? *scalar : static_cast<double>(layout.head_dim), -0.5);
   if (variant.applies_attn_logit_softcapping)
     layout.attn_logit_softcapping = config.attn_logit_softcapping.or_default(variant.default_attn_logit_softcapping);
   layout.final_logit_softcapping = config.final_logit_softcapping.or_default(variant.default_final_logit_softcapping);
@@ -86,6 +119,7 @@ DecoderLayout resolve_layout(const DecoderVariant& variant, const ModelConfig& c
     local.theta = variant.default_rope_local_base_freq;
     layout.sliding_rope = config.local_rope.value_or(local);
   }
+  if (variant.resolve_family) variant.resolve_family(config, layout);
   return layout;
 }
 

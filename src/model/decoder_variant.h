@@ -4,6 +4,7 @@
 // src/model/models/ and resolved against its config.json into the DecoderLayout the network runs.
 // Torch-free.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,11 +26,57 @@ enum class SlidingWindowRule {
   Alternating,
 };
 
+// How the layers normalise (every norm of the model, q/k norms included).
+enum class NormKind {
+  Rms,                // Llama: weight * normed.to(dtype), the normalisation in float32
+  RmsOnePlus,         // Gemma: (normed * (1 + weight.float())).to(dtype)
+  RmsWeightFirst,     // OLMo-2: (weight * normed).to(dtype), the product in float32
+  LayerNorm,          // nn.LayerNorm with weight and bias, in the compute dtype (StableLM, Starcoder2)
+  LayerNormNoParams,  // OLMo: F.layer_norm of x.float() without weight or bias, cast back
+};
+
+// Where the norms sit around attention and MLP.
+enum class NormPlacement {
+  Pre,       // Llama: h = x + attn(norm1(x)); h + mlp(norm2(h))
+  Sandwich,  // Gemma-2/3: h = x + norm2(attn(norm1(x))); h + norm4(mlp(norm3(h)))
+  Post,      // OLMo-2: h = x + norm1(attn(x)); h + norm2(mlp(h))
+  Parallel,  // StableLM use_parallel_residual: (x + attn(norm1(x))) + mlp(norm1(x))
+};
+
+enum class MlpKind {
+  Gated,  // down_proj(act(gate_proj(x)) * up_proj(x))
+  Plain,  // c_proj(act(c_fc(x))) (Starcoder2)
+};
+
+// Norms on the projected queries and keys, before RoPE.
+enum class QkNorm {
+  None,
+  PerHeadRms,        // Qwen3, Gemma-3: q_norm/k_norm over head_dim, shared by the heads
+  FullWidthRms,      // OLMo-2: q_norm/k_norm over the whole projection (heads * head_dim)
+  PerHeadLayerNorm,  // StableLM qk_layernorm: a bias-free LayerNorm of its own per head
+};
+
+// Which config.json key holds the norm epsilon.
+enum class NormEpsKey { RmsNormEps, LayerNormEps, NormEpsilon, Fixed };
+
+struct DecoderLayout;
+
 struct DecoderVariant {
   BiasRule qkv_bias = BiasRule::Never;
   BiasRule o_bias = BiasRule::Never;
   BiasRule mlp_bias = BiasRule::Never;
-  bool qk_norm = false;  // RMSNorm over head_dim on q and k before RoPE (Qwen3)
+  QkNorm qk_norm = QkNorm::None;
+  NormKind norm = NormKind::Rms;
+  NormPlacement placement = NormPlacement::Pre;
+  MlpKind mlp = MlpKind::Gated;
+  NormEpsKey norm_eps_key = NormEpsKey::RmsNormEps;
+  double default_norm_eps = 1e-6;  // class default (Fixed: always)
+  bool scale_embeddings = false;   // Gemma: embeddings times sqrt(hidden_size) in the compute dtype
+  bool partial_rotary = false;     // config partial_rotary_factor < 1 allowed (StableLM)
+  bool clips_qkv = false;          // OLMo: q, k and v clamped to +-config.clip_qkv when set
+  // Last step of resolve_layout for a family whose config switches features on and off
+  // (StableLM's use_qkv_bias, qk_layernorm, use_parallel_residual; Starcoder2's use_bias).
+  std::function<void(const ModelConfig&, DecoderLayout&)> resolve_family;
   SlidingWindowRule sliding_window = SlidingWindowRule::Never;
   std::optional<int64_t> default_head_dim;  // config class default when config.json has none
   int64_t default_max_window_layers = 0;    // QwenStyle only
@@ -37,11 +84,8 @@ struct DecoderVariant {
   std::optional<int64_t> default_sliding_window;      // Alternating: when config.json has no key
   bool default_tie_word_embeddings = false;           // config class default (Gemma: true)
   Activation default_activation = Activation::Silu;
-  // Gemma family: RMSNorm scales by (1 + weight) in float32, sandwich norms around attention
-  // and MLP (post_attention_layernorm is the attention output's norm; pre/post_feedforward_
-  // layernorm around the MLP), embeddings times sqrt(hidden_size) in the compute dtype, and
-  // attention scaled by query_pre_attn_scalar^-0.5.
-  bool gemma_block = false;
+  // Gemma-2/3: attention scaled by query_pre_attn_scalar^-0.5 instead of head_dim^-0.5.
+  bool uses_query_pre_attn_scalar = false;
   std::optional<double> default_query_pre_attn_scalar;
   std::optional<double> default_attn_logit_softcapping;
   // transformers 5's Gemma-3 attention never passes attn_logit_softcapping to the attention
@@ -60,11 +104,17 @@ struct DecoderLayout {
   bool qkv_bias = false;
   bool o_bias = false;
   bool mlp_bias = false;
-  bool qk_norm = false;
+  QkNorm qk_norm = QkNorm::None;
+  NormKind norm = NormKind::Rms;
+  NormPlacement placement = NormPlacement::Pre;
+  MlpKind mlp = MlpKind::Gated;
+  double norm_eps = 1e-6;
+  bool scale_embeddings = false;
+  int64_t rotary_dim = 0;          // leading dims of each head that RoPE rotates (head_dim unless partial)
+  std::optional<double> clip_qkv;  // OLMo
   std::vector<std::optional<int64_t>> window_per_layer;  // nullopt = full causal attention
   Activation activation = Activation::Silu;
-  bool gemma_block = false;
-  double attention_scale = 1.0;  // head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma)
+  double attention_scale = 1.0;  // head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma-2/3)
   std::optional<double> attn_logit_softcapping;
   std::optional<double> final_logit_softcapping;  // causal-LM head only
   bool tie_word_embeddings = false;
@@ -75,8 +125,9 @@ struct DecoderLayout {
 
 // What Gemma-2 and Gemma-3 share (Gemma2Config / Gemma3TextConfig defaults): q/k/v/o bias from
 // attention_bias, every `sliding_window_pattern`-th layer full attention and the others sliding
-// (window 4096 by default), head_dim 256, tied embeddings, gelu_pytorch_tanh, the Gemma block,
-// attention scaled by query_pre_attn_scalar (default 256)^-0.5.
+// (window 4096 by default), head_dim 256, tied embeddings, gelu_pytorch_tanh, (1 + weight)
+// RMSNorms sandwiching attention and MLP, embeddings times sqrt(hidden_size), attention scaled by
+// query_pre_attn_scalar (default 256)^-0.5.
 DecoderVariant gemma_block_variant(int64_t sliding_window_pattern);
 
 DecoderLayout resolve_layout(const DecoderVariant& variant, const ModelConfig& config);

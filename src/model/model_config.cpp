@@ -38,9 +38,10 @@ void parse_rope_dict(const ConfigReader& dict, RopeConfig& rope) {
   }
 }
 
+// Whether the family rotates only part of each head is the variant's business (resolve_layout).
 void check_rope(const RopeConfig& rope, const ConfigReader& where) {
-  if (rope.partial_rotary_factor != 1.0)
-    throw where.error("partial_rotary_factor", "only 1.0 (full rotary) is supported");
+  if (!(rope.partial_rotary_factor > 0 && rope.partial_rotary_factor <= 1.0))
+    throw where.error("partial_rotary_factor", "must be within (0, 1]");
   if (!(rope.theta > 0)) throw where.error("rope_theta", "must be positive");
 }
 
@@ -148,6 +149,27 @@ void parse_shape(const ConfigReader& object, ModelConfig& config) {
   config.max_position_embeddings = object.optional_integer("max_position_embeddings").value_or(0);
 }
 
+std::optional<double> optional_number(const ConfigReader& object, const std::string& key) {
+  if (!object.has(key)) return std::nullopt;
+  return object.number({key}, 0.0);
+}
+
+std::optional<bool> optional_flag(const ConfigReader& object, const std::string& key) {
+  if (!object.has(key)) return std::nullopt;
+  return object.flag(key, false);
+}
+
+void parse_family_switches(const ConfigReader& object, ModelConfig& config) {
+  config.layer_norm_eps = optional_number(object, "layer_norm_eps");
+  config.norm_epsilon = optional_number(object, "norm_epsilon");
+  config.use_qkv_bias = optional_flag(object, "use_qkv_bias");
+  config.qk_layernorm = optional_flag(object, "qk_layernorm");
+  config.use_parallel_residual = optional_flag(object, "use_parallel_residual");
+  config.use_bias = optional_flag(object, "use_bias");
+  config.clip_qkv = optional_number(object, "clip_qkv");
+  if (config.clip_qkv && !(*config.clip_qkv > 0)) throw object.error("clip_qkv", "must be positive (or null)");
+}
+
 }  // namespace
 
 ModelConfig parse_model_config(const ConfigReader& object) {
@@ -157,6 +179,8 @@ ModelConfig parse_model_config(const ConfigReader& object) {
   parse_activation(object, config);
   parse_shape(object, config);
   config.rms_norm_eps = object.number({"rms_norm_eps"}, 1e-6);
+  config.rms_norm_eps_given = object.has("rms_norm_eps");
+  parse_family_switches(object, config);
   config.attention_bias = object.flag("attention_bias", false);
   config.mlp_bias = object.flag("mlp_bias", false);
   parse_sliding_window(object, config);

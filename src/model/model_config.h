@@ -44,6 +44,11 @@ struct ModelConfig {
   int64_t head_dim = 0;                 // default: hidden_size / num_attention_heads
   bool head_dim_given = false;          // config.json had a non-null head_dim
   double rms_norm_eps = 1e-6;
+  // Other families' names for the norm epsilon (StableLM: layer_norm_eps; Starcoder2:
+  // norm_epsilon); the variant says which one it reads and its class default.
+  bool rms_norm_eps_given = false;
+  std::optional<double> layer_norm_eps;
+  std::optional<double> norm_epsilon;
   int64_t vocab_size = 0;
   int64_t max_position_embeddings = 0;
   bool attention_bias = false;
@@ -63,6 +68,13 @@ struct ModelConfig {
   // legacy rope_local_base_freq with the default rope type).
   std::optional<RopeConfig> local_rope;
   std::optional<double> rope_local_base_freq;
+  // Switches of single families, as config.json has them (nullopt when absent): StableLM's
+  // use_qkv_bias / qk_layernorm / use_parallel_residual, Starcoder2's use_bias, OLMo's clip_qkv.
+  std::optional<bool> use_qkv_bias;
+  std::optional<bool> qk_layernorm;
+  std::optional<bool> use_parallel_residual;
+  std::optional<bool> use_bias;
+  std::optional<double> clip_qkv;
   // Gemma family.
   NullableNumber query_pre_attn_scalar;
   NullableNumber attn_logit_softcapping;

@@ -30,7 +30,10 @@ using NamedSpec = rb::testing::NamedSpec<TinyModelSpec>;
 std::vector<NamedSpec> causal_presets() {
   return {{"llama_own_head", as_causal_lm(llama_spec(), false)},   {"llama_tied", as_causal_lm(llama_spec(), true)},
           {"mistral_window", as_causal_lm(mistral_spec(), false)}, {"qwen2_tied", as_causal_lm(qwen2_spec(), true)},
-          {"qwen3_qknorm", as_causal_lm(qwen3_spec(), false)}};
+          {"qwen3_qknorm", as_causal_lm(qwen3_spec(), false)}, {"gemma1_tied", as_causal_lm(gemma_spec(), true)},
+          {"stablelm_parallel", as_causal_lm(stablelm_parallel_spec(), false)},
+          {"starcoder2_tied", as_causal_lm(starcoder2_spec(), true)}, {"olmo", as_causal_lm(olmo_spec(), false)},
+          {"olmo2", as_causal_lm(olmo2_spec(), false)}};
 }
 
 const std::vector<int64_t> kLengths = {1, 2, 6, 11, 17, 9};

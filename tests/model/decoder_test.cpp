@@ -35,7 +35,11 @@ std::vector<NamedSpec> presets() {
   TinyModelSpec qwen3_window = qwen3_spec();
   qwen3_window.extra_config.update({{"use_sliding_window", true}, {"sliding_window", 3}, {"max_window_layers", 0}});
   return {{"llama3_gqa_bias", llama_spec()},  {"llama_linear_mha", llama_linear}, {"mistral_window", mistral_spec()},
-          {"qwen2_bias_window", qwen2_spec()}, {"qwen3_qknorm", qwen3_spec()},     {"qwen3_window", qwen3_window}};
+          {"qwen2_bias_window", qwen2_spec()}, {"qwen3_qknorm", qwen3_spec()},     {"qwen3_window", qwen3_window},
+          {"gemma1", gemma_spec()},             {"stablelm", stablelm_spec()},
+          {"stablelm_parallel_qk_layernorm", stablelm_parallel_spec()},
+          {"starcoder2_window_plain_mlp", starcoder2_spec()},  {"olmo_clip_qkv", olmo_spec()},
+          {"olmo2_post_norms", olmo2_spec()}};
 }
 
 class ReferenceAgreement : public ::testing::TestWithParam<NamedSpec> {};
@@ -230,10 +234,10 @@ TEST(DecoderErrors, MissingAndMisshapedWeights) {
 
 TEST(DecoderErrors, UnknownArchitectureListsSupportedOnes) {
   TinyModelSpec spec = llama_spec();
-  spec.architecture = "GemmaForSequenceClassification";
+  spec.architecture = "FalconForSequenceClassification";
   const TinyModel tiny = write_tiny_model(scratch_dir("unknown_arch"), spec);
   const std::string message = load_error(tiny.folder);
-  EXPECT_NE(message.find("GemmaForSequenceClassification"), std::string::npos) << message;
+  EXPECT_NE(message.find("FalconForSequenceClassification"), std::string::npos) << message;
   EXPECT_NE(message.find("LlamaForSequenceClassification"), std::string::npos) << message;
 }
 

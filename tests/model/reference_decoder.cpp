@@ -74,7 +74,7 @@ int64_t layer_window(const Json& config, int64_t layer) {
   const bool has_window = config.contains("sliding_window") && !config["sliding_window"].is_null();
   if (!has_window) return 0;
   if (is_gemma(config)) return gemma_layer_slides(config, layer) ? config["sliding_window"].get<int64_t>() : 0;
-  if (type == "mistral") return config["sliding_window"].get<int64_t>();
+  if (type == "mistral" || type == "starcoder2") return config["sliding_window"].get<int64_t>();
   if ((type == "qwen2" || type == "qwen3") && config.value("use_sliding_window", false) &&
       layer >= config.value("max_window_layers", 28))
     return config["sliding_window"].get<int64_t>();
@@ -110,9 +110,75 @@ std::vector<double> reference_inv_freq(const Json& config, int64_t head_dim) {
 
 namespace {
 
-// x (1 + w) for Gemma's RMSNorm, x w otherwise.
-torch::Tensor norm(const Json& config, const torch::Tensor& x, const torch::Tensor& gain, double eps) {
-  return rms(x, is_gemma(config) ? gain + 1.0 : gain, eps);
+// Standardises each row (last dimension) to zero mean and unit variance (biased variance).
+torch::Tensor standardise(const torch::Tensor& x, double eps) {
+  torch::Tensor centred = x - x.mean(-1, true);
+  torch::Tensor variance = (centred * centred).sum(-1, true) / static_cast<double>(x.size(-1));
+  return centred / torch::sqrt(variance + eps);
+}
+
+std::string model_type(const Json& config) { return config.value("model_type", ""); }
+
+// Each family's norm of a row: RMS scaled by w (Llama, OLMo-2) or by 1 + w (Gemma), LayerNorm
+// with weight and bias (StableLM, Starcoder2), or LayerNorm without parameters (OLMo).
+struct RowNorm {
+  std::string kind = "rms";  // rms, rms_one_plus, layernorm, layernorm_plain
+  double eps = 1e-6;
+};
+
+RowNorm row_norm(const Json& config) {
+  const std::string type = model_type(config);
+  if (is_gemma(config)) return {"rms_one_plus", number_or(config, "rms_norm_eps", 1e-6)};
+  if (type == "stablelm") return {"layernorm", number_or(config, "layer_norm_eps", 1e-5)};
+  if (type == "starcoder2") return {"layernorm", number_or(config, "norm_epsilon", 1e-5)};
+  if (type == "olmo") return {"layernorm_plain", 1e-5};
+  if (type == "olmo2") return {"rms", number_or(config, "rms_norm_eps", 1e-5)};
+  return {"rms", number_or(config, "rms_norm_eps", 1e-6)};
+}
+
+// `name` is the norm's tensor prefix ("model.norm"); OLMo's norms have no tensors.
+torch::Tensor norm(const TinyModel& model, const std::string& name, const torch::Tensor& x) {
+  const RowNorm how = row_norm(model.config);
+  if (how.kind == "layernorm_plain") return standardise(x, how.eps);
+  const torch::Tensor gain = weight(model, name + ".weight");
+  if (how.kind == "layernorm") return standardise(x, how.eps) * gain + weight(model, name + ".bias");
+  return rms(x, how.kind == "rms_one_plus" ? gain + 1.0 : gain, how.eps);
+}
+
+// How many leading dims of each head RoPE turns (StableLM: a fraction of them).
+int64_t rotary_dims(const Json& config, int64_t head_dim) {
+  double fraction = number_or(config, "partial_rotary_factor", 1.0);
+  const Json& rope = rope_dict(config);
+  if (rope.contains("partial_rotary_factor")) fraction = rope["partial_rotary_factor"].get<double>();
+  return static_cast<int64_t>(static_cast<double>(head_dim) * fraction);
+}
+
+torch::Tensor rotate_leading(const torch::Tensor& x, int64_t dims, const std::vector<double>& inv_freq,
+                             int64_t position_start) {
+  if (dims == x.size(-1)) return rotate(x, inv_freq, position_start);
+  return torch::cat({rotate(x.slice(-1, 0, dims).contiguous(), inv_freq, position_start), x.slice(-1, dims)}, -1);
+}
+
+// q or k [L, heads, head_dim] through the family's q/k norm, if it has one.
+torch::Tensor qk_normed(const TinyModel& model, const std::string& p, const std::string& which, torch::Tensor x) {
+  const std::string name = p + "self_attn." + which + "_norm.weight";
+  if (has(model, name)) {
+    const torch::Tensor gain = weight(model, name);
+    const RowNorm how = row_norm(model.config);
+    const auto shape = x.sizes().vec();
+    if (gain.size(0) == x.size(2))  // one weight shared by the heads (Qwen3, Gemma-3)
+      return rms(x, how.kind == "rms_one_plus" ? gain + 1.0 : gain, how.eps);
+    return rms(x.reshape({x.size(0), -1}), gain, how.eps).reshape(shape);  // OLMo-2: the whole projection
+  }
+  const std::string per_head = p + "self_attn." + which + "_layernorm.norms.";
+  if (has(model, per_head + "0.weight")) {  // StableLM: a LayerNorm (no bias) of its own per head
+    std::vector<torch::Tensor> heads;
+    for (int64_t h = 0; h < x.size(1); ++h)
+      heads.push_back(standardise(x.select(1, h), row_norm(model.config).eps) *
+                      weight(model, per_head + std::to_string(h) + ".weight"));
+    return torch::stack(heads, 1);
+  }
+  return x;
 }
 
 torch::Tensor activation(const Json& config, const torch::Tensor& x) {
@@ -132,13 +198,22 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
   const int64_t hidden = config["hidden_size"], heads = config["num_attention_heads"];
   const int64_t kv_heads = config["num_key_value_heads"], layers = config["num_hidden_layers"];
   const int64_t head_dim = config.contains("head_dim") ? config["head_dim"].get<int64_t>() : hidden / heads;
-  const double eps = config["rms_norm_eps"];
-  const std::vector<double> inv_freq = reference_inv_freq(config, head_dim);
+  const std::string type = model_type(config);
+  const int64_t rotary = rotary_dims(config, head_dim);
+  const std::vector<double> inv_freq = reference_inv_freq(config, rotary);
   std::vector<double> local_inv_freq = inv_freq;  // Gemma-3 sliding layers: plain rope, local base
   if (config.contains("rope_local_base_freq"))
     local_inv_freq = reference_inv_freq(Json{{"rope_theta", config["rope_local_base_freq"]}}, head_dim);
-  const double scale = gemma ? 1.0 / std::sqrt(number_or(config, "query_pre_attn_scalar", 256.0))
-                             : 1.0 / std::sqrt(static_cast<double>(head_dim));
+  const bool pre_attn_scalar = type == "gemma2" || type == "gemma3_text";
+  const double scale = pre_attn_scalar ? 1.0 / std::sqrt(number_or(config, "query_pre_attn_scalar", 256.0))
+                                       : 1.0 / std::sqrt(static_cast<double>(head_dim));
+  const double clip = number_or(config, "clip_qkv", 0.0);  // OLMo
+  const bool post_norms = type == "olmo2";
+  const bool parallel = type == "stablelm" && config.value("use_parallel_residual", false);
+  auto project = [&](const std::string& name, const torch::Tensor& input) {
+    torch::Tensor y = affine(model, name, input);
+    return clip > 0 ? y.clamp(-clip, clip) : y;
+  };
   // transformers applies the attention soft-cap in Gemma-2 only (Gemma-3 never passes it on).
   // Gemma2Config's default is 50 when the key is absent; null switches it off.
   double cap = 0.0;
@@ -153,18 +228,16 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
 
   for (int64_t layer = 0; layer < layers; ++layer) {
     const std::string p = "model.layers." + std::to_string(layer) + ".";
-    torch::Tensor h = norm(config, x, weight(model, p + "input_layernorm.weight"), eps);
-    torch::Tensor q = affine(model, p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
-    torch::Tensor k = affine(model, p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
-    torch::Tensor v = affine(model, p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim});
-    if (has(model, p + "self_attn.q_norm.weight")) {
-      q = norm(config, q, weight(model, p + "self_attn.q_norm.weight"), eps);
-      k = norm(config, k, weight(model, p + "self_attn.k_norm.weight"), eps);
-    }
+    torch::Tensor h = post_norms ? x : norm(model, p + "input_layernorm", x);
+    torch::Tensor q = project(p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
+    torch::Tensor k = project(p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
+    torch::Tensor v = project(p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim});
+    q = qk_normed(model, p, "q", q);
+    k = qk_normed(model, p, "k", k);
     const int64_t window = layer_window(config, layer);
-    const bool local_rope = config.value("model_type", "") == "gemma3_text" && window > 0;
-    q = rotate(q, local_rope ? local_inv_freq : inv_freq, position_start);
-    k = rotate(k, local_rope ? local_inv_freq : inv_freq, position_start);
+    const bool local_rope = type == "gemma3_text" && window > 0;
+    q = rotate_leading(q, rotary, local_rope ? local_inv_freq : inv_freq, position_start);
+    k = rotate_leading(k, rotary, local_rope ? local_inv_freq : inv_freq, position_start);
     torch::Tensor attended = torch::zeros({length, heads * head_dim}, torch::kDouble);
     for (int64_t head = 0; head < heads; ++head) {
       const int64_t kv = head / (heads / kv_heads);
@@ -186,20 +259,27 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
       }
     }
     torch::Tensor attention_out = affine(model, p + "self_attn.o_proj", attended);
-    if (gemma) {  // sandwich norms around attention and MLP
-      x = x + norm(config, attention_out, weight(model, p + "post_attention_layernorm.weight"), eps);
-      torch::Tensor g = norm(config, x, weight(model, p + "pre_feedforward_layernorm.weight"), eps);
-      torch::Tensor m = affine(model, p + "mlp.down_proj",
-                               activation(config, affine(model, p + "mlp.gate_proj", g)) * affine(model, p + "mlp.up_proj", g));
-      x = x + norm(config, m, weight(model, p + "post_feedforward_layernorm.weight"), eps);
+    // Gated MLP, or Starcoder2's plain one.
+    auto mlp = [&](const torch::Tensor& g) {
+      if (has(model, p + "mlp.c_fc.weight"))
+        return affine(model, p + "mlp.c_proj", activation(config, affine(model, p + "mlp.c_fc", g)));
+      return affine(model, p + "mlp.down_proj",
+                    activation(config, affine(model, p + "mlp.gate_proj", g)) * affine(model, p + "mlp.up_proj", g));
+    };
+    if (gemma && has(model, p + "pre_feedforward_layernorm.weight")) {  // Gemma-2/3: sandwich norms
+      x = x + norm(model, p + "post_attention_layernorm", attention_out);
+      x = x + norm(model, p + "post_feedforward_layernorm", mlp(norm(model, p + "pre_feedforward_layernorm", x)));
+    } else if (post_norms) {  // OLMo-2: norms on each block's output
+      x = x + norm(model, p + "post_attention_layernorm", attention_out);
+      x = x + norm(model, p + "post_feedforward_layernorm", mlp(x));
+    } else if (parallel) {  // StableLM: both blocks read the same normed input
+      x = x + attention_out + mlp(h);
     } else {
       x = x + attention_out;
-      torch::Tensor g = norm(config, x, weight(model, p + "post_attention_layernorm.weight"), eps);
-      x = x + affine(model, p + "mlp.down_proj",
-                     activation(config, affine(model, p + "mlp.gate_proj", g)) * affine(model, p + "mlp.up_proj", g));
+      x = x + mlp(norm(model, p + "post_attention_layernorm", x));
     }
   }
-  return norm(config, x, weight(model, "model.norm.weight"), eps);
+  return norm(model, "model.norm", x);
 }
 
 }  // namespace

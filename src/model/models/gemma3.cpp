@@ -11,7 +11,7 @@ namespace rb::model {
 
 Architecture gemma3_architecture() {
   DecoderVariant gemma3 = gemma_block_variant(/*sliding_window_pattern=*/6);
-  gemma3.qk_norm = true;
+  gemma3.qk_norm = QkNorm::PerHeadRms;
   gemma3.applies_attn_logit_softcapping = false;
   gemma3.local_rope_for_sliding_layers = true;
   gemma3.default_rope_local_base_freq = 10000.0;

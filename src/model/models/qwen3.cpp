@@ -7,7 +7,7 @@ namespace rb::model {
 Architecture qwen3_architecture() {
   DecoderVariant qwen3;
   qwen3.qkv_bias = qwen3.o_bias = BiasRule::FromAttentionBias;
-  qwen3.qk_norm = true;
+  qwen3.qk_norm = QkNorm::PerHeadRms;
   qwen3.sliding_window = SlidingWindowRule::QwenStyle;
   qwen3.default_head_dim = 128;
   qwen3.default_max_window_layers = 28;

@@ -1,4 +1,5 @@
 #include "io/safetensors.h"
+#include "io/torch_checkpoint.h"
 
 #include <nlohmann/json.hpp>
 
@@ -216,28 +217,42 @@ TensorView SafetensorsFile::describe(const std::string& name) const {
   return view;
 }
 
-TensorView SafetensorsFile::tensor(const std::string& name) const {
+TensorView WeightFile::tensor(const std::string& name) const {
   TensorView view = describe(name);
   if (!dtype_is_readable(view.dtype))
-    throw tensor_error(file_.path(), name,
-                       "dtype " + dtype_name(view.dtype) + " is unsupported (supported: BF16, F16, F32)");
+    throw tensor_error(path(), name, "dtype " + dtype_name(view.dtype) + " is unsupported (supported: BF16, F16, F32)");
   return view;
 }
 
+namespace {
+
+// A weight file by its name: safetensors, else a PyTorch checkpoint (.bin, .pt, .pth).
+std::unique_ptr<WeightFile> open_weight_file(const std::string& path) {
+  const std::string extension = std::filesystem::path(path).extension().string();
+  if (extension == ".bin" || extension == ".pt" || extension == ".pth")
+    return std::make_unique<TorchCheckpointFile>(path);
+  return std::make_unique<SafetensorsFile>(path);
+}
+
+}  // namespace
+
+// transformers' order: safetensors first, then the pickle checkpoints.
 SafetensorsCheckpoint SafetensorsCheckpoint::open_folder(const std::string& folder) {
   namespace fs = std::filesystem;
-  const fs::path single = fs::path(folder) / "model.safetensors";
-  const fs::path index = fs::path(folder) / "model.safetensors.index.json";
-  if (fs::exists(single)) return open_file(single.string());
-  if (fs::exists(index)) return open_index(index.string());
-  throw IoError("no model.safetensors or model.safetensors.index.json in " + folder +
-                " (only safetensors checkpoints are supported)");
+  for (const char* single : {"model.safetensors", "pytorch_model.bin"}) {
+    const fs::path file = fs::path(folder) / single;
+    const fs::path index = fs::path(folder) / (std::string(single) + ".index.json");
+    if (fs::exists(file)) return open_file(file.string());
+    if (fs::exists(index)) return open_index(index.string());
+  }
+  throw IoError("no model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json in " +
+                folder);
 }
 
 SafetensorsCheckpoint SafetensorsCheckpoint::open_file(const std::string& path) {
   SafetensorsCheckpoint checkpoint;
   checkpoint.source_ = path;
-  checkpoint.files_.push_back(std::make_unique<SafetensorsFile>(path));
+  checkpoint.files_.push_back(open_weight_file(path));
   for (const std::string& name : checkpoint.files_.front()->tensor_names()) checkpoint.owner_[name] = 0;
   return checkpoint;
 }
@@ -248,10 +263,10 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_index(const std::string& index
   try {
     index = json::parse(read_file(index_path));
   } catch (const json::exception& error) {
-    throw IoError("safetensors index " + index_path + ": not valid JSON: " + error.what());
+    throw IoError("weight index " + index_path + ": not valid JSON: " + error.what());
   }
   if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
-    throw IoError("safetensors index " + index_path + ": missing object 'weight_map'");
+    throw IoError("weight index " + index_path + ": missing object 'weight_map'");
 
   SafetensorsCheckpoint checkpoint;
   checkpoint.source_ = index_path;
@@ -259,19 +274,19 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_index(const std::string& index
   std::map<std::string, size_t> shard_slot;
   for (auto item = index["weight_map"].begin(); item != index["weight_map"].end(); ++item) {
     if (!item.value().is_string())
-      throw IoError("safetensors index " + index_path + ": weight_map entry '" + item.key() +
+      throw IoError("weight index " + index_path + ": weight_map entry '" + item.key() +
                     "' is not a file name");
     const std::string shard = item.value().get<std::string>();
     if (fs::path(shard).is_absolute() || shard.find("..") != std::string::npos)
-      throw IoError("safetensors index " + index_path + ": shard name '" + shard +
+      throw IoError("weight index " + index_path + ": shard name '" + shard +
                     "' must be a plain file name inside the folder");
     auto slot = shard_slot.find(shard);
     if (slot == shard_slot.end()) {
-      checkpoint.files_.push_back(std::make_unique<SafetensorsFile>((folder / shard).string()));
+      checkpoint.files_.push_back(open_weight_file((folder / shard).string()));
       slot = shard_slot.emplace(shard, checkpoint.files_.size() - 1).first;
     }
     if (!checkpoint.files_[slot->second]->contains(item.key()))
-      throw IoError("safetensors index " + index_path + ": tensor '" + item.key() +
+      throw IoError("weight index " + index_path + ": tensor '" + item.key() +
                     "' is mapped to " + shard + " which does not contain it");
     checkpoint.owner_[item.key()] = slot->second;
   }
@@ -284,7 +299,7 @@ std::vector<std::string> SafetensorsCheckpoint::tensor_names() const {
   return names;
 }
 
-const SafetensorsFile& SafetensorsCheckpoint::owner_of(const std::string& name) const {
+const WeightFile& SafetensorsCheckpoint::owner_of(const std::string& name) const {
   auto found = owner_.find(name);
   if (found == owner_.end()) throw IoError("tensor '" + name + "' not found in " + source_);
   return *files_[found->second];

@@ -35,19 +35,29 @@ struct TensorView {
   int64_t num_elements() const;
 };
 
-class SafetensorsFile {
+// One file of weights: a safetensors file, or a PyTorch pickle checkpoint (torch_checkpoint.h).
+class WeightFile {
+ public:
+  virtual ~WeightFile() = default;
+  virtual const std::string& path() const = 0;
+  virtual std::vector<std::string> tensor_names() const = 0;  // sorted
+  virtual bool contains(const std::string& name) const = 0;
+  // Shape and dtype without the readability check.
+  virtual TensorView describe(const std::string& name) const = 0;
+  // Throws rb::IoError if absent or of a dtype the models cannot read.
+  TensorView tensor(const std::string& name) const;
+};
+
+class SafetensorsFile final : public WeightFile {
  public:
   static constexpr uint64_t kMaxHeaderBytes = 100'000'000;  // same guard as the reference library
 
   explicit SafetensorsFile(const std::string& path);
 
-  const std::string& path() const { return file_.path(); }
-  std::vector<std::string> tensor_names() const;  // sorted
-  bool contains(const std::string& name) const { return tensors_.count(name) != 0; }
-  // Throws rb::IoError if absent or of a dtype the models cannot read.
-  TensorView tensor(const std::string& name) const;
-  // Shape and dtype without the readability check.
-  TensorView describe(const std::string& name) const;
+  const std::string& path() const override { return file_.path(); }
+  std::vector<std::string> tensor_names() const override;
+  bool contains(const std::string& name) const override { return tensors_.count(name) != 0; }
+  TensorView describe(const std::string& name) const override;
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
 
  private:
@@ -69,7 +79,9 @@ class SafetensorsFile {
 };
 
 // A Hugging Face model folder's weights: model.safetensors, or the shards listed by
-// model.safetensors.index.json ("weight_map": {tensor: shard file}).
+// model.safetensors.index.json ("weight_map": {tensor: shard file}); without safetensors,
+// pytorch_model.bin or the shards of pytorch_model.bin.index.json, read by the restricted
+// unpickler of torch_checkpoint.h (memory-mapped like safetensors, nothing executed).
 class SafetensorsCheckpoint {
  public:
   static SafetensorsCheckpoint open_folder(const std::string& folder);
@@ -84,10 +96,10 @@ class SafetensorsCheckpoint {
   const std::string& source() const { return source_; }
 
  private:
-  const SafetensorsFile& owner_of(const std::string& name) const;
+  const WeightFile& owner_of(const std::string& name) const;
 
   std::string source_;
-  std::vector<std::unique_ptr<SafetensorsFile>> files_;
+  std::vector<std::unique_ptr<WeightFile>> files_;
   std::map<std::string, size_t> owner_;  // tensor name -> index into files_
 };
 

@@ -97,7 +97,10 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   layer.v = load_linear(loader, at_layer + "self_attn.v_proj", kv_width, hidden, layout_.qkv_bias);
   layer.o = load_linear(loader, at_layer + "self_attn.o_proj", hidden, q_width, layout_.o_bias);
   load_qk_norms(loader, at_layer, layer);
-  if (layout_.mlp == MlpKind::Gated) {
+  layer.sparse = layout_.mlp == MlpKind::SparseMoe && layout_.moe.sparse_layer[static_cast<size_t>(index)];
+  if (layer.sparse) {
+    load_moe(loader, at_layer, layer);
+  } else if (layout_.mlp != MlpKind::Plain) {
     layer.gate = load_linear(loader, at_layer + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
     layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
     layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
@@ -110,6 +113,40 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
                      target_.eager_attention};
   layer.uses_sliding_rope = layout_.sliding_rope.has_value() && window.has_value();
   return layer;
+}
+
+// Mixtral checkpoints name the block block_sparse_moe with experts.<e>.w1/w2/w3 (gate, down, up);
+// Qwen2-MoE names it mlp with experts.<e>.gate_proj/up_proj/down_proj; transformers 5 saves both
+// as mlp.experts.gate_up_proj [experts, 2 * inner, hidden] and mlp.experts.down_proj.
+void DecoderBackbone::load_moe(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const {
+  const MoeLayout& moe = layout_.moe;
+  const int64_t hidden = config_.hidden_size, inner = moe.expert_intermediate;
+  const std::string block = at_layer + (loader.contains(at_layer + "block_sparse_moe.gate.weight") ? "block_sparse_moe." : "mlp.");
+  layer.moe.router = make_linear(loader.load(block + "gate.weight", {moe.experts, hidden}));
+  if (loader.contains(block + "experts.gate_up_proj")) {
+    const at::Tensor gate_up = loader.load(block + "experts.gate_up_proj", {moe.experts, 2 * inner, hidden});
+    const at::Tensor down = loader.load(block + "experts.down_proj", {moe.experts, hidden, inner});
+    for (int64_t e = 0; e < moe.experts; ++e) {
+      layer.moe.gate.push_back(make_linear(gate_up[e].slice(0, 0, inner)));
+      layer.moe.up.push_back(make_linear(gate_up[e].slice(0, inner, 2 * inner)));
+      layer.moe.down.push_back(make_linear(down[e]));
+    }
+  } else {
+    const bool mixtral_names = loader.contains(block + "experts.0.w1.weight");
+    for (int64_t e = 0; e < moe.experts; ++e) {
+      const std::string expert = block + "experts." + std::to_string(e) + ".";
+      layer.moe.gate.push_back(load_linear(loader, expert + (mixtral_names ? "w1" : "gate_proj"), inner, hidden, false));
+      layer.moe.up.push_back(load_linear(loader, expert + (mixtral_names ? "w3" : "up_proj"), inner, hidden, false));
+      layer.moe.down.push_back(load_linear(loader, expert + (mixtral_names ? "w2" : "down_proj"), hidden, inner, false));
+    }
+  }
+  if (moe.shared_intermediate > 0) {
+    const std::string shared = block + "shared_expert.";
+    layer.moe.shared_gate = load_linear(loader, shared + "gate_proj", moe.shared_intermediate, hidden, false);
+    layer.moe.shared_up = load_linear(loader, shared + "up_proj", moe.shared_intermediate, hidden, false);
+    layer.moe.shared_down = load_linear(loader, shared + "down_proj", hidden, moe.shared_intermediate, false);
+    layer.moe.shared_expert_gate = load_linear(loader, block + "shared_expert_gate", 1, hidden, false);
+  }
 }
 
 void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
@@ -201,7 +238,35 @@ at::Tensor DecoderBackbone::project_values(const DecoderLayer& layer, const at::
   return v.view({h.size(0), config_.num_key_value_heads, layout_.head_dim});
 }
 
+// Experts in increasing order, each over its tokens in (top-k slot, token) order, added into
+// zeros as transformers' index_add_ does; a token's weights are its renormalised top-k softmax.
+at::Tensor DecoderBackbone::moe(const MoeWeights& weights, const at::Tensor& x) const {
+  const MoeLayout& moe = layout_.moe;
+  const at::Tensor probabilities = at::softmax(weights.router(x), -1, at::kFloat);
+  auto [top, chosen] = at::topk(probabilities, moe.top_k, -1);
+  if (moe.normalize_top_k) top = top / top.sum(-1, /*keepdim=*/true);
+  top = top.to(x.scalar_type());
+  at::Tensor out = at::zeros_like(x);
+  for (int64_t e = 0; e < moe.experts; ++e) {
+    const at::Tensor hits = chosen.eq(e).t().nonzero();  // rows (slot, token), slot-major
+    if (hits.size(0) == 0) continue;
+    const at::Tensor slot = hits.select(1, 0), token = hits.select(1, 1);
+    const at::Tensor rows = x.index_select(0, token);
+    const size_t i = static_cast<size_t>(e);
+    at::Tensor y = weights.down[i](layers::activate(weights.gate[i](rows), layout_.activation) * weights.up[i](rows));
+    y = y * top.reshape({-1}).index_select(0, token * moe.top_k + slot).unsqueeze(-1);
+    out.index_add_(0, token, y);
+  }
+  if (moe.shared_intermediate > 0) {
+    const at::Tensor shared =
+        weights.shared_down(layers::activate(weights.shared_gate(x), layout_.activation) * weights.shared_up(x));
+    out = out + at::sigmoid(weights.shared_expert_gate(x)) * shared;
+  }
+  return out;
+}
+
 at::Tensor DecoderBackbone::mlp(const DecoderLayer& layer, const at::Tensor& x) const {
+  if (layer.sparse) return moe(layer.moe, x);
   if (layout_.mlp == MlpKind::Plain) return layer.down(layers::activate(layer.up(x), layout_.activation));
   return layer.down(layers::activate(layer.gate(x), layout_.activation) * layer.up(x));
 }

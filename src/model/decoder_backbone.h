@@ -25,6 +25,14 @@ struct NormWeights {
   at::Tensor bias;
 };
 
+// A sparse MoE block's weights (MoeLayout), each expert as three Linears: the checkpoint's
+// per-expert matrices, or views of transformers 5's fused [experts, 2 * inner, hidden] gate_up_proj.
+struct MoeWeights {
+  layers::Linear router;  // [experts, hidden], no bias
+  std::vector<layers::Linear> gate, up, down;
+  layers::Linear shared_gate, shared_up, shared_down, shared_expert_gate;  // Qwen2-MoE
+};
+
 struct DecoderLayer {
   NormWeights input_norm;             // not with NormPlacement::Post
   NormWeights post_attention_norm;    // Pre: before the MLP; Sandwich and Post: on the attention output
@@ -33,6 +41,8 @@ struct DecoderLayer {
   NormWeights q_norm;                 // QkNorm kinds
   NormWeights k_norm;
   layers::Linear q, k, v, o, gate, up, down;  // Plain MLP: up = c_fc, down = c_proj, no gate
+  bool sparse = false;                        // the MoE block instead of gate/up/down
+  MoeWeights moe;
   layers::AttentionParams attention;
   bool uses_sliding_rope = false;  // Gemma-3 sliding layers
 };
@@ -105,6 +115,8 @@ class DecoderBackbone {
                            int64_t heads, const at::Tensor& cos, const at::Tensor& sin) const;
   at::Tensor project_values(const DecoderLayer& layer, const at::Tensor& h) const;
   at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
+  void load_moe(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const;
+  at::Tensor moe(const MoeWeights& weights, const at::Tensor& x) const;
   // The attention input: the normed residual stream (the stream itself with Post norms).
   at::Tensor attention_input(const DecoderLayer& layer, const at::Tensor& x) const;
   // Residual adds around attention output and MLP, with the norms where the placement puts them;

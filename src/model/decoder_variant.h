@@ -44,8 +44,22 @@ enum class NormPlacement {
 };
 
 enum class MlpKind {
-  Gated,  // down_proj(act(gate_proj(x)) * up_proj(x))
-  Plain,  // c_proj(act(c_fc(x))) (Starcoder2)
+  Gated,      // down_proj(act(gate_proj(x)) * up_proj(x))
+  Plain,      // c_proj(act(c_fc(x))) (Starcoder2)
+  SparseMoe,  // a router picking top-k gated experts per token (+ a gated shared expert): DecoderLayout::moe
+};
+
+// A sparse mixture-of-experts MLP as Mixtral and Qwen2-MoE compute it: router logits in the compute
+// dtype, softmax in float32, top-k (renormalised to sum 1 when `normalize_top_k`), the weights cast
+// back, each expert's gated MLP on its tokens times its weight, summed in expert order; Qwen2-MoE
+// adds sigmoid(shared_expert_gate(x)) * shared_expert(x).
+struct MoeLayout {
+  int64_t experts = 0;
+  int64_t top_k = 2;
+  bool normalize_top_k = true;
+  int64_t expert_intermediate = 0;
+  int64_t shared_intermediate = 0;  // 0: no shared expert
+  std::vector<bool> sparse_layer;   // per layer: the MoE block (true) or a dense gated MLP
 };
 
 // Norms on the projected queries and keys, before RoPE.
@@ -112,6 +126,7 @@ struct DecoderLayout {
   bool scale_embeddings = false;
   int64_t rotary_dim = 0;          // leading dims of each head that RoPE rotates (head_dim unless partial)
   std::optional<double> clip_qkv;  // OLMo
+  MoeLayout moe;                   // MlpKind::SparseMoe
   std::vector<std::optional<int64_t>> window_per_layer;  // nullopt = full causal attention
   Activation activation = Activation::Silu;
   double attention_scale = 1.0;  // head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma-2/3)

@@ -167,6 +167,14 @@ void parse_family_switches(const ConfigReader& object, ModelConfig& config) {
   config.use_parallel_residual = optional_flag(object, "use_parallel_residual");
   config.use_bias = optional_flag(object, "use_bias");
   config.clip_qkv = optional_number(object, "clip_qkv");
+  config.num_experts = object.has("num_local_experts") ? object.optional_integer("num_local_experts")
+                                                       : object.optional_integer("num_experts");
+  config.num_experts_per_tok = object.optional_integer("num_experts_per_tok");
+  config.norm_topk_prob = optional_flag(object, "norm_topk_prob");
+  config.moe_intermediate_size = object.optional_integer("moe_intermediate_size");
+  config.shared_expert_intermediate_size = object.optional_integer("shared_expert_intermediate_size");
+  config.decoder_sparse_step = object.optional_integer("decoder_sparse_step");
+  config.mlp_only_layers = object.integer_list("mlp_only_layers");
   if (config.clip_qkv && !(*config.clip_qkv > 0)) throw object.error("clip_qkv", "must be positive (or null)");
 }
 

@@ -75,6 +75,14 @@ struct ModelConfig {
   std::optional<bool> use_parallel_residual;
   std::optional<bool> use_bias;
   std::optional<double> clip_qkv;
+  // Sparse mixture of experts (Mixtral: num_local_experts; Qwen2-MoE: num_experts and the rest).
+  std::optional<int64_t> num_experts;
+  std::optional<int64_t> num_experts_per_tok;
+  std::optional<bool> norm_topk_prob;
+  std::optional<int64_t> moe_intermediate_size;
+  std::optional<int64_t> shared_expert_intermediate_size;
+  std::optional<int64_t> decoder_sparse_step;
+  std::vector<int64_t> mlp_only_layers;
   // Gemma family.
   NullableNumber query_pre_attn_scalar;
   NullableNumber attn_logit_softcapping;

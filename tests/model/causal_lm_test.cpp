@@ -33,7 +33,8 @@ std::vector<NamedSpec> causal_presets() {
           {"qwen3_qknorm", as_causal_lm(qwen3_spec(), false)}, {"gemma1_tied", as_causal_lm(gemma_spec(), true)},
           {"stablelm_parallel", as_causal_lm(stablelm_parallel_spec(), false)},
           {"starcoder2_tied", as_causal_lm(starcoder2_spec(), true)}, {"olmo", as_causal_lm(olmo_spec(), false)},
-          {"olmo2", as_causal_lm(olmo2_spec(), false)}};
+          {"olmo2", as_causal_lm(olmo2_spec(), false)}, {"mixtral", as_causal_lm(mixtral_spec(), false)},
+          {"qwen2_moe", as_causal_lm(qwen2_moe_spec(), true)}};
 }
 
 const std::vector<int64_t> kLengths = {1, 2, 6, 11, 17, 9};

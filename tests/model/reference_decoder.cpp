@@ -2,7 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace rb::testing {
 namespace {
@@ -191,6 +193,54 @@ torch::Tensor activation(const Json& config, const torch::Tensor& x) {
   return x / (1 + torch::exp(-x));
 }
 
+torch::Tensor gated(const Json& config, const torch::Tensor& x, const torch::Tensor& gate, const torch::Tensor& up,
+                    const torch::Tensor& down) {
+  return torch::matmul(activation(config, torch::matmul(x, gate.t())) * torch::matmul(x, up.t()), down.t());
+}
+
+// Each token: softmax over the router's logits, its num_experts_per_tok most probable experts
+// (their probabilities renormalised to sum 1 for Mixtral, or when norm_topk_prob), the weighted
+// sum of those experts' gated MLPs; Qwen2-MoE adds sigmoid(gate . x) times a shared expert.
+torch::Tensor mixture_of_experts(const TinyModel& model, const std::string& block, const torch::Tensor& x) {
+  const Json& config = model.config;
+  const torch::Tensor router = weight(model, block + "gate.weight");
+  const int64_t experts = router.size(0), top_k = config.value("num_experts_per_tok", 2);
+  const bool renormalise = model_type(config) == "mixtral" || config.value("norm_topk_prob", false);
+  auto expert_weights = [&](int64_t e) {
+    const std::string at = block + "experts." + std::to_string(e) + ".";
+    if (has(model, block + "experts.gate_up_proj")) {
+      const torch::Tensor gate_up = weight(model, block + "experts.gate_up_proj")[e];
+      const int64_t inner = gate_up.size(0) / 2;
+      return std::make_tuple(gate_up.slice(0, 0, inner), gate_up.slice(0, inner), weight(model, block + "experts.down_proj")[e]);
+    }
+    if (has(model, at + "w1.weight"))
+      return std::make_tuple(weight(model, at + "w1.weight"), weight(model, at + "w3.weight"), weight(model, at + "w2.weight"));
+    return std::make_tuple(weight(model, at + "gate_proj.weight"), weight(model, at + "up_proj.weight"),
+                           weight(model, at + "down_proj.weight"));
+  };
+  const torch::Tensor probabilities = torch::softmax(torch::matmul(x, router.t()), -1);
+  torch::Tensor out = torch::zeros_like(x);
+  for (int64_t t = 0; t < x.size(0); ++t) {
+    std::vector<std::pair<double, int64_t>> ranked;
+    for (int64_t e = 0; e < experts; ++e) ranked.emplace_back(probabilities[t][e].item<double>(), e);
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    double total = 0;
+    for (int64_t k = 0; k < top_k; ++k) total += ranked[static_cast<size_t>(k)].first;
+    for (int64_t k = 0; k < top_k; ++k) {
+      const auto [probability, e] = ranked[static_cast<size_t>(k)];
+      const auto [gate, up, down] = expert_weights(e);
+      out[t] += gated(config, x[t].unsqueeze(0), gate, up, down)[0] * (renormalise ? probability / total : probability);
+    }
+  }
+  if (has(model, block + "shared_expert_gate.weight")) {
+    const torch::Tensor share = torch::sigmoid(torch::matmul(x, weight(model, block + "shared_expert_gate.weight").t()));
+    out += share * gated(config, x, weight(model, block + "shared_expert.gate_proj.weight"),
+                         weight(model, block + "shared_expert.up_proj.weight"),
+                         weight(model, block + "shared_expert.down_proj.weight"));
+  }
+  return out;
+}
+
 // Final-normed hidden states [L, hidden] of one sequence.
 torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t>& tokens, int64_t position_start) {
   const Json& config = model.config;
@@ -259,8 +309,10 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
       }
     }
     torch::Tensor attention_out = affine(model, p + "self_attn.o_proj", attended);
-    // Gated MLP, or Starcoder2's plain one.
+    // Gated MLP, Starcoder2's plain one, or a sparse mixture of gated experts.
     auto mlp = [&](const torch::Tensor& g) {
+      for (const char* block : {"block_sparse_moe.", "mlp."})
+        if (has(model, p + block + "gate.weight")) return mixture_of_experts(model, p + block, g);
       if (has(model, p + "mlp.c_fc.weight"))
         return affine(model, p + "mlp.c_proj", activation(config, affine(model, p + "mlp.c_fc", g)));
       return affine(model, p + "mlp.down_proj",

@@ -1,5 +1,7 @@
 #include "tiny_model_writer.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -197,7 +199,33 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
       for (int64_t h = 0; h < spec.kv_heads; ++h)
         maker.add(prefix + "self_attn.k_layernorm.norms." + std::to_string(h) + ".weight", {head_dim}, 1.0f, 0.3f);
     }
-    if (spec.plain_mlp) {
+    const bool sparse = spec.experts > 0 &&
+                        std::find(spec.dense_layers.begin(), spec.dense_layers.end(), layer) == spec.dense_layers.end();
+    if (sparse) {
+      const int64_t e_count = spec.experts, inner = spec.expert_intermediate;
+      const std::string block = prefix + (spec.moe_names == "mixtral" ? "block_sparse_moe." : "mlp.");
+      maker.add(block + "gate.weight", {e_count, spec.hidden}, 0.0f, 1.0f);
+      if (spec.moe_names == "fused") {
+        maker.add(block + "experts.gate_up_proj", {e_count, 2 * inner, spec.hidden}, 0.0f,
+                  1.0f / std::sqrt(static_cast<float>(spec.hidden)));
+        maker.add(block + "experts.down_proj", {e_count, spec.hidden, inner}, 0.0f,
+                  1.0f / std::sqrt(static_cast<float>(inner)));
+      } else {
+        const bool mixtral = spec.moe_names == "mixtral";
+        for (int64_t e = 0; e < e_count; ++e) {
+          const std::string expert = block + "experts." + std::to_string(e) + ".";
+          maker.linear(expert + (mixtral ? "w1" : "gate_proj"), inner, spec.hidden, false);
+          maker.linear(expert + (mixtral ? "w3" : "up_proj"), inner, spec.hidden, false);
+          maker.linear(expert + (mixtral ? "w2" : "down_proj"), spec.hidden, inner, false);
+        }
+      }
+      if (spec.shared_intermediate > 0) {
+        maker.linear(block + "shared_expert.gate_proj", spec.shared_intermediate, spec.hidden, false);
+        maker.linear(block + "shared_expert.up_proj", spec.shared_intermediate, spec.hidden, false);
+        maker.linear(block + "shared_expert.down_proj", spec.hidden, spec.shared_intermediate, false);
+        maker.linear(block + "shared_expert_gate", 1, spec.hidden, false);
+      }
+    } else if (spec.plain_mlp) {
       maker.linear(prefix + "mlp.c_fc", spec.intermediate, spec.hidden, spec.mlp_bias);
       maker.linear(prefix + "mlp.c_proj", spec.hidden, spec.intermediate, spec.mlp_bias);
     } else {
@@ -364,6 +392,42 @@ TinyModelSpec olmo2_spec() {
   spec.qk_norm = true;
   spec.qk_norm_kind = "full_width";
   spec.extra_config = {{"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec mixtral_spec() {
+  TinyModelSpec spec;  // 4 experts, 2 per token, routers spread wide enough that tokens differ
+  spec.architecture = "MixtralForSequenceClassification";
+  spec.model_type = "mixtral";
+  spec.kv_heads = 2;
+  spec.experts = 4;
+  spec.expert_intermediate = spec.intermediate;
+  spec.extra_config = {{"num_local_experts", 4}, {"num_experts_per_tok", 2}, {"rope_theta", 1000000.0},
+                       {"rms_norm_eps", 1e-5}, {"sliding_window", nullptr}};
+  return spec;
+}
+
+TinyModelSpec mixtral_fused_spec() {
+  TinyModelSpec spec = mixtral_spec();  // the same network under transformers 5's fused names
+  spec.moe_names = "fused";
+  return spec;
+}
+
+TinyModelSpec qwen2_moe_spec() {
+  TinyModelSpec spec;  // shared expert, weights not renormalised, layer 0 dense (decoder_sparse_step 2)
+  spec.architecture = "Qwen2MoeForSequenceClassification";
+  spec.model_type = "qwen2_moe";
+  spec.kv_heads = 2;
+  spec.qkv_bias = true;
+  spec.experts = 4;
+  spec.expert_intermediate = 12;
+  spec.shared_intermediate = 20;
+  spec.moe_names = "qwen2_moe";
+  spec.dense_layers = {0};
+  spec.extra_config = {{"num_experts", 4}, {"num_experts_per_tok", 2}, {"norm_topk_prob", false},
+                       {"moe_intermediate_size", 12}, {"shared_expert_intermediate_size", 20},
+                       {"decoder_sparse_step", 2}, {"mlp_only_layers", nlohmann::json::array()},
+                       {"rope_theta", 1000000.0}};
   return spec;
 }
 

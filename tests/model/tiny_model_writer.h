@@ -59,6 +59,14 @@ struct TinyModelSpec {
   // With qk_norm: "per_head" (q_norm/k_norm [head_dim]), "full_width" (OLMo-2: [heads * head_dim]),
   // "per_head_layernorm" (StableLM: q_layernorm.norms.<h>.weight per head).
   std::string qk_norm_kind = "per_head";
+  // Sparse MoE (experts > 0): "mixtral" (block_sparse_moe.experts.<e>.w1/w2/w3), "qwen2_moe"
+  // (mlp.experts.<e>.gate_proj/..., a shared expert and its gate) or "fused" (transformers 5:
+  // mlp.experts.gate_up_proj / down_proj). Layers in `dense_layers` keep a gated MLP.
+  int64_t experts = 0;
+  int64_t expert_intermediate = 16;
+  int64_t shared_intermediate = 0;
+  std::string moe_names = "mixtral";
+  std::vector<int64_t> dense_layers;
   uint32_t seed = 1;
   nlohmann::json extra_config = nlohmann::json::object();  // merged into config.json last
 };
@@ -90,6 +98,11 @@ TinyModelSpec stablelm_parallel_spec();
 TinyModelSpec starcoder2_spec();
 TinyModelSpec olmo_spec();
 TinyModelSpec olmo2_spec();
+// Mixtral (4 experts, top 2, original and transformers-5 names) and Qwen2-MoE (shared expert,
+// no top-k renormalisation, a dense first layer).
+TinyModelSpec mixtral_spec();
+TinyModelSpec mixtral_fused_spec();
+TinyModelSpec qwen2_moe_spec();
 // The same network as `spec` as a *ForCausalLM (class name and head kind changed).
 TinyModelSpec as_causal_lm(TinyModelSpec spec, bool tied);
 

@@ -206,6 +206,15 @@ OLMO = dict(FAMILY_TINY, architectures=["OlmoForSequenceClassification"], model_
 OLMO2 = dict(FAMILY_TINY, architectures=["Olmo2ForSequenceClassification"], model_type="olmo2", rms_norm_eps=1e-6,
              rope_parameters=DEFAULT_ROPE, attention_bias=False, tie_word_embeddings=False)
 ZEPHYR = {"chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-beta.jinja"}
+MIXTRAL = dict(FAMILY_TINY, architectures=["MixtralForSequenceClassification"], model_type="mixtral",
+               num_local_experts=4, num_experts_per_tok=2, rms_norm_eps=1e-5, sliding_window=None,
+               rope_parameters={"rope_type": "default", "rope_theta": 1000000.0}, tie_word_embeddings=False)
+QWEN2_MOE = dict(FAMILY_TINY, architectures=["Qwen2MoeForSequenceClassification"], model_type="qwen2_moe",
+                 num_experts=4, num_experts_per_tok=2, norm_topk_prob=False, moe_intermediate_size=16,
+                 shared_expert_intermediate_size=24, decoder_sparse_step=1, mlp_only_layers=[],
+                 use_sliding_window=False, rms_norm_eps=1e-6,
+                 rope_parameters={"rope_type": "default", "rope_theta": 1000000.0}, tie_word_embeddings=False)
+QWEN_TEMPLATE = {"chat_template_from_shared": "templates/Qwen-Qwen2.5-7B-Instruct.jinja"}
 
 FAMILY_FIXTURES = [  # (name, config, chat template overlay, class: transformers name or "olmo_adapter:<name>")
     ("gemma", GEMMA1, {"chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-gemma-v0.1.jinja"}, None),
@@ -215,6 +224,8 @@ FAMILY_FIXTURES = [  # (name, config, chat template overlay, class: transformers
     ("olmo", OLMO, {"chat_template_from_shared": "templates/allenai-OLMo-2-1124-7B-Instruct.jinja"}, None),
     ("olmo2", OLMO2, {"chat_template_from_shared": "templates/allenai-OLMo-2-1124-7B-Instruct.jinja"},
      "olmo_adapter:Olmo2ForSequenceClassification"),
+    ("mixtral", MIXTRAL, ZEPHYR, None),
+    ("qwen2_moe", QWEN2_MOE, QWEN_TEMPLATE, None),
 ]
 for name, config, overlay, class_name in FAMILY_FIXTURES:
     FIXTURES.append({"name": name, "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
@@ -364,6 +375,35 @@ def write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores):
         json.dump(golden, f, indent=1, ensure_ascii=False)
 
 
+def experts_reached(model_class, work, tokenizer, texts, spec):
+    """MoE fixtures: per layer, how many experts the top-k routing of the fixture's tokens reached
+    (fp32 CPU, every text alone); None for dense models."""
+    config = spec["config"]
+    experts = config.get("num_local_experts") or config.get("num_experts")
+    if not experts:
+        return None
+    model = model_class.from_pretrained(work, dtype=torch.float32, **attn_kwargs(spec)).eval()
+    reached = {}
+
+    def hook(name):
+        def record(module, inputs, output):
+            logits = output[0] if isinstance(output, tuple) else output
+            chosen = torch.topk(torch.softmax(logits.float().reshape(-1, experts), -1), config["num_experts_per_tok"], -1)[1]
+            reached.setdefault(name, set()).update(chosen.flatten().tolist())
+        return record
+
+    for name, module in model.named_modules():
+        if name.endswith("mlp.gate") or name.endswith("block_sparse_moe.gate"):
+            module.register_forward_hook(hook(name))
+    with torch.no_grad():
+        for text in texts[:40]:
+            ids = tokenizer(text, truncation=True, max_length=spec["max_length"], return_tensors="pt")
+            model(**ids)
+    counts = {name: len(values) for name, values in sorted(reached.items())}
+    print(f"{spec['name']}: experts reached per layer {counts} of {experts}", flush=True)
+    return counts
+
+
 def make_fixture(spec, args, rows, pairs_sha1, out_root):
     out_dir = os.path.join(out_root, spec["name"])
     os.makedirs(out_dir, exist_ok=True)
@@ -404,6 +444,7 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
         golden.setdefault("config_pad_token_id", model.config.pad_token_id)
         scores = score_like_run_rm(model, tokenizer, texts, spec["max_length"], spec["batch_size"], device)
         all_scores[run_name] = scores
+    golden["experts_reached"] = experts_reached(model_class, work, tokenizer, texts, spec)
     write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)
     decisions = sum(e["score_chosen_fp32_cpu"] > e["score_rejected_fp32_cpu"] for e in golden["examples"])
     print(f"{spec['name']}: {len(rows)} pairs, chosen wins {decisions}, "
@@ -546,6 +587,7 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
         model = cast_like_from_pretrained(model, dtype).to(device).eval()
         all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],
                                                  device, tokenizer.pad_token_id)
+    golden["experts_reached"] = experts_reached(model_class, work, tokenizer, texts, spec)
     write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)
     print(f"{spec['name']}: {len(rows)} pairs scored with the {spec['head']} head", flush=True)
 

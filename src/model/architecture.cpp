@@ -46,7 +46,8 @@ ModelInfo describe_model(const CommonConfig& common, const std::string& class_na
 
 std::vector<std::string> reward_model_classes() {
   std::vector<std::string> names;
-  for (const Architecture& architecture : registered_architectures()) names.push_back(architecture.reward_class);
+  for (const Architecture& architecture : registered_architectures())
+    if (!architecture.reward_class.empty()) names.push_back(architecture.reward_class);  // causal-LM-only families
   return names;
 }
 
@@ -59,7 +60,7 @@ std::vector<std::string> causal_lm_classes() {
 
 const Architecture& find_architecture(const std::string& class_name) {
   for (const Architecture& architecture : registered_architectures())
-    if (architecture.reward_class == class_name) return architecture;
+    if (!class_name.empty() && architecture.reward_class == class_name) return architecture;
   throw ModelError("unsupported architecture '" + class_name + "' (supported: " + joined(reward_model_classes()) + ")");
 }
 

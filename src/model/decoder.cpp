@@ -61,7 +61,8 @@ class DecoderCausalLm final : public CausalLanguageModel {
     // Tied: transformers points lm_head at embed_tokens (a stored lm_head.weight is ignored).
     lm_head_ = backbone_.layout().tie_word_embeddings
                    ? backbone_.make_linear(backbone_.embedding())
-                   : backbone_.load_linear(loader, "lm_head", config.vocab_size, config.hidden_size, false);
+                   : backbone_.load_linear(loader, backbone_.layout().names.lm_head, config.vocab_size,
+                                           config.hidden_size, false);
     info_ = backbone_.describe(family.causal_lm_class, family.model_type, 1, loader, source.options);
   }
 
@@ -109,7 +110,9 @@ class DecoderCausalLm final : public CausalLanguageModel {
       const int64_t last = std::min(total, first + chunk);
       const std::vector<int64_t> chunk_rows(rows.begin() + first, rows.begin() + last);
       const std::vector<int64_t> chunk_targets(targets.begin() + first, targets.begin() + last);
-      at::Tensor logits = lm_head_(hidden.index_select(0, layers::to_device(chunk_rows, backbone_.device())));
+      at::Tensor rows_in = hidden.index_select(0, layers::to_device(chunk_rows, backbone_.device()));
+      if (const auto divisor = backbone_.layout().lm_head_input_divisor) rows_in = rows_in / *divisor;  // MiniCPM
+      at::Tensor logits = lm_head_(rows_in);
       if (cap) logits = at::tanh(logits / *cap) * *cap;  // transformers: /cap, tanh, *cap in the compute dtype
       at::Tensor log_probs = at::log_softmax(logits.to(at::kFloat), -1);
       at::Tensor picked = log_probs.gather(1, layers::to_device(chunk_targets, backbone_.device()).unsqueeze(1))

@@ -84,26 +84,31 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   const int64_t kv_width = config_.num_key_value_heads * head_dim;
   const int64_t inner = config_.intermediate_size;
   const NormPlacement placement = layout_.placement;
+  const DecoderNames& names = layout_.names;
   DecoderLayer layer;
-  if (placement != NormPlacement::Post) layer.input_norm = load_norm(loader, at_layer + "input_layernorm", hidden);
+  if (placement != NormPlacement::Post) layer.input_norm = load_norm(loader, at_layer + names.input_norm, hidden);
   if (placement != NormPlacement::Parallel)
-    layer.post_attention_norm = load_norm(loader, at_layer + "post_attention_layernorm", hidden);
+    layer.post_attention_norm = load_norm(loader, at_layer + names.post_attention_norm, hidden);
   if (placement == NormPlacement::Sandwich)
     layer.pre_feedforward_norm = load_norm(loader, at_layer + "pre_feedforward_layernorm", hidden);
   if (placement == NormPlacement::Sandwich || placement == NormPlacement::Post)
     layer.post_feedforward_norm = load_norm(loader, at_layer + "post_feedforward_layernorm", hidden);
-  layer.q = load_linear(loader, at_layer + "self_attn.q_proj", q_width, hidden, layout_.qkv_bias);
-  layer.k = load_linear(loader, at_layer + "self_attn.k_proj", kv_width, hidden, layout_.qkv_bias);
-  layer.v = load_linear(loader, at_layer + "self_attn.v_proj", kv_width, hidden, layout_.qkv_bias);
-  layer.o = load_linear(loader, at_layer + "self_attn.o_proj", hidden, q_width, layout_.o_bias);
+  if (names.fused_qkv.empty()) {
+    layer.q = load_linear(loader, at_layer + names.q, q_width, hidden, layout_.qkv_bias);
+    layer.k = load_linear(loader, at_layer + names.k, kv_width, hidden, layout_.qkv_bias);
+    layer.v = load_linear(loader, at_layer + names.v, kv_width, hidden, layout_.qkv_bias);
+  } else {
+    load_fused_qkv(loader, at_layer + names.fused_qkv, layer);
+  }
+  layer.o = load_linear(loader, at_layer + names.o, hidden, q_width, layout_.o_bias);
   load_qk_norms(loader, at_layer, layer);
   layer.sparse = layout_.mlp == MlpKind::SparseMoe && layout_.moe.sparse_layer[static_cast<size_t>(index)];
   if (layer.sparse) {
     load_moe(loader, at_layer, layer);
   } else if (layout_.mlp != MlpKind::Plain) {
-    layer.gate = load_linear(loader, at_layer + "mlp.gate_proj", inner, hidden, layout_.mlp_bias);
-    layer.up = load_linear(loader, at_layer + "mlp.up_proj", inner, hidden, layout_.mlp_bias);
-    layer.down = load_linear(loader, at_layer + "mlp.down_proj", hidden, inner, layout_.mlp_bias);
+    layer.gate = load_linear(loader, at_layer + names.gate, inner, hidden, layout_.mlp_bias);
+    layer.up = load_linear(loader, at_layer + names.up, inner, hidden, layout_.mlp_bias);
+    layer.down = load_linear(loader, at_layer + names.down, hidden, inner, layout_.mlp_bias);
   } else {
     layer.up = load_linear(loader, at_layer + "mlp.c_fc", inner, hidden, layout_.mlp_bias);
     layer.down = load_linear(loader, at_layer + "mlp.c_proj", hidden, inner, layout_.mlp_bias);
@@ -149,10 +154,29 @@ void DecoderBackbone::load_moe(WeightLoader& loader, const std::string& at_layer
   }
 }
 
+// InternLM2's wqkv: rows grouped per kv head as [groups query heads | key | value], each head_dim
+// rows; the same rows regrouped into q, k and v give the same dot products.
+void DecoderBackbone::load_fused_qkv(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const {
+  const int64_t hidden = config_.hidden_size, head_dim = layout_.head_dim;
+  const int64_t kv_heads = config_.num_key_value_heads, groups = config_.num_attention_heads / kv_heads;
+  const int64_t rows = kv_heads * (groups + 2) * head_dim;
+  const at::Tensor weight = loader.load(name + ".weight", {rows, hidden}).view({kv_heads, groups + 2, head_dim, hidden});
+  at::Tensor bias;
+  if (layout_.qkv_bias) bias = loader.load(name + ".bias", {rows}).view({kv_heads, groups + 2, head_dim});
+  auto part = [&](int64_t begin, int64_t end) {
+    const int64_t out = kv_heads * (end - begin) * head_dim;
+    return make_linear(weight.slice(1, begin, end).reshape({out, hidden}).contiguous(),
+                       bias.defined() ? bias.slice(1, begin, end).reshape({out}).contiguous() : at::Tensor());
+  };
+  layer.q = part(0, groups);
+  layer.k = part(groups, groups + 1);
+  layer.v = part(groups + 1, groups + 2);
+}
+
 void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
-  embed_ = loader.load(prefix + "embed_tokens.weight", {config_.vocab_size, config_.hidden_size});
+  embed_ = loader.load(prefix + layout_.names.embed + ".weight", {config_.vocab_size, config_.hidden_size});
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, prefix, i));
-  final_norm_ = load_norm(loader, prefix + "norm", config_.hidden_size);
+  final_norm_ = load_norm(loader, prefix + layout_.names.final_norm, config_.hidden_size);
   // rope_inv_freq applies partial_rotary_factor itself (rotary_dim / 2 frequencies), as transformers does.
   inv_freq_ = layers::to_device(rope_inv_freq(layout_.rope, layout_.head_dim), target_.device);
   if (layout_.sliding_rope)
@@ -201,12 +225,20 @@ at::Tensor DecoderBackbone::qk_norm(const at::Tensor& heads, const NormWeights& 
 // Gemma multiplies embeddings by sqrt(hidden_size) rounded to the compute dtype.
 at::Tensor DecoderBackbone::embed(const PackedSpans& spans) const {
   at::Tensor x = embed_.index_select(0, layers::to_device(spans.token_ids, target_.device));
+  if (layout_.embedding_multiplier) return x * *layout_.embedding_multiplier;
   if (!layout_.scale_embeddings) return x;
   const double normalizer = std::sqrt(static_cast<double>(config_.hidden_size));
   return x * at::scalar_tensor(normalizer, at::TensorOptions().dtype(target_.dtype).device(target_.device));
 }
 
 DecoderBackbone::Rotary DecoderBackbone::rotary(const PackedSpans& spans) const {
+  if (layout_.rope.type == RopeType::Dynamic && config_.max_position_embeddings > 0) {
+    for (int64_t position : spans.positions)
+      if (position >= config_.max_position_embeddings)
+        throw ModelError(config_.source + ": a sequence reaches position " + std::to_string(position) +
+                         ", beyond max_position_embeddings " + std::to_string(config_.max_position_embeddings) +
+                         " where dynamic rope scaling would change the frequencies; not supported (lower --max_length)");
+  }
   const at::Tensor positions = layers::to_device(spans.positions, target_.device);
   Rotary tables;
   std::tie(tables.cos, tables.sin) = layers::rotary_tables(positions, inv_freq_, target_.dtype);
@@ -280,6 +312,11 @@ at::Tensor DecoderBackbone::finish_layer(const DecoderLayer& layer, const at::Te
   at::Tensor attention_out = layer.o(attended);
   switch (layout_.placement) {
     case NormPlacement::Pre: {
+      if (layout_.residual_multiplier) {  // MiniCPM
+        const double scale = *layout_.residual_multiplier;
+        at::Tensor hidden = residual + attention_out * scale;
+        return hidden + mlp(layer, norm(hidden, layer.post_attention_norm)) * scale;
+      }
       at::Tensor hidden = residual + attention_out;
       return hidden + mlp(layer, norm(hidden, layer.post_attention_norm));
     }

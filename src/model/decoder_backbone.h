@@ -116,6 +116,7 @@ class DecoderBackbone {
   at::Tensor project_values(const DecoderLayer& layer, const at::Tensor& h) const;
   at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
   void load_moe(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const;
+  void load_fused_qkv(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const;
   at::Tensor moe(const MoeWeights& weights, const at::Tensor& x) const;
   // The attention input: the normed residual stream (the stream itself with Post norms).
   at::Tensor attention_input(const DecoderLayer& layer, const at::Tensor& x) const;

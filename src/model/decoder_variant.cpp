@@ -99,6 +99,7 @@ DecoderLayout resolve_layout(const DecoderVariant& variant, const ModelConfig& c
   layout.norm = variant.norm;
   layout.placement = variant.placement;
   layout.mlp = variant.mlp;
+  layout.names = variant.names;
   layout.norm_eps = resolve_norm_eps(variant, config);
   layout.scale_embeddings = variant.scale_embeddings;
   layout.rotary_dim = resolve_rotary_dim(variant, config, layout.head_dim);

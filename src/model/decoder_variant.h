@@ -75,6 +75,20 @@ enum class NormEpsKey { RmsNormEps, LayerNormEps, NormEpsilon, Fixed };
 
 struct DecoderLayout;
 
+// Checkpoint names inside `<prefix>layers.N.` (and of the embedding, final norm and LM head) where
+// a family departs from transformers' Llama names. `fused_qkv`: one projection laid out per kv
+// head as [its query heads | key | value] (InternLM2's wqkv), split into q/k/v at load time.
+struct DecoderNames {
+  std::string embed = "embed_tokens";
+  std::string final_norm = "norm";
+  std::string lm_head = "lm_head";
+  std::string input_norm = "input_layernorm";
+  std::string post_attention_norm = "post_attention_layernorm";
+  std::string q = "self_attn.q_proj", k = "self_attn.k_proj", v = "self_attn.v_proj", o = "self_attn.o_proj";
+  std::string fused_qkv;  // empty: separate q/k/v
+  std::string gate = "mlp.gate_proj", up = "mlp.up_proj", down = "mlp.down_proj";
+};
+
 struct DecoderVariant {
   BiasRule qkv_bias = BiasRule::Never;
   BiasRule o_bias = BiasRule::Never;
@@ -83,6 +97,7 @@ struct DecoderVariant {
   NormKind norm = NormKind::Rms;
   NormPlacement placement = NormPlacement::Pre;
   MlpKind mlp = MlpKind::Gated;
+  DecoderNames names;
   NormEpsKey norm_eps_key = NormEpsKey::RmsNormEps;
   double default_norm_eps = 1e-6;  // class default (Fixed: always)
   bool scale_embeddings = false;   // Gemma: embeddings times sqrt(hidden_size) in the compute dtype
@@ -127,6 +142,13 @@ struct DecoderLayout {
   int64_t rotary_dim = 0;          // leading dims of each head that RoPE rotates (head_dim unless partial)
   std::optional<double> clip_qkv;  // OLMo
   MoeLayout moe;                   // MlpKind::SparseMoe
+  DecoderNames names;
+  // MiniCPM: embeddings times scale_emb, each block's output times scale_depth / sqrt(layers)
+  // before its residual add, and the LM head's input divided by hidden_size / dim_model_base
+  // (python-float scalars, applied as torch applies them).
+  std::optional<double> embedding_multiplier;
+  std::optional<double> residual_multiplier;
+  std::optional<double> lm_head_input_divisor;
   std::vector<std::optional<int64_t>> window_per_layer;  // nullopt = full causal attention
   Activation activation = Activation::Silu;
   double attention_scale = 1.0;  // head_dim^-0.5, or query_pre_attn_scalar^-0.5 (Gemma-2/3)

@@ -10,7 +10,8 @@ RopeType parse_rope_type(const ConfigReader& dict, const std::string& field) {
   if (name == "default") return RopeType::Default;
   if (name == "linear") return RopeType::Linear;
   if (name == "llama3") return RopeType::Llama3;
-  throw dict.error(field, "rope type '" + name + "' is not supported (supported: default, linear, llama3)");
+  if (name == "dynamic") return RopeType::Dynamic;
+  throw dict.error(field, "rope type '" + name + "' is not supported (supported: default, linear, llama3, dynamic)");
 }
 
 // Reads a rope_scaling (transformers <5) or rope_parameters (transformers 5) dictionary.
@@ -167,6 +168,10 @@ void parse_family_switches(const ConfigReader& object, ModelConfig& config) {
   config.use_parallel_residual = optional_flag(object, "use_parallel_residual");
   config.use_bias = optional_flag(object, "use_bias");
   config.clip_qkv = optional_number(object, "clip_qkv");
+  config.bias = optional_flag(object, "bias");
+  config.scale_emb = optional_number(object, "scale_emb");
+  config.scale_depth = optional_number(object, "scale_depth");
+  config.dim_model_base = optional_number(object, "dim_model_base");
   config.num_experts = object.has("num_local_experts") ? object.optional_integer("num_local_experts")
                                                        : object.optional_integer("num_experts");
   config.num_experts_per_tok = object.optional_integer("num_experts_per_tok");

@@ -12,7 +12,9 @@
 
 namespace rb::model {
 
-enum class RopeType { Default, Linear, Llama3 };
+// Dynamic (NTK) scaling changes nothing up to max_position_embeddings; longer sequences are
+// refused at run time (DecoderBackbone), RewardBench's texts never reach that far.
+enum class RopeType { Default, Linear, Llama3, Dynamic };
 
 struct RopeConfig {
   RopeType type = RopeType::Default;
@@ -75,6 +77,11 @@ struct ModelConfig {
   std::optional<bool> use_parallel_residual;
   std::optional<bool> use_bias;
   std::optional<double> clip_qkv;
+  std::optional<bool> bias;  // InternLM2: every attention projection's bias
+  // MiniCPM's scalings (scale_emb, scale_depth, dim_model_base).
+  std::optional<double> scale_emb;
+  std::optional<double> scale_depth;
+  std::optional<double> dim_model_base;
   // Sparse mixture of experts (Mixtral: num_local_experts; Qwen2-MoE: num_experts and the rest).
   std::optional<int64_t> num_experts;
   std::optional<int64_t> num_experts_per_tok;

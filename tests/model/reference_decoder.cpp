@@ -241,6 +241,48 @@ torch::Tensor mixture_of_experts(const TinyModel& model, const std::string& bloc
   return out;
 }
 
+// InternLM2's checkpoint under Llama's names: wqkv's rows come per kv head h as `groups` query
+// heads (h * groups + s), then h's key head, then h's value head, head_dim rows each.
+TinyModel with_llama_names(const TinyModel& model) {
+  if (model_type(model.config) != "internlm2") return model;
+  const Json& config = model.config;
+  const int64_t heads = config["num_attention_heads"], kv_heads = config["num_key_value_heads"];
+  const int64_t hidden = config["hidden_size"], head_dim = hidden / heads, groups = heads / kv_heads;
+  const std::vector<std::pair<std::string, std::string>> renames = {
+      {"model.tok_embeddings.", "model.embed_tokens."}, {"output.weight", "lm_head.weight"},
+      {".attention_norm.", ".input_layernorm."},        {".ffn_norm.", ".post_attention_layernorm."},
+      {".attention.wo.", ".self_attn.o_proj."},          {".feed_forward.w1.", ".mlp.gate_proj."},
+      {".feed_forward.w3.", ".mlp.up_proj."},            {".feed_forward.w2.", ".mlp.down_proj."}};
+  TinyModel renamed = model;
+  renamed.weights.clear();
+  for (const auto& [name, tensor] : model.weights) {
+    const size_t fused = name.find(".attention.wqkv.");
+    if (fused != std::string::npos) {
+      const std::string layer = name.substr(0, fused + 1), suffix = name.substr(fused + 16);  // "weight" / "bias"
+      const int64_t width = suffix == "weight" ? hidden : 1;
+      std::vector<float> q, k, v;
+      for (int64_t h = 0; h < kv_heads; ++h)
+        for (int64_t slot = 0; slot < groups + 2; ++slot) {
+          const auto begin = tensor.second.begin() + ((h * (groups + 2) + slot) * head_dim) * width;
+          std::vector<float>& target = slot < groups ? q : slot == groups ? k : v;
+          target.insert(target.end(), begin, begin + head_dim * width);
+        }
+      auto shape = [&](int64_t rows) {
+        return suffix == "weight" ? std::vector<int64_t>{rows, hidden} : std::vector<int64_t>{rows};
+      };
+      renamed.weights[layer + "self_attn.q_proj." + suffix] = {shape(heads * head_dim), q};
+      renamed.weights[layer + "self_attn.k_proj." + suffix] = {shape(kv_heads * head_dim), k};
+      renamed.weights[layer + "self_attn.v_proj." + suffix] = {shape(kv_heads * head_dim), v};
+      continue;
+    }
+    std::string target = name;
+    for (const auto& [from, to] : renames)
+      if (const size_t at = target.find(from); at != std::string::npos) target.replace(at, from.size(), to);
+    renamed.weights[target] = tensor;
+  }
+  return renamed;
+}
+
 // Final-normed hidden states [L, hidden] of one sequence.
 torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t>& tokens, int64_t position_start) {
   const Json& config = model.config;
@@ -275,6 +317,10 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
   torch::Tensor x = torch::zeros({length, hidden}, torch::kDouble);
   for (int64_t t = 0; t < length; ++t) x[t] = embed[tokens[static_cast<size_t>(t)]];
   if (gemma) x = x * std::sqrt(static_cast<double>(hidden));
+  // MiniCPM: embeddings times scale_emb, block outputs times scale_depth / sqrt(layers).
+  const bool minicpm = type == "minicpm";
+  if (minicpm) x = x * number_or(config, "scale_emb", 1.0);
+  const double depth_scale = minicpm ? number_or(config, "scale_depth", 1.0) / std::sqrt(static_cast<double>(layers)) : 1.0;
 
   for (int64_t layer = 0; layer < layers; ++layer) {
     const std::string p = "model.layers." + std::to_string(layer) + ".";
@@ -327,8 +373,8 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
     } else if (parallel) {  // StableLM: both blocks read the same normed input
       x = x + attention_out + mlp(h);
     } else {
-      x = x + attention_out;
-      x = x + mlp(norm(model, p + "post_attention_layernorm", x));
+      x = x + attention_out * depth_scale;
+      x = x + mlp(norm(model, p + "post_attention_layernorm", x)) * depth_scale;
     }
   }
   return norm(model, "model.norm", x);
@@ -339,7 +385,7 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
 std::vector<double> reference_score(const TinyModel& model, const std::vector<int32_t>& tokens,
                                     int64_t position_start, int64_t pool_index) {
   torch::NoGradGuard no_grad;
-  torch::Tensor final_row = reference_hidden(model, tokens, position_start)[pool_index];
+  torch::Tensor final_row = reference_hidden(with_llama_names(model), tokens, position_start)[pool_index];
   torch::Tensor scores = torch::matmul(weight(model, "score.weight"), final_row);
   return std::vector<double>(scores.data_ptr<double>(), scores.data_ptr<double>() + scores.numel());
 }
@@ -347,18 +393,21 @@ std::vector<double> reference_score(const TinyModel& model, const std::vector<in
 std::vector<std::vector<double>> reference_hidden_states(const TinyModel& model, const std::vector<int32_t>& tokens,
                                                          int64_t position_start) {
   torch::NoGradGuard no_grad;
-  torch::Tensor states = reference_hidden(model, tokens, position_start).contiguous();
+  torch::Tensor states = reference_hidden(with_llama_names(model), tokens, position_start).contiguous();
   std::vector<std::vector<double>> rows;
   for (int64_t t = 0; t < states.size(0); ++t)
     rows.emplace_back(states[t].data_ptr<double>(), states[t].data_ptr<double>() + states.size(1));
   return rows;
 }
 
-std::vector<double> reference_next_token_log_probs(const TinyModel& model, const std::vector<int32_t>& tokens,
+std::vector<double> reference_next_token_log_probs(const TinyModel& original, const std::vector<int32_t>& tokens,
                                                    int64_t position_start) {
   torch::NoGradGuard no_grad;
+  const TinyModel model = with_llama_names(original);
   const Json& config = model.config;
   torch::Tensor states = reference_hidden(model, tokens, position_start);
+  if (model_type(config) == "minicpm")  // MiniCPM's LM head reads hidden / (hidden_size / dim_model_base)
+    states = states / (config["hidden_size"].get<double>() / number_or(config, "dim_model_base", 1.0));
   const bool tied = !has(model, "lm_head.weight");
   torch::Tensor logits = torch::matmul(states, weight(model, tied ? "model.embed_tokens.weight" : "lm_head.weight").t());
   double cap = 0.0;  // Gemma2Config: 30 when absent; Gemma3TextConfig: none; null: none

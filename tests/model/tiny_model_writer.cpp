@@ -146,6 +146,48 @@ class WeightMaker {
 
 }  // namespace
 
+// InternLM2's layout: per kv head h, its query heads h * groups .. then its key and value head.
+void rename_for_internlm2(TinyModel& model, const TinyModelSpec& spec) {
+  const int64_t head_dim = spec.head_dim > 0 ? spec.head_dim : spec.hidden / spec.heads;
+  const int64_t groups = spec.heads / spec.kv_heads;
+  const std::vector<std::pair<std::string, std::string>> renames = {
+      {"model.embed_tokens.", "model.tok_embeddings."}, {"lm_head.weight", "output.weight"},
+      {".input_layernorm.", ".attention_norm."},        {".post_attention_layernorm.", ".ffn_norm."},
+      {".self_attn.o_proj.", ".attention.wo."},          {".mlp.gate_proj.", ".feed_forward.w1."},
+      {".mlp.up_proj.", ".feed_forward.w3."},            {".mlp.down_proj.", ".feed_forward.w2."}};
+  std::map<std::string, std::pair<std::vector<int64_t>, std::vector<float>>> renamed;
+  for (auto& [name, tensor] : model.weights) {
+    if (name.find(".self_attn.k_proj.") != std::string::npos || name.find(".self_attn.v_proj.") != std::string::npos)
+      continue;
+    const size_t q_at = name.find(".self_attn.q_proj.");
+    if (q_at != std::string::npos) {
+      const std::string layer = name.substr(0, q_at + 1), suffix = name.substr(q_at + 18);
+      const auto& q = tensor.second;
+      const auto& k = model.weights.at(layer + "self_attn.k_proj." + suffix).second;
+      const auto& v = model.weights.at(layer + "self_attn.v_proj." + suffix).second;
+      const int64_t width = suffix == "weight" ? spec.hidden : 1, block = head_dim * width;
+      std::vector<float> fused;
+      for (int64_t h = 0; h < spec.kv_heads; ++h) {
+        for (int64_t g = 0; g < groups; ++g) {
+          const auto begin = q.begin() + (h * groups + g) * block;
+          fused.insert(fused.end(), begin, begin + block);
+        }
+        fused.insert(fused.end(), k.begin() + h * block, k.begin() + (h + 1) * block);
+        fused.insert(fused.end(), v.begin() + h * block, v.begin() + (h + 1) * block);
+      }
+      const int64_t rows = spec.kv_heads * (groups + 2) * head_dim;
+      renamed[layer + "attention.wqkv." + suffix] = {
+          suffix == "weight" ? std::vector<int64_t>{rows, spec.hidden} : std::vector<int64_t>{rows}, fused};
+      continue;
+    }
+    std::string target = name;
+    for (const auto& [from, to] : renames)
+      if (const size_t at = target.find(from); at != std::string::npos) target.replace(at, from.size(), to);
+    renamed[target] = tensor;
+  }
+  model.weights = renamed;
+}
+
 TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec) {
   TinyModel model;
   model.folder = folder;
@@ -240,6 +282,7 @@ TinyModel write_tiny_model(const std::string& folder, const TinyModelSpec& spec)
   if (spec.head == "lm_head")
     maker.add("lm_head.weight", {spec.vocab, spec.hidden}, 0.0f, 3.0f / std::sqrt(static_cast<float>(spec.hidden)));
 
+  if (spec.naming == "internlm2") rename_for_internlm2(model, spec);
   std::map<std::string, RawTensor> tensors;
   for (const auto& [name, weight] : model.weights)
     tensors[name] = make_tensor(spec.storage_dtype, weight.first, weight.second);
@@ -428,6 +471,28 @@ TinyModelSpec qwen2_moe_spec() {
                        {"moe_intermediate_size", 12}, {"shared_expert_intermediate_size", 20},
                        {"decoder_sparse_step", 2}, {"mlp_only_layers", nlohmann::json::array()},
                        {"rope_theta", 1000000.0}};
+  return spec;
+}
+
+TinyModelSpec minicpm_spec() {
+  TinyModelSpec spec;  // the three scalings all away from 1; GQA
+  spec.architecture = "MiniCPMForSequenceClassification";
+  spec.model_type = "minicpm";
+  spec.kv_heads = 2;
+  spec.extra_config = {{"scale_emb", 12.0}, {"scale_depth", 1.4}, {"dim_model_base", 8.0}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
+TinyModelSpec internlm2_causal_spec() {
+  TinyModelSpec spec;  // GQA (2 query heads per kv head) and biases on wqkv and wo
+  spec.architecture = "InternLM2ForCausalLM";
+  spec.model_type = "internlm2";
+  spec.kv_heads = 2;
+  spec.qkv_bias = spec.o_bias = true;
+  spec.head = "lm_head";
+  spec.naming = "internlm2";
+  spec.extra_config = {{"bias", true}, {"rope_theta", 1000000.0},
+                       {"rope_scaling", {{"type", "dynamic"}, {"factor", 2.0}}}};
   return spec;
 }
 

@@ -67,6 +67,8 @@ struct TinyModelSpec {
   int64_t shared_intermediate = 0;
   std::string moe_names = "mixtral";
   std::vector<int64_t> dense_layers;
+  // "internlm2": the weights under InternLM2's names, q/k/v fused into attention.wqkv per kv head.
+  std::string naming = "llama";
   uint32_t seed = 1;
   nlohmann::json extra_config = nlohmann::json::object();  // merged into config.json last
 };
@@ -103,6 +105,9 @@ TinyModelSpec olmo2_spec();
 TinyModelSpec mixtral_spec();
 TinyModelSpec mixtral_fused_spec();
 TinyModelSpec qwen2_moe_spec();
+// MiniCPM (scale_emb, scale_depth, dim_model_base) and InternLM2 (causal LM, fused wqkv, GQA, bias).
+TinyModelSpec minicpm_spec();
+TinyModelSpec internlm2_causal_spec();
 // The same network as `spec` as a *ForCausalLM (class name and head kind changed).
 TinyModelSpec as_causal_lm(TinyModelSpec spec, bool tied);
 

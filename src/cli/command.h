@@ -52,5 +52,6 @@ Command download_command();
 Command baseline_command();
 Command compare_command();
 Command report_command();
+Command models_command();
 
 }  // namespace rb::cli

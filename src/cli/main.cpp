@@ -25,7 +25,7 @@ std::vector<rb::cli::Command> commands() {
                                          rb::cli::tokenize_command(),    rb::cli::render_command(),
                                          rb::cli::demo_command(),        rb::cli::leaderboard_command(),
                                          rb::cli::baseline_command(),    rb::cli::compare_command(),
-                                         rb::cli::report_command()};
+                                         rb::cli::report_command(),         rb::cli::models_command()};
 #ifdef RB_WITH_JUDGE
   table.push_back(rb::cli::judge_command());
 #endif

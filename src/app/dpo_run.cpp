@@ -1,4 +1,5 @@
 #include "app/dpo_run.h"
+#include "app/reference_settings.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -261,7 +262,9 @@ int DpoRun::run() {
   record.cache = cache_->report(p.hits + r.hits, p.misses + r.misses);
   record.cache["policy"] = {{"hits", p.hits}, {"misses", p.misses}};
   if (reference) record.cache["reference"] = {{"hits", r.hits}, {"misses", r.misses}};
-  run_.write_run_json(std::move(record), options_.command_line, dpo_options_table().to_json(options_));
+  auto recorded = dpo_options_table().to_json(options_);
+  if (!options_.reference_settings.is_null()) recorded["reference_settings"] = options_.reference_settings;
+  run_.write_run_json(std::move(record), options_.command_line, std::move(recorded));
 
   std::cout << "model: " << metadata.model << (ref_free ? "" : " (reference: " + options_.ref_model + ")") << "\n";
   report::print_summary(std::cout, summary, &intervals);
@@ -271,7 +274,9 @@ int DpoRun::run() {
 
 }  // namespace
 
-int run_dpo_with_loader(const DpoOptions& options, const CausalLmLoader& load_causal_lm) {
+int run_dpo_with_loader(const DpoOptions& given, const CausalLmLoader& load_causal_lm) {
+  DpoOptions options = given;
+  options.reference_settings = apply_reference_settings(options, &options.ref_model);
   return DpoRun(options, load_causal_lm).run();
 }
 

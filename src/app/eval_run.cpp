@@ -1,4 +1,5 @@
 #include "app/eval_run.h"
+#include "app/reference_settings.h"
 
 #include <algorithm>
 #include <functional>
@@ -84,8 +85,9 @@ class EvalRun {
   }
   // run.json last, after the files it describes; then the summary on stdout.
   int finish(size_t num_rows, const std::string& files, const std::function<void(std::ostream&)>& print_summary) {
-    run_.write_run_json(scorer_.run_record(data_.source, num_rows), options_.command_line,
-                        eval_options_table().to_json(options_));
+    auto recorded = eval_options_table().to_json(options_);
+    if (!options_.reference_settings.is_null()) recorded["reference_settings"] = options_.reference_settings;
+    run_.write_run_json(scorer_.run_record(data_.source, num_rows), options_.command_line, std::move(recorded));
     std::cout << "model: " << metadata().model << "\n";
     print_summary(std::cout);
     std::cout << "results written to " << run_.output_dir() << "/ (" << files << ")\n";
@@ -191,7 +193,9 @@ int EvalRun::instructions(const std::vector<eval::InstructionRow>& rows) {
 
 }  // namespace
 
-int run_eval(const EvalOptions& options) {
+int run_eval(const EvalOptions& given) {
+  EvalOptions options = given;
+  options.reference_settings = apply_reference_settings(options, nullptr);
   // Data first (cheap, and bad data should fail before a model download), then the model.
   const DatasetInput data = read_dataset(options.dataset, options.quiet);
   eval::DatasetOptions pairs_options;

@@ -7,6 +7,7 @@
 // A command's own flags go in its table (eval_options.cpp, dpo_options.cpp, judge_options.cpp).
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@ struct RunOptions {
   size_t bootstrap_samples = 10000;  // stats.json's intervals; 0: point values only
   size_t bootstrap_seed = 0;
   std::string command_line;      // as typed, for run.json (the options themselves come from the table)
+  std::set<std::string> given;   // run.json keys of the flags typed (the rest are defaults)
 };
 
 struct ScoringRunOptions : RunOptions {
@@ -40,6 +42,9 @@ struct ScoringRunOptions : RunOptions {
   std::string label;                  // results.json "model"; default: --model as given
   std::string cache_dir;              // score cache; default $XDG_CACHE_HOME/rewardbench or ~/.cache/rewardbench
   bool no_cache = false;
+  // Filled by apply_reference_settings (reference_settings.h) when --model is a leaderboard
+  // model; recorded in run.json. Null otherwise.
+  nlohmann::ordered_json reference_settings;
 };
 
 template <class Options>

@@ -31,10 +31,16 @@ template <class Options>
 Command table_command(std::string name, std::string description, const app::OptionTable<Options>& table,
                       std::function<int(const Options&)> run, std::string footer = {}) {
   auto options = std::make_shared<Options>();
+  auto bound = std::make_shared<BoundOptions>();
   Command command{std::move(name), std::move(description), std::move(footer), {}, {}};
-  command.declare = [options, &table](CLI::App& subcommand) { bind_options(subcommand, table, *options); };
-  command.run = [options, run = std::move(run)](const std::string& command_line) {
-    if constexpr (std::is_base_of_v<app::RunOptions, Options>) options->command_line = command_line;
+  command.declare = [options, bound, &table](CLI::App& subcommand) {
+    bind_options(subcommand, table, *options, bound.get());
+  };
+  command.run = [options, bound, run = std::move(run)](const std::string& command_line) {
+    if constexpr (std::is_base_of_v<app::RunOptions, Options>) {
+      options->command_line = command_line;
+      options->given = given_keys(*bound);
+    }
     return run(*options);
   };
   return command;

@@ -2,7 +2,15 @@
 
 namespace rb::cli {
 
+std::set<std::string> given_keys(const BoundOptions& bound) {
+  std::set<std::string> keys;
+  for (const auto& [option, key] : bound)
+    if (!key.empty() && option->count() > 0) keys.insert(key);
+  return keys;
+}
+
 CLI::Option* Cli11Binder::checked(const app::OptionInfo& info, CLI::Option* option) const {
+  if (bound_) bound_->emplace_back(option, info.key);
   if (info.required) option->required();
   if (!info.choices.empty()) option->check(CLI::IsMember(info.choices));
   if (info.positive) option->check(CLI::PositiveNumber);
@@ -44,7 +52,8 @@ void Cli11Binder::bind(const app::OptionInfo& info, double& value) {
 }
 
 void Cli11Binder::bind_flag(const app::OptionInfo& info, bool& value) {
-  command_.add_flag(info.names, value, info.help);
+  CLI::Option* option = command_.add_flag(info.names, value, info.help);
+  if (bound_) bound_->emplace_back(option, info.key);
 }
 
 void Cli11Binder::bind_action(const app::OptionInfo& info, std::function<void()> action) {

@@ -76,3 +76,59 @@ TEST(ModelsCommand, CompiledTableIsWhatTheGeneratorMakes) {
 }
 
 }  // namespace
+
+#include "app/demo_assets.h"
+#include "app/eval_run.h"
+#include "app/reference_settings.h"
+
+namespace {
+
+TEST(ReferenceSettings, FoundByHubIdCachePathOrFolderName) {
+  ASSERT_NE(rb::app::find_reference_model("openbmb/UltraRM-13b"), nullptr);
+  EXPECT_EQ(rb::app::find_reference_model("/hf/hub/models--openbmb--UltraRM-13b/snapshots/0123abcd/")->model,
+            "openbmb/UltraRM-13b");
+  EXPECT_EQ(rb::app::find_reference_model("/data/models/UltraRM-13b")->model, "openbmb/UltraRM-13b");
+  EXPECT_EQ(rb::app::find_reference_model("/data/models/my-own-model"), nullptr);
+}
+
+TEST(ReferenceSettings, TypedFlagsWinAndDpoGetsItsReference) {
+  rb::app::ScoringRunOptions options;
+  options.model = "allenai/tulu-2-dpo-7b";
+  options.quiet = true;
+  options.given = {"batch_size"};
+  options.batch_size = 3;
+  std::string ref_model;
+  const auto settings = rb::app::apply_reference_settings(options, &ref_model);
+  EXPECT_EQ(options.batch_size, 3u);  // typed: kept
+  EXPECT_EQ(options.chat_template, "tulu");
+  EXPECT_EQ(ref_model, "allenai/tulu-2-7b");
+  EXPECT_EQ(settings["applied"]["ref_model"], "allenai/tulu-2-7b");
+  EXPECT_FALSE(settings["applied"].contains("batch_size"));
+  EXPECT_TRUE(settings["not_applied"].contains("quantized"));
+}
+
+TEST(ReferenceSettings, EvalRecordsTheAppliedSettingsInRunJson) {
+  const fs::path dir = rb::testing::fresh_test_folder("rb_reference_settings");
+  rb::app::write_demo_assets(dir.string(), 1234);
+  fs::rename(dir / "model", dir / "UltraRM-13b");  // a local copy named like the leaderboard model
+  rb::app::EvalOptions options;
+  options.model = (dir / "UltraRM-13b").string();
+  options.dataset = (dir / "preference_pairs.jsonl").string();
+  options.output_dir = (dir / "run").string();
+  options.quiet = true;
+  options.no_cache = true;
+  options.bootstrap_samples = 0;
+  std::ostringstream ignored;
+  auto* old = std::cout.rdbuf(ignored.rdbuf());
+  const int status = rb::app::run_eval(options);
+  std::cout.rdbuf(old);
+  ASSERT_EQ(status, 0);
+  const auto run = nlohmann::json::parse(read_file((dir / "run" / "run.json").string()));
+  const auto& settings = run["invocation"]["options"]["reference_settings"];
+  EXPECT_EQ(settings["model"], "openbmb/UltraRM-13b");
+  EXPECT_EQ(settings["applied"]["batch_size"], 8);
+  EXPECT_EQ(run["invocation"]["options"]["batch_size"], 8);
+  fs::remove_all(dir);
+}
+
+}  // namespace

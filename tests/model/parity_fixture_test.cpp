@@ -133,7 +133,8 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
 
 INSTANTIATE_TEST_SUITE_P(Architectures, ParityFixture,
                          ::testing::Values("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3", "grm_value_head",
-                                           "armorm"));
+                                           "armorm", "gemma", "stablelm", "stablelm_parallel", "starcoder2", "olmo",
+                                           "olmo2", "mixtral", "qwen2_moe"));
 
 // The stored sequences of an LM golden as one packed batch (each sequence from position 0).
 PackedBatch lm_batch(const nlohmann::json& golden) {
@@ -186,7 +187,10 @@ TEST_P(LmParityFixture, Fp32LogProbsMatchTransformers) {
   std::printf("%s fp32: %zu log-probs, max |diff| %.3g, median %.3g\n", GetParam().c_str(), errors.count, errors.max,
               errors.median);
   EXPECT_GT(errors.count, 100u);
-  EXPECT_LE(errors.max, 1e-4);
+  // Starcoder2's fixture puts a bias on every projection and LayerNorm (scaled 0.5 randn), so its
+  // activations and the float32 rounding noise in them run larger: its worst log-prob differs by
+  // 1.0e-4 (median 2e-5) while its classifier twin matches transformers to the last bit.
+  EXPECT_LE(errors.max, GetParam() == "starcoder2_lm" ? 2e-4 : 1e-4);
 }
 
 // Runs only where libtorch has CUDA (skips here).
@@ -215,7 +219,9 @@ TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
   EXPECT_LE(e16.max, 1.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(CausalLms, LmParityFixture, ::testing::Values("llama_lm", "gemma2_lm"));
+INSTANTIATE_TEST_SUITE_P(CausalLms, LmParityFixture,
+                         ::testing::Values("llama_lm", "gemma2_lm", "gemma_lm", "stablelm_parallel_lm", "starcoder2_lm",
+                                           "olmo_lm", "olmo2_lm", "mixtral_lm", "qwen2_moe_lm"));
 
 }  // namespace
 }  // namespace rb::model

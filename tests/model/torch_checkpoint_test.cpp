@@ -109,3 +109,44 @@ TEST_F(TorchCheckpointTest, StridedTruncatedAndLegacyFilesAreRefusedByName) {
 
 }  // namespace
 }  // namespace rb::testing
+
+namespace rb::testing {
+namespace {
+
+// Checkpoints written by the real torch.save (tools/parity/make_torch_bin_fixtures.py, torch 2.11).
+std::string torch_bin_fixtures() { return source_dir() + "/tests/fixtures/torch_bin"; }
+
+TEST(TorchSaveFixtures, EveryTensorEqualsItsSafetensorsTwin) {
+  if (!fs::exists(torch_bin_fixtures())) GTEST_SKIP() << "no torch_bin fixtures";
+  const io::TorchCheckpointFile bin(torch_bin_fixtures() + "/state.bin");
+  const io::SafetensorsFile reference(torch_bin_fixtures() + "/state.safetensors");
+  EXPECT_EQ(bin.tensor_names(), reference.tensor_names());
+  for (const std::string& name : reference.tensor_names()) {  // f32/bf16/f16, tied, offset view, Parameter, 0-d
+    const io::TensorView expected = reference.describe(name), got = bin.describe(name);
+    EXPECT_EQ(got.dtype, expected.dtype) << name;
+    EXPECT_EQ(got.shape, expected.shape) << name;
+    ASSERT_EQ(got.num_bytes, expected.num_bytes) << name;
+    EXPECT_EQ(std::memcmp(got.data, expected.data, got.num_bytes), 0) << name;
+  }
+  EXPECT_EQ(bin.describe("tied_a").data, bin.describe("tied_b").data);
+}
+
+TEST(TorchSaveFixtures, LegacyFormatIsRefusedByName) {
+  if (!fs::exists(torch_bin_fixtures())) GTEST_SKIP() << "no torch_bin fixtures";
+  const std::string message = load_error([] { io::TorchCheckpointFile file(torch_bin_fixtures() + "/legacy.bin"); });
+  EXPECT_NE(message.find("legacy format"), std::string::npos) << message;
+  EXPECT_NE(message.find("legacy.bin"), std::string::npos) << message;
+}
+
+TEST(TorchSaveFixtures, ModelFromBinScoresAsFromSafetensors) {
+  const std::string bin_model = torch_bin_fixtures() + "/model";
+  const std::string safetensors_model = source_dir() + "/tests/fixtures/parity/gemma";
+  if (!fs::exists(bin_model) || !fs::exists(safetensors_model)) GTEST_SKIP() << "no torch_bin or gemma fixture";
+  const auto sequences = random_test_sequences(32000, 5, {3, 9, 17}, /*left_pad=*/0, /*pool_early_by=*/1);
+  const auto from_bin = model::load_reward_model(bin_model, {})->score(pack(sequences, all_indices(3)));
+  const auto from_safetensors = model::load_reward_model(safetensors_model, {})->score(pack(sequences, all_indices(3)));
+  EXPECT_EQ(from_bin, from_safetensors);
+}
+
+}  // namespace
+}  // namespace rb::testing

@@ -203,6 +203,10 @@ TEST_P(ParityTest, ScoresDoNotDependOnBatchComposition) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest,
                          ::testing::Values("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3", "grm_value_head",
-                                           "armorm"));
+                                           "armorm", "gemma", "stablelm", "stablelm_parallel", "starcoder2", "olmo",
+                                           "mixtral", "qwen2_moe"));
+// Not "olmo2": the reference's OLMo-2 classifier adapter agrees on 188 of the 200 pairs only (its
+// first two sequences and every OLMo-2 causal-LM log-prob match); the pooled token of the other 12
+// is not yet understood (neither the rightmost non-pad token nor the adapter's argmax(pad) - 1).
 
 }  // namespace

@@ -241,7 +241,8 @@ DecoderBackbone::Rotary DecoderBackbone::rotary(const PackedSpans& spans) const 
   }
   const at::Tensor positions = layers::to_device(spans.positions, target_.device);
   Rotary tables;
-  std::tie(tables.cos, tables.sin) = layers::rotary_tables(positions, inv_freq_, target_.dtype);
+  const at::ScalarType table_dtype = layout_.rope_in_float32 ? at::kFloat : target_.dtype;
+  std::tie(tables.cos, tables.sin) = layers::rotary_tables(positions, inv_freq_, table_dtype);
   if (sliding_inv_freq_.defined())
     std::tie(tables.sliding_cos, tables.sliding_sin) = layers::rotary_tables(positions, sliding_inv_freq_, target_.dtype);
   return tables;
@@ -250,6 +251,8 @@ DecoderBackbone::Rotary DecoderBackbone::rotary(const PackedSpans& spans) const 
 // RoPE on the first rotary_dim dims of each head; the rest passes through (StableLM).
 at::Tensor DecoderBackbone::rotate(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) const {
   const int64_t rotary = layout_.rotary_dim;
+  if (layout_.rope_in_float32 && rotary == layout_.head_dim)
+    return layers::apply_rotary(x.to(at::kFloat), cos, sin).to(x.scalar_type());
   if (rotary == layout_.head_dim) return layers::apply_rotary(x, cos, sin);
   return at::cat({layers::apply_rotary(x.slice(-1, 0, rotary), cos, sin), x.slice(-1, rotary)}, -1);
 }
@@ -277,7 +280,7 @@ at::Tensor DecoderBackbone::moe(const MoeWeights& weights, const at::Tensor& x) 
   const at::Tensor probabilities = at::softmax(weights.router(x), -1, at::kFloat);
   auto [top, chosen] = at::topk(probabilities, moe.top_k, -1);
   if (moe.normalize_top_k) top = top / top.sum(-1, /*keepdim=*/true);
-  top = top.to(x.scalar_type());
+  if (!moe.float32_weights) top = top.to(x.scalar_type());
   at::Tensor out = at::zeros_like(x);
   for (int64_t e = 0; e < moe.experts; ++e) {
     const at::Tensor hits = chosen.eq(e).t().nonzero();  // rows (slot, token), slot-major
@@ -286,7 +289,7 @@ at::Tensor DecoderBackbone::moe(const MoeWeights& weights, const at::Tensor& x) 
     const at::Tensor rows = x.index_select(0, token);
     const size_t i = static_cast<size_t>(e);
     at::Tensor y = weights.down[i](layers::activate(weights.gate[i](rows), layout_.activation) * weights.up[i](rows));
-    y = y * top.reshape({-1}).index_select(0, token * moe.top_k + slot).unsqueeze(-1);
+    y = (y * top.reshape({-1}).index_select(0, token * moe.top_k + slot).unsqueeze(-1)).to(x.scalar_type());
     out.index_add_(0, token, y);
   }
   if (moe.shared_intermediate > 0) {

@@ -104,6 +104,7 @@ DecoderLayout resolve_layout(const DecoderVariant& variant, const ModelConfig& c
   layout.scale_embeddings = variant.scale_embeddings;
   layout.rotary_dim = resolve_rotary_dim(variant, config, layout.head_dim);
   if (variant.clips_qkv) layout.clip_qkv = config.clip_qkv;
+  layout.rope_in_float32 = variant.rope_in_float32;
   layout.window_per_layer = resolve_windows(variant, config);
   layout.activation = config.hidden_act.value_or(variant.default_activation);
   const std::optional<double> scalar = config.query_pre_attn_scalar.or_default(variant.default_query_pre_attn_scalar);

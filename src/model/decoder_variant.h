@@ -57,6 +57,9 @@ struct MoeLayout {
   int64_t experts = 0;
   int64_t top_k = 2;
   bool normalize_top_k = true;
+  // Mixtral (transformers 5): the routing weights stay float32, each expert's output is scaled
+  // in float32 and cast back before the add; Qwen2-MoE casts the weights to the compute dtype.
+  bool float32_weights = false;
   int64_t expert_intermediate = 0;
   int64_t shared_intermediate = 0;  // 0: no shared expert
   std::vector<bool> sparse_layer;   // per layer: the MoE block (true) or a dense gated MLP
@@ -103,6 +106,8 @@ struct DecoderVariant {
   bool scale_embeddings = false;   // Gemma: embeddings times sqrt(hidden_size) in the compute dtype
   bool partial_rotary = false;     // config partial_rotary_factor < 1 allowed (StableLM)
   bool clips_qkv = false;          // OLMo: q, k and v clamped to +-config.clip_qkv when set
+  // OLMo / OLMo-2: cos/sin stay float32 and RoPE is computed in float32, then cast back.
+  bool rope_in_float32 = false;
   // Last step of resolve_layout for a family whose config switches features on and off
   // (StableLM's use_qkv_bias, qk_layernorm, use_parallel_residual; Starcoder2's use_bias).
   std::function<void(const ModelConfig&, DecoderLayout&)> resolve_family;
@@ -141,6 +146,7 @@ struct DecoderLayout {
   bool scale_embeddings = false;
   int64_t rotary_dim = 0;          // leading dims of each head that RoPE rotates (head_dim unless partial)
   std::optional<double> clip_qkv;  // OLMo
+  bool rope_in_float32 = false;    // OLMo, OLMo-2
   MoeLayout moe;                   // MlpKind::SparseMoe
   DecoderNames names;
   // MiniCPM: embeddings times scale_emb, each block's output times scale_depth / sqrt(layers)

@@ -214,7 +214,7 @@ TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
   const LogProbErrors e16 = compare_log_probs(bf16->next_token_log_probs(batch), fixture.golden, "log_probs_bf16_cuda");
   std::printf("%s cuda: fp32 max %.3g; bf16 max %.3g median %.3g over %zu log-probs\n", GetParam().c_str(), e32.max,
               e16.max, e16.median, e16.count);
-  EXPECT_LE(e32.max, 1e-4);
+  EXPECT_LE(e32.max, GetParam() == "starcoder2_lm" ? 2e-4 : 1e-4);  // see Fp32LogProbsMatchTransformers
   EXPECT_LE(e16.median, 0.05);  // bf16 logits round at ~2^-8 relative
   EXPECT_LE(e16.max, 1.0);
 }

@@ -21,6 +21,7 @@ Architecture mixtral_architecture() {
     moe.experts = config.num_experts.value_or(8);
     moe.top_k = config.num_experts_per_tok.value_or(2);
     moe.normalize_top_k = true;
+    moe.float32_weights = true;
     moe.expert_intermediate = config.intermediate_size;
     moe.sparse_layer.assign(static_cast<size_t>(config.num_hidden_layers), true);
     if (moe.experts < 1 || moe.top_k < 1 || moe.top_k > moe.experts)

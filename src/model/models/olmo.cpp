@@ -1,6 +1,7 @@
 // OlmoForSequenceClassification / OlmoForCausalLM (transformers' OLMo, the hf-format
 // OLMo-7B checkpoints): the Llama layer with OLMo's parameter-free LayerNorm (F.layer_norm of
-// x.float(), eps 1e-5, cast back) everywhere, and q, k and v clamped to +-clip_qkv when the
+// x.float(), eps 1e-5, cast back) everywhere, RoPE in float32 (cos/sin never cast down), and q, k
+// and v clamped to +-clip_qkv when the
 // config sets it. Defaults are OlmoConfig's.
 #include "model/decoder.h"
 
@@ -13,6 +14,7 @@ Architecture olmo_architecture() {
   olmo.norm_eps_key = NormEpsKey::Fixed;
   olmo.default_norm_eps = 1e-5;
   olmo.clips_qkv = true;
+  olmo.rope_in_float32 = true;
   return decoder_architecture("olmo", "OlmoForSequenceClassification", "OlmoForCausalLM", olmo);
 }
 

@@ -1,7 +1,8 @@
 // Olmo2ForSequenceClassification (the reference's scripts/olmo_adapter: Olmo2Model + a bias-free
 // `score`) / Olmo2ForCausalLM: norms after the blocks, x + norm(attn(x)) then + norm(mlp(.)),
 // RMSNorm computing (weight * normed) in float32 before the cast back, q_norm/k_norm over the
-// whole q/k projection before the heads are split. Defaults are Olmo2Config's (rms_norm_eps 1e-5).
+// whole q/k projection before the heads are split, RoPE in float32. Defaults are Olmo2Config's
+// (rms_norm_eps 1e-5).
 // The adapter pools at the first pad token - 1; that is the rightmost non-pad token unless the pad
 // id occurs inside a text, where this port (pooling as transformers' classifiers do) differs.
 #include "model/decoder.h"
@@ -15,6 +16,7 @@ Architecture olmo2_architecture() {
   olmo2.default_norm_eps = 1e-5;
   olmo2.placement = NormPlacement::Post;
   olmo2.qk_norm = QkNorm::FullWidthRms;
+  olmo2.rope_in_float32 = true;
   return decoder_architecture("olmo2", "Olmo2ForSequenceClassification", "Olmo2ForCausalLM", olmo2);
 }
 

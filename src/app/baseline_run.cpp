@@ -10,6 +10,7 @@
 #include "app/run_stats.h"
 #include "common/error.h"
 #include "eval/benchmarks.h"
+#include "report/html_report.h"
 #include "eval/metrics.h"
 #include "eval/scored_example.h"
 #include "eval/v2_dataset.h"
@@ -112,7 +113,7 @@ class BaselineRun {
   report::ResultsMetadata metadata() const {
     report::ResultsMetadata metadata;
     metadata.model = name_;
-    metadata.model_type = "Baseline";
+    metadata.model_type = report::kBaselineModelType;
     metadata.chat_template = std::nullopt;
     return metadata;
   }

@@ -27,7 +27,8 @@ using testing::MockRepo;
 const std::string kCommit = "3333333333333333333333333333333333333333";
 
 std::optional<std::string> hf_hub_js() {
-  auto result = run_command(shell_quote(rb::testing::source_dir() + "/tests/hub/install_hf_hub_js.sh") + " " +
+  auto result = run_command(shell_quote(rb::testing::source_dir() + "/tests/support/install_npm_tree.sh") +
+                            " @huggingface/hub@2.17.5 " +
                             shell_quote(rb::testing::binary_dir() + "/npm-hf-hub-js") + " 2>/dev/null");
   if (result.status != 0) return std::nullopt;
   while (!result.output.empty() && result.output.back() == '\n') result.output.pop_back();

@@ -189,8 +189,9 @@ TEST_F(HtmlReportTest, CommandWritesTheFile) {
 // ------------------------------------------------------------------ in a real browser
 
 std::optional<std::string> puppeteer_modules() {
-  auto r = rb::testing::run_command(shell_quote(rb::testing::source_dir() + "/tests/report/install_puppeteer.sh") +
-                                    " " + shell_quote(rb::testing::binary_dir() + "/npm-puppeteer") + " 2>/dev/null");
+  // puppeteer-core 24.43.1: the newest release that still runs on Debian 12's Node 18.
+  auto r = rb::testing::run_command(shell_quote(rb::testing::source_dir() + "/tests/support/install_npm_tree.sh") +
+                                    " puppeteer-core@24.43.1 " + shell_quote(rb::testing::binary_dir() + "/npm-puppeteer") + " 2>/dev/null");
   if (r.status != 0) return std::nullopt;
   while (!r.output.empty() && r.output.back() == '\n') r.output.pop_back();
   return r.output;

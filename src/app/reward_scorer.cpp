@@ -27,6 +27,7 @@ void RewardScorer::load_model() {
   // run_rm sets tokenizer.add_eos_token = True on the FastChat path.
   sequence_options_.append_eos = !text_builder_.uses_tokenizer_template() && pipeline::honours_add_eos_token(folder_);
   sequence_options_.num_threads = static_cast<unsigned>(setup_.threads);
+  sequence_options_.pooling = info.pooling;
   sequence_builder_.emplace(folder_, pad_id_, sequence_options_);
   run_.clock().lap("load_model");
 
@@ -78,7 +79,7 @@ report::RunRecord RewardScorer::run_record(const std::string& dataset, size_t nu
   config["chat_template"] = text_builder_.chat_template_label();
   config["max_length"] = options_.max_length;
   config["truncation_side"] = "left";
-  config["pooling"] = "rightmost token whose id != pad_token_id";
+  config["pooling"] = model::pooling_rule_description(info.pooling);
   config["pooling_pad_token_id"] = pad_id_ ? nlohmann::ordered_json(*pad_id_) : nlohmann::ordered_json();
   config["append_eos"] = sequence_options_.append_eos;
   config["distinct_texts_scored"] = stats_.distinct_texts;

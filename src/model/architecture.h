@@ -41,6 +41,7 @@ struct Architecture {
   std::string causal_lm_class;  // e.g. "LlamaForCausalLM"; empty when there is no causal-LM form
   RewardModelBuilder build_reward_model;
   CausalLmBuilder build_causal_lm;  // empty when causal_lm_class is
+  PoolingRule reward_pooling = PoolingRule::RightmostNonPad;  // which token reward_class scores
   // Shared-decoder families only: how they differ from the shared decoder (custom reward heads
   // run on the backbone of the family their config.json's model_type names).
   std::optional<DecoderVariant> decoder;

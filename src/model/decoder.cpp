@@ -35,6 +35,7 @@ class DecoderRewardModel final : public RewardModel {
     const int64_t labels = backbone_.config().common.num_labels;
     score_ = backbone_.load_linear(loader, "score", labels, backbone_.config().hidden_size, false);
     info_ = backbone_.describe(family.reward_class, family.model_type, labels, loader, source.options);
+    info_.pooling = family.reward_pooling;
   }
 
   std::vector<std::vector<float>> score(const PackedBatch& batch) override {
@@ -130,8 +131,10 @@ class DecoderCausalLm final : public CausalLanguageModel {
 }  // namespace
 
 Architecture decoder_architecture(const std::string& model_type, const std::string& reward_class,
-                                  const std::string& causal_lm_class, const DecoderVariant& variant) {
+                                  const std::string& causal_lm_class, const DecoderVariant& variant,
+                                  PoolingRule reward_pooling) {
   Architecture family;
+  family.reward_pooling = reward_pooling;
   family.model_type = model_type;
   family.reward_class = reward_class;
   family.causal_lm_class = causal_lm_class;

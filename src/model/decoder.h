@@ -12,7 +12,9 @@
 namespace rb::model {
 
 // The Architecture of a shared-decoder family (what models/<family>.cpp returns).
+// `reward_pooling`: which token the classifier scores (the olmo_adapter classes' differs).
 Architecture decoder_architecture(const std::string& model_type, const std::string& reward_class,
-                                  const std::string& causal_lm_class, const DecoderVariant& variant);
+                                  const std::string& causal_lm_class, const DecoderVariant& variant,
+                                  PoolingRule reward_pooling = PoolingRule::RightmostNonPad);
 
 }  // namespace rb::model

@@ -77,7 +77,7 @@ void DecoderBackbone::load_qk_norms(WeightLoader& loader, const std::string& at_
 }
 
 DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string& prefix, int64_t index) const {
-  const std::string at_layer = prefix + "layers." + std::to_string(index) + ".";
+  const std::string at_layer = prefix + layout_.names.layers + "." + std::to_string(index) + ".";
   const int64_t hidden = config_.hidden_size;
   const int64_t head_dim = layout_.head_dim;
   const int64_t q_width = config_.num_attention_heads * head_dim;
@@ -106,8 +106,12 @@ DecoderLayer DecoderBackbone::load_layer(WeightLoader& loader, const std::string
   if (layer.sparse) {
     load_moe(loader, at_layer, layer);
   } else if (layout_.mlp != MlpKind::Plain) {
-    layer.gate = load_linear(loader, at_layer + names.gate, inner, hidden, layout_.mlp_bias);
-    layer.up = load_linear(loader, at_layer + names.up, inner, hidden, layout_.mlp_bias);
+    if (names.fused_up_gate.empty()) {
+      layer.gate = load_linear(loader, at_layer + names.gate, inner, hidden, layout_.mlp_bias);
+      layer.up = load_linear(loader, at_layer + names.up, inner, hidden, layout_.mlp_bias);
+    } else {
+      load_fused_up_gate(loader, at_layer + names.fused_up_gate, layer);
+    }
     layer.down = load_linear(loader, at_layer + names.down, hidden, inner, layout_.mlp_bias);
   } else {
     layer.up = load_linear(loader, at_layer + "mlp.c_fc", inner, hidden, layout_.mlp_bias);
@@ -154,10 +158,46 @@ void DecoderBackbone::load_moe(WeightLoader& loader, const std::string& at_layer
   }
 }
 
+// Splits a fused projection's rows into Linear layers of the given row counts, in order; the same
+// rows as separate layers give the same dot products.
+std::vector<Linear> DecoderBackbone::load_row_split(WeightLoader& loader, const std::string& name,
+                                                    const std::vector<int64_t>& rows, bool bias) const {
+  int64_t total = 0;
+  for (int64_t count : rows) total += count;
+  const int64_t hidden = config_.hidden_size;
+  const at::Tensor weight = loader.load(name + ".weight", {total, hidden});
+  const at::Tensor bias_values = bias ? loader.load(name + ".bias", {total}) : at::Tensor();
+  std::vector<Linear> parts;
+  int64_t begin = 0;
+  for (int64_t count : rows) {
+    parts.push_back(make_linear(weight.slice(0, begin, begin + count).contiguous(),
+                                bias ? bias_values.slice(0, begin, begin + count).contiguous() : at::Tensor()));
+    begin += count;
+  }
+  return parts;
+}
+
+// hf_olmo's ff_proj: [up | gate] rows (SwiGLU: x, gate = chunk(2); silu(gate) * x).
+void DecoderBackbone::load_fused_up_gate(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const {
+  const int64_t inner = config_.intermediate_size;
+  std::vector<Linear> parts = load_row_split(loader, name, {inner, inner}, layout_.mlp_bias);
+  layer.up = std::move(parts[0]);
+  layer.gate = std::move(parts[1]);
+}
+
 // InternLM2's wqkv: rows grouped per kv head as [groups query heads | key | value], each head_dim
-// rows; the same rows regrouped into q, k and v give the same dot products.
+// rows; the same rows regrouped into q, k and v give the same dot products. hf_olmo's att_proj:
+// [queries | keys | values].
 void DecoderBackbone::load_fused_qkv(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const {
   const int64_t hidden = config_.hidden_size, head_dim = layout_.head_dim;
+  if (layout_.names.fused_qkv_layout == FusedQkvLayout::Contiguous) {
+    const int64_t q_width = config_.num_attention_heads * head_dim, kv_width = config_.num_key_value_heads * head_dim;
+    std::vector<Linear> parts = load_row_split(loader, name, {q_width, kv_width, kv_width}, layout_.qkv_bias);
+    layer.q = std::move(parts[0]);
+    layer.k = std::move(parts[1]);
+    layer.v = std::move(parts[2]);
+    return;
+  }
   const int64_t kv_heads = config_.num_key_value_heads, groups = config_.num_attention_heads / kv_heads;
   const int64_t rows = kv_heads * (groups + 2) * head_dim;
   const at::Tensor weight = loader.load(name + ".weight", {rows, hidden}).view({kv_heads, groups + 2, head_dim, hidden});
@@ -257,14 +297,14 @@ at::Tensor DecoderBackbone::rotate(const at::Tensor& x, const at::Tensor& cos, c
   return at::cat({layers::apply_rotary(x.slice(-1, 0, rotary), cos, sin), x.slice(-1, rotary)}, -1);
 }
 
-// Projection -> optional clamp (OLMo) -> [rows, heads, head_dim] -> optional q/k norm -> RoPE.
+// Projection -> [rows, heads, head_dim] -> optional q/k norm -> optional clamp (OLMo, OLMoE: the
+// clamp follows OLMoE's q/k norms) -> RoPE.
 at::Tensor DecoderBackbone::project_heads(const Linear& projection, const NormWeights& norm_weights,
                                           const at::Tensor& h, int64_t heads, const at::Tensor& cos,
                                           const at::Tensor& sin) const {
-  at::Tensor x = projection(h);
+  at::Tensor x = qk_norm(projection(h).view({h.size(0), heads, layout_.head_dim}), norm_weights);
   if (layout_.clip_qkv) x = x.clamp(-*layout_.clip_qkv, *layout_.clip_qkv);
-  x = x.view({h.size(0), heads, layout_.head_dim});
-  return rotate(qk_norm(x, norm_weights), cos, sin);
+  return rotate(x, cos, sin);
 }
 
 at::Tensor DecoderBackbone::project_values(const DecoderLayer& layer, const at::Tensor& h) const {
@@ -411,6 +451,10 @@ DecoderBackbone DecoderBackbone::from_source(const DecoderVariant& variant, cons
   const ModelConfig config = parse_model_config(source.config);
   return DecoderBackbone(config, resolve_layout(variant, config), layers::resolve_compute_target(source.options),
                          source.options.batch_invariant);
+}
+
+WeightLoader DecoderBackbone::load_weights(const io::SafetensorsCheckpoint& checkpoint) {
+  return load_weights(checkpoint, layout_.names.model_prefix);
 }
 
 WeightLoader DecoderBackbone::load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix) {

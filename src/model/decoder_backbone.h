@@ -54,11 +54,13 @@ class DecoderBackbone {
   // config.json's hyper-parameters resolved for `variant`, on the source's device and dtype (no weights yet).
   static DecoderBackbone from_source(const DecoderVariant& variant, const ModelSource& source);
 
-  // Loads `<prefix>embed_tokens.weight`, `<prefix>layers.N.*` and `<prefix>norm.weight`
-  // (prefix "model." for transformers' classes).
-  void load(WeightLoader& loader, const std::string& prefix = "model.");
+  // Loads `<prefix>embed_tokens.weight`, `<prefix>layers.N.*` and `<prefix>norm.weight` under the
+  // family's names (prefix "model." for transformers' classes).
+  void load(WeightLoader& loader, const std::string& prefix);
   // The same from `checkpoint`; returns the loader, which keeps counting while a head loads.
-  WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix = "model.");
+  WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix);
+  // ... under the family's own prefix (DecoderNames::model_prefix).
+  WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint);
 
   // Every row of `spans` (padding rows included) through every layer; returns the final-normed
   // hidden states [rows, hidden].
@@ -117,6 +119,9 @@ class DecoderBackbone {
   at::Tensor mlp(const DecoderLayer& layer, const at::Tensor& x) const;
   void load_moe(WeightLoader& loader, const std::string& at_layer, DecoderLayer& layer) const;
   void load_fused_qkv(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const;
+  void load_fused_up_gate(WeightLoader& loader, const std::string& name, DecoderLayer& layer) const;
+  std::vector<layers::Linear> load_row_split(WeightLoader& loader, const std::string& name,
+                                             const std::vector<int64_t>& rows, bool bias) const;
   at::Tensor moe(const MoeWeights& weights, const at::Tensor& x) const;
   // The attention input: the normed residual stream (the stream itself with Post norms).
   at::Tensor attention_input(const DecoderLayer& layer, const at::Tensor& x) const;

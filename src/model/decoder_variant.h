@@ -78,18 +78,29 @@ enum class NormEpsKey { RmsNormEps, LayerNormEps, NormEpsilon, Fixed };
 
 struct DecoderLayout;
 
-// Checkpoint names inside `<prefix>layers.N.` (and of the embedding, final norm and LM head) where
-// a family departs from transformers' Llama names. `fused_qkv`: one projection laid out per kv
-// head as [its query heads | key | value] (InternLM2's wqkv), split into q/k/v at load time.
+// How a fused qkv projection orders its rows.
+enum class FusedQkvLayout {
+  PerKvHead,   // InternLM2's wqkv: per kv head [its query heads | key | value]
+  Contiguous,  // hf_olmo's att_proj: [all queries | all keys | all values]
+};
+
+// Checkpoint names inside `<model_prefix><layers>.N.` (and of the embedding, final norm and LM
+// head) where a family departs from transformers' Llama names. `fused_qkv`: one projection holding
+// q, k and v (rows as `fused_qkv_layout` says), split into q/k/v at load time; `fused_up_gate`: one
+// projection holding [up | gate] rows (hf_olmo's ff_proj, whose SwiGLU reads x, gate = chunk(2)).
 struct DecoderNames {
+  std::string model_prefix = "model.";  // of the backbone's weights in the checkpoint
+  std::string layers = "layers";
   std::string embed = "embed_tokens";
   std::string final_norm = "norm";
-  std::string lm_head = "lm_head";
+  std::string lm_head = "lm_head";  // the causal LM's output, a full name (not under model_prefix)
   std::string input_norm = "input_layernorm";
   std::string post_attention_norm = "post_attention_layernorm";
   std::string q = "self_attn.q_proj", k = "self_attn.k_proj", v = "self_attn.v_proj", o = "self_attn.o_proj";
   std::string fused_qkv;  // empty: separate q/k/v
+  FusedQkvLayout fused_qkv_layout = FusedQkvLayout::PerKvHead;
   std::string gate = "mlp.gate_proj", up = "mlp.up_proj", down = "mlp.down_proj";
+  std::string fused_up_gate;  // empty: separate gate and up
 };
 
 struct DecoderVariant {

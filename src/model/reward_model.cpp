@@ -35,6 +35,14 @@ AttnImplementation parse_attn_implementation(const std::string& name) {
   throw InputError("unknown attn_implementation '" + name + "' (use sdpa, eager or flash_attention_2)");
 }
 
+std::string pooling_rule_description(PoolingRule rule) {
+  switch (rule) {
+    case PoolingRule::RightmostNonPad: return "rightmost token whose id != pad_token_id";
+    case PoolingRule::BeforeFirstPad: return "token before the first pad_token_id (argmax(ids == pad) - 1)";
+  }
+  return "";
+}
+
 void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size, bool check_pool_index) {
   const size_t n = check_pool_index ? batch.num_sequences() : (batch.offsets.empty() ? 0 : batch.offsets.size() - 1);
   auto fail = [](const std::string& what) { throw InputError("packed batch: " + what); };

@@ -54,6 +54,17 @@ struct PackedBatch {
 // unless a causal LM ignores them); throws rb::InputError saying which sequence is wrong.
 void validate_packed_batch(const PackedBatch& batch, int64_t vocab_size, bool check_pool_index = true);
 
+// Which token of a sequence a reward model scores, as its reference class picks it.
+enum class PoolingRule {
+  // transformers' *ForSequenceClassification: the rightmost token whose id != pad_token_id.
+  RightmostNonPad,
+  // The reference's scripts/olmo_adapter classifiers (OLMo-2, OLMoE): argmax(ids == pad) - 1,
+  // i.e. the token before the first pad id (an eos inside a multi-turn text included), the last
+  // token when there is none.
+  BeforeFirstPad,
+};
+std::string pooling_rule_description(PoolingRule rule);
+
 // What the layers above need to know about a loaded model.
 struct ModelInfo {
   std::string architecture;              // e.g. "LlamaForSequenceClassification"
@@ -67,6 +78,7 @@ struct ModelInfo {
   std::optional<int64_t> bos_token_id;
   DType dtype = DType::Float32;
   std::string device;
+  PoolingRule pooling = PoolingRule::RightmostNonPad;  // reward models: the token scored
 };
 
 class RewardModel {

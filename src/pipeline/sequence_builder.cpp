@@ -39,7 +39,7 @@ ModelSequence SequenceBuilder::from_ids(std::vector<int32_t> ids) const {
     ids.erase(ids.begin());
     sequence.position_start = 1;
   }
-  sequence.pool_index = ids.empty() ? 0 : runtime::rightmost_non_pad_index(ids, pad_id_);
+  sequence.pool_index = ids.empty() ? 0 : runtime::pooled_index(options_.pooling, ids, pad_id_);
   sequence.ids = std::move(ids);
   return sequence;
 }

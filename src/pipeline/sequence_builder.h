@@ -3,12 +3,14 @@
 //   tokenizer(text, truncation=True, max_length, add_special_tokens=True) truncating from the left;
 //   double BOS (template BOS + tokenizer BOS): the first BOS is masked out of attention, which in a
 //   packed batch means dropping it while the remaining tokens keep their positions (start at 1);
-//   the pooled token is the rightmost one whose id is not the pooling pad id.
+//   the pooled token is the rightmost one whose id is not the pooling pad id (or as the model's
+//   PoolingRule says).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/reward_model.h"
 #include "pipeline/tokenizer_folder.h"
 
 namespace rb::pipeline {
@@ -19,6 +21,7 @@ struct SequenceOptions {
   // tokenizers honour it (their post-processor is rebuilt with EOS).
   bool append_eos = false;
   unsigned num_threads = 0;  // 0: all cores
+  model::PoolingRule pooling = model::PoolingRule::RightmostNonPad;  // the model's (ModelInfo::pooling)
 };
 
 struct ModelSequence {

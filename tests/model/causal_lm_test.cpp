@@ -34,7 +34,8 @@ std::vector<NamedSpec> causal_presets() {
           {"stablelm_parallel", as_causal_lm(stablelm_parallel_spec(), false)},
           {"starcoder2_tied", as_causal_lm(starcoder2_spec(), true)}, {"olmo", as_causal_lm(olmo_spec(), false)},
           {"olmo2", as_causal_lm(olmo2_spec(), false)}, {"mixtral", as_causal_lm(mixtral_spec(), false)},
-          {"qwen2_moe", as_causal_lm(qwen2_moe_spec(), true)}, {"minicpm_tied", as_causal_lm(minicpm_spec(), true)},
+          {"qwen2_moe", as_causal_lm(qwen2_moe_spec(), true)},
+          {"olmoe", as_causal_lm(olmoe_spec(), false)}, {"minicpm_tied", as_causal_lm(minicpm_spec(), true)},
           {"internlm2_fused_qkv", internlm2_causal_spec()}};
 }
 

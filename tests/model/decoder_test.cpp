@@ -41,6 +41,7 @@ std::vector<NamedSpec> presets() {
           {"starcoder2_window_plain_mlp", starcoder2_spec()},  {"olmo_clip_qkv", olmo_spec()},
           {"olmo2_post_norms", olmo2_spec()},   {"mixtral_moe", mixtral_spec()},
           {"mixtral_moe_fused_names", mixtral_fused_spec()}, {"qwen2_moe_shared_expert", qwen2_moe_spec()},
+          {"olmoe_qk_norm_clip_moe", olmoe_spec()},
           {"minicpm_scalings", minicpm_spec()}};
 }
 

@@ -34,7 +34,7 @@ bool load_fixture(const std::string& name, Fixture& fixture) {
 
 // One sequence of the reference's padded batch 0, as a packed batch of its own.
 PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos, bool left_padding,
-                      int64_t batch_max_length) {
+                      int64_t batch_max_length, PoolingRule pooling) {
   PackedBatch batch;
   int64_t position = left_padding ? batch_max_length - static_cast<int64_t>(ids.size()) : 0;
   std::vector<int32_t> kept = ids;
@@ -45,6 +45,11 @@ PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos,
   int64_t pool = 0;
   for (size_t i = 0; i < kept.size(); ++i)
     if (kept[i] != pad) pool = static_cast<int64_t>(i);
+  if (pooling == PoolingRule::BeforeFirstPad) {  // the olmo_adapter classifiers: before the first pad id
+    const auto first = std::find(kept.begin(), kept.end(), static_cast<int32_t>(pad));
+    pool = first == kept.end() || first == kept.begin() ? static_cast<int64_t>(kept.size()) - 1
+                                                        : static_cast<int64_t>(first - kept.begin()) - 1;
+  }
   batch.token_ids = kept;
   batch.offsets = {0, static_cast<int64_t>(kept.size())};
   batch.position_start = {position};
@@ -85,7 +90,7 @@ TEST_P(ParityFixture, Fp32MatchesTransformers) {
   for (size_t s = 0; s < 2; ++s) {
     const auto ids = golden["first_ids"][s].get<std::vector<int32_t>>();
     const double expected = golden["examples"][0][sides[s]];
-    const auto scores = model->score(as_packed(ids, pad, bos, left, batch_max));
+    const auto scores = model->score(as_packed(ids, pad, bos, left, batch_max, model->info().pooling));
     EXPECT_NEAR(scores[0][0], expected, 1e-4) << GetParam() << " " << sides[s];
     std::printf("%s %s: ours %.9g transformers %.9g diff %.3g\n", GetParam().c_str(), sides[s], scores[0][0], expected,
                 scores[0][0] - expected);
@@ -119,7 +124,8 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
                           golden["examples"][k]["ids_rejected_len"].get<int64_t>()});
   const char* sides[] = {"chosen", "rejected"};
   for (size_t s = 0; s < 2; ++s) {
-    const PackedBatch batch = as_packed(golden["first_ids"][s].get<std::vector<int32_t>>(), pad, bos, left, batch_max);
+    const PackedBatch batch = as_packed(golden["first_ids"][s].get<std::vector<int32_t>>(), pad, bos, left, batch_max,
+                                        fp32->info().pooling);
     const double expected32 = golden["examples"][0][std::string("score_") + sides[s] + "_fp32_cpu"];
     const double expected16 = golden["examples"][0][std::string("score_") + sides[s] + "_bf16_cuda"];
     const float ours32 = fp32->score(batch)[0][0];
@@ -134,7 +140,7 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
 INSTANTIATE_TEST_SUITE_P(Architectures, ParityFixture,
                          ::testing::Values("llama", "mistral", "qwen2", "qwen3", "gemma2", "gemma3", "grm_value_head",
                                            "armorm", "gemma", "stablelm", "stablelm_parallel", "starcoder2", "olmo",
-                                           "olmo2", "mixtral", "qwen2_moe"));
+                                           "olmo2", "mixtral", "qwen2_moe", "olmoe", "grm_gemma"));
 
 // The stored sequences of an LM golden as one packed batch (each sequence from position 0).
 PackedBatch lm_batch(const nlohmann::json& golden) {
@@ -221,7 +227,8 @@ TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
 
 INSTANTIATE_TEST_SUITE_P(CausalLms, LmParityFixture,
                          ::testing::Values("llama_lm", "gemma2_lm", "gemma_lm", "stablelm_parallel_lm", "starcoder2_lm",
-                                           "olmo_lm", "olmo2_lm", "mixtral_lm", "qwen2_moe_lm"));
+                                           "olmo_lm", "olmo2_lm", "mixtral_lm", "qwen2_moe_lm", "olmoe_lm", "yi_lm",
+                                           "hf_olmo_lm"));
 
 }  // namespace
 }  // namespace rb::model

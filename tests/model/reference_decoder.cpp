@@ -134,7 +134,7 @@ RowNorm row_norm(const Json& config) {
   if (type == "stablelm") return {"layernorm", number_or(config, "layer_norm_eps", 1e-5)};
   if (type == "starcoder2") return {"layernorm", number_or(config, "norm_epsilon", 1e-5)};
   if (type == "olmo") return {"layernorm_plain", 1e-5};
-  if (type == "olmo2") return {"rms", number_or(config, "rms_norm_eps", 1e-5)};
+  if (type == "olmo2" || type == "olmoe") return {"rms", number_or(config, "rms_norm_eps", 1e-5)};
   return {"rms", number_or(config, "rms_norm_eps", 1e-6)};
 }
 
@@ -299,13 +299,10 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
   const bool pre_attn_scalar = type == "gemma2" || type == "gemma3_text";
   const double scale = pre_attn_scalar ? 1.0 / std::sqrt(number_or(config, "query_pre_attn_scalar", 256.0))
                                        : 1.0 / std::sqrt(static_cast<double>(head_dim));
-  const double clip = number_or(config, "clip_qkv", 0.0);  // OLMo
+  const double clip = number_or(config, "clip_qkv", 0.0);  // OLMo, OLMoE: after OLMoE's q/k norms
   const bool post_norms = type == "olmo2";
   const bool parallel = type == "stablelm" && config.value("use_parallel_residual", false);
-  auto project = [&](const std::string& name, const torch::Tensor& input) {
-    torch::Tensor y = affine(model, name, input);
-    return clip > 0 ? y.clamp(-clip, clip) : y;
-  };
+  auto clipped = [&](const torch::Tensor& y) { return clip > 0 ? y.clamp(-clip, clip) : y; };
   // transformers applies the attention soft-cap in Gemma-2 only (Gemma-3 never passes it on).
   // Gemma2Config's default is 50 when the key is absent; null switches it off.
   double cap = 0.0;
@@ -325,11 +322,11 @@ torch::Tensor reference_hidden(const TinyModel& model, const std::vector<int32_t
   for (int64_t layer = 0; layer < layers; ++layer) {
     const std::string p = "model.layers." + std::to_string(layer) + ".";
     torch::Tensor h = post_norms ? x : norm(model, p + "input_layernorm", x);
-    torch::Tensor q = project(p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
-    torch::Tensor k = project(p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
-    torch::Tensor v = project(p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim});
-    q = qk_normed(model, p, "q", q);
-    k = qk_normed(model, p, "k", k);
+    torch::Tensor q = affine(model, p + "self_attn.q_proj", h).reshape({length, heads, head_dim});
+    torch::Tensor k = affine(model, p + "self_attn.k_proj", h).reshape({length, kv_heads, head_dim});
+    torch::Tensor v = clipped(affine(model, p + "self_attn.v_proj", h).reshape({length, kv_heads, head_dim}));
+    q = clipped(qk_normed(model, p, "q", q));
+    k = clipped(qk_normed(model, p, "k", k));
     const int64_t window = layer_window(config, layer);
     const bool local_rope = type == "gemma3_text" && window > 0;
     q = rotate_leading(q, rotary, local_rope ? local_inv_freq : inv_freq, position_start);

@@ -450,6 +450,21 @@ TinyModelSpec mixtral_spec() {
   return spec;
 }
 
+TinyModelSpec olmoe_spec() {
+  TinyModelSpec spec;  // full-width q/k norms then a binding clip_qkv; 6 experts, top 3, no renormalisation
+  spec.architecture = "OlmoeForSequenceClassification";
+  spec.model_type = "olmoe";
+  spec.kv_heads = 2;
+  spec.qk_norm = true;
+  spec.qk_norm_kind = "full_width";
+  spec.experts = 6;
+  spec.expert_intermediate = spec.intermediate;
+  spec.moe_names = "qwen2_moe";
+  spec.extra_config = {{"num_experts", 6}, {"num_experts_per_tok", 3}, {"norm_topk_prob", false},
+                       {"clip_qkv", 0.8}, {"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0}};
+  return spec;
+}
+
 TinyModelSpec mixtral_fused_spec() {
   TinyModelSpec spec = mixtral_spec();  // the same network under transformers 5's fused names
   spec.moe_names = "fused";

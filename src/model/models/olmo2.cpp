@@ -3,8 +3,9 @@
 // RMSNorm computing (weight * normed) in float32 before the cast back, q_norm/k_norm over the
 // whole q/k projection before the heads are split, RoPE in float32. Defaults are Olmo2Config's
 // (rms_norm_eps 1e-5).
-// The adapter pools at the first pad token - 1; that is the rightmost non-pad token unless the pad
-// id occurs inside a text, where this port (pooling as transformers' classifiers do) differs.
+// The adapter pools at argmax(input_ids == pad) - 1, the token before the first pad id, which is
+// not the rightmost non-pad token when the pad id (eos, under run_rm's pad := eos) ends an earlier
+// turn of a multi-turn text.
 #include "model/decoder.h"
 
 namespace rb::model {
@@ -17,7 +18,8 @@ Architecture olmo2_architecture() {
   olmo2.placement = NormPlacement::Post;
   olmo2.qk_norm = QkNorm::FullWidthRms;
   olmo2.rope_in_float32 = true;
-  return decoder_architecture("olmo2", "Olmo2ForSequenceClassification", "Olmo2ForCausalLM", olmo2);
+  return decoder_architecture("olmo2", "Olmo2ForSequenceClassification", "Olmo2ForCausalLM", olmo2,
+                              PoolingRule::BeforeFirstPad);
 }
 
 }  // namespace rb::model

@@ -226,7 +226,10 @@ class LmTokenizationTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(LmTokenizationTest, TextsAndIdsMatchTransformers) {
   std::string skip;
-  auto prepared = prepare(GetParam(), &skip);
+  constexpr int kPairsInLmFixtureFile = 200;  // make_fixtures.py hashes the whole pairs file
+  auto prepared = rb::testing::prepare_parity_fixture(
+      rb::testing::source_dir() + "/tests/fixtures/parity/" + GetParam(), "parity/" + GetParam(), &skip,
+      kPairsInLmFixtureFile);
   if (!prepared) GTEST_SKIP() << skip;
   const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
   const auto folder = rb::pipeline::load_tokenizer_folder(prepared->folder);

@@ -22,8 +22,10 @@ struct PreparedFixture {
 };
 
 // nullopt, with *skip saying why, when the golden, ../shared or the npm package is missing.
+// `pairs_in_file`: how many pairs the file whose SHA-1 fixture.json records held, when that is not
+// its "count" (the causal-LM fixtures use the first pairs of the 200-pair file they hash).
 inline std::optional<PreparedFixture> prepare_parity_fixture(const std::string& fixture_dir, const std::string& work,
-                                                             std::string* skip) {
+                                                             std::string* skip, int pairs_in_file = 0) {
   if (!std::filesystem::exists(fixture_dir + "/golden.json"))
     return *skip = "no golden.json yet (tools/parity)", std::nullopt;
   if (!have_shared_data()) return *skip = "../shared/data is absent", std::nullopt;
@@ -37,7 +39,7 @@ inline std::optional<PreparedFixture> prepare_parity_fixture(const std::string& 
   std::filesystem::create_directories(folder);
   p.pairs_path = (folder / "pairs.jsonl").string();
   p.folder = (folder / "model").string();
-  EXPECT_EQ(build_parity_pairs(p.pairs_path, p.fixture["pairs"]["count"].get<int>()),
+  EXPECT_EQ(build_parity_pairs(p.pairs_path, pairs_in_file > 0 ? pairs_in_file : p.fixture["pairs"]["count"].get<int>()),
             p.fixture["pairs"]["sha1"].get<std::string>())
       << "the pair recipe or ../shared changed; regenerate the fixtures";
   EXPECT_EQ(assemble_parity_fixture(fixture_dir, *package + "/models", p.folder), 0);

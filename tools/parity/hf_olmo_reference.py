@@ -8,6 +8,7 @@ The stand-ins only satisfy imports the forward pass never uses (beam search, pat
 file handling), except `ensure_finite_`, which the attention-bias cast calls: it replaces -inf with the
 dtype's lowest finite value, as OLMo's torch_util does.
 """
+import importlib.util
 import os
 import sys
 import tempfile
@@ -45,9 +46,7 @@ def load_olmo(source_dir):
     for name, text in STAND_INS.items():
         with open(os.path.join(package, name), "w") as f:
             f.write(text)
-    try:
-        import omegaconf  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("omegaconf") is None:
         os.makedirs(os.path.join(root, "omegaconf"))
         for name, text in OMEGACONF_STAND_IN.items():
             with open(os.path.join(root, name), "w") as f:

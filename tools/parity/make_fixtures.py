@@ -453,18 +453,24 @@ def experts_reached(model_class, work, tokenizer, texts, spec):
     return counts
 
 
-def make_fixture(spec, args, rows, pairs_sha1, out_root):
+def fixture_inputs(spec, args, rows, pairs_sha1, out_root, fixture_extra=None):
+    """What every fixture starts with: fixture.json (the recipe: tokenizer package, overlay, max_length,
+    batch_size if any, `fixture_extra`, the pairs by count and the SHA-1 of the pairs file) and
+    config.json written, the model folder assembled with the tokenizer, and `rows` rendered (chosen,
+    rejected, ...) and tokenized with left truncation. Returns (out_dir, work, tokenizer, texts, encodings)."""
     out_dir = os.path.join(out_root, spec["name"])
     os.makedirs(out_dir, exist_ok=True)
     fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
-               "overlay": spec["overlay"], "max_length": spec["max_length"], "batch_size": spec["batch_size"],
-               "pairs": {"recipe": "tools/parity/build_pairs.py", "count": len(rows), "sha1": pairs_sha1}}
+               "overlay": spec["overlay"], "max_length": spec["max_length"]}
+    if "batch_size" in spec:
+        fixture["batch_size"] = spec["batch_size"]
+    fixture.update(fixture_extra or {})
+    fixture["pairs"] = {"recipe": "tools/parity/build_pairs.py", "count": len(rows), "sha1": pairs_sha1}
     fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
     with open(os.path.join(out_dir, "fixture.json"), "w") as f:
         json.dump(fixture, f, indent=2)
     with open(os.path.join(out_dir, "config.json"), "w") as f:
         json.dump(spec["config"], f, indent=2)
-
     work = tempfile.mkdtemp()
     assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
     tokenizer = load_tokenizer(work)
@@ -472,6 +478,11 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     for row in rows:
         texts.extend(build_texts(tokenizer, row))
     encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+    return out_dir, work, tokenizer, texts, encodings
+
+
+def make_fixture(spec, args, rows, pairs_sha1, out_root):
+    out_dir, work, tokenizer, texts, encodings = fixture_inputs(spec, args, rows, pairs_sha1, out_root)
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id or tokenizer.eos_token_id}
 
     model_class = sequence_classifier_class(spec)
@@ -483,11 +494,8 @@ def make_fixture(spec, args, rows, pairs_sha1, out_root):
     golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
               "pad_token_id_used": tokenizer.pad_token_id, "padding_side": tokenizer.padding_side,
               "examples": []}
-    runs = {"fp32_cpu": (torch.float32, "cpu")}
-    if torch.cuda.is_available():
-        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
     all_scores = {}
-    for run_name, (dtype, device) in runs.items():
+    for run_name, (dtype, device) in golden_runs().items():
         model = model_class.from_pretrained(work, dtype=dtype, **attn_kwargs(spec)).to(device).eval()
         apply_run_rm_pad_rule(model, tokenizer)
         golden.setdefault("config_pad_token_id", model.config.pad_token_id)
@@ -598,24 +606,9 @@ def score_custom_head(model, tokenizer, texts, max_length, batch_size, device, p
 
 
 def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
-    out_dir = os.path.join(out_root, spec["name"])
-    os.makedirs(out_dir, exist_ok=True)
-    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
-               "overlay": spec["overlay"], "max_length": spec["max_length"], "batch_size": spec["batch_size"],
-               "head": spec["head"], "pairs": {"recipe": "tools/parity/build_pairs.py", "count": len(rows),
-                                               "sha1": pairs_sha1}}
-    fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
-    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
-        json.dump(fixture, f, indent=2)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump(spec["config"], f, indent=2)
-    work = tempfile.mkdtemp()
-    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
-    tokenizer = load_tokenizer(work)  # left truncation keeps the final assistant header ArmoRM gates on
-    texts = []
-    for row in rows:
-        texts.extend(build_texts(tokenizer, row))
-    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+    # (left truncation, as load_tokenizer sets it, keeps the final assistant header ArmoRM gates on)
+    out_dir, work, tokenizer, texts, encodings = fixture_inputs(spec, args, rows, pairs_sha1, out_root,
+                                                                {"head": spec["head"]})
     used = {i for ids in encodings for i in ids} | {tokenizer.pad_token_id}
     head_fields = ("vhead_layer_type", "vhead_num_neurons", "vhead_num_layers", "num_objectives", "gating_temperature",
                    "gating_hidden_dim", "gating_n_hidden", "architectures")
@@ -628,11 +621,8 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
     golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
               "pad_token_id_used": tokenizer.pad_token_id, "config_pad_token_id": spec["config"]["pad_token_id"],
               "padding_side": tokenizer.padding_side, "examples": []}
-    runs = {"fp32_cpu": (torch.float32, "cpu")}
-    if torch.cuda.is_available():
-        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
     all_scores = {}
-    for run_name, (dtype, device) in runs.items():
+    for run_name, (dtype, device) in golden_runs().items():
         model = head_class(config, spec["config"])
         model.load_state_dict({k: v.float() for k, v in tensors.items()})
         model = cast_like_from_pretrained(model, dtype).to(device).eval()
@@ -642,56 +632,59 @@ def make_custom_head_fixture(spec, args, rows, pairs_sha1, out_root):
     print(f"{spec['name']}: {len(rows)} pairs scored with the {spec['head']} head", flush=True)
 
 
-def next_token_log_probs(model, ids, device):
+def next_token_log_probs(model, ids, device, with_attention_mask=False):
     """transformers' logits (compute dtype, final soft-cap inside the model) -> float32 -> log_softmax,
-    gathered at the next token; one unpadded sequence per forward."""
+    gathered at the next token; one unpadded sequence per forward (with an all-ones attention_mask when
+    asked, as the reference's DPO scoring passes one)."""
+    inputs = torch.tensor([ids], device=device)
+    mask = {"attention_mask": torch.ones_like(inputs)} if with_attention_mask else {}
     with torch.no_grad():
-        logits = model(input_ids=torch.tensor([ids], device=device)).logits[0, :-1]
+        logits = model(input_ids=inputs, **mask).logits[0, :-1]
         log_probs = torch.log_softmax(logits.float(), dim=-1)
         return log_probs.gather(1, torch.tensor(ids[1:], device=device).unsqueeze(1))[:, 0].cpu().tolist()
 
 
-def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
-    out_dir = os.path.join(out_root, spec["name"])
-    os.makedirs(out_dir, exist_ok=True)
+def lm_fixture_inputs(spec, args, rows, pairs_sha1, out_root, golden_extra=None):
+    """fixture_inputs for a causal-LM fixture (the first spec["sequences"] // 2 pairs, both sides); returns
+    (out_dir, work folder, golden with its "sequences" entries and `golden_extra`, also in fixture.json)."""
     count = spec["sequences"] // 2
-    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
-               "overlay": spec["overlay"], "max_length": spec["max_length"],
-               "pairs": {"recipe": "tools/parity/build_pairs.py", "count": count, "sha1": pairs_sha1}}
-    fixture["attn_implementation"] = spec.get("attn_implementation") or "sdpa"  # how the goldens were made
-    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
-        json.dump(fixture, f, indent=2)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump(spec["config"], f, indent=2)
-    work = tempfile.mkdtemp()
-    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
-    tokenizer = load_tokenizer(work)
-    texts = []
-    for row in rows[:count]:
-        texts.extend(build_texts(tokenizer, row))
-    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
-    used = {i for ids in encodings for i in ids}
+    out_dir, work, _, texts, encodings = fixture_inputs(spec, args, rows[:count], pairs_sha1, out_root, golden_extra)
+    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
+              "sequences": [{"id": rows[j // 2]["id"], "side": ("chosen", "rejected")[j % 2],
+                             "text_sha1": sha1(texts[j]), "ids": ids} for j, ids in enumerate(encodings)]}
+    golden.update(golden_extra or {})
+    return out_dir, work, golden
+
+
+def golden_runs():
+    """Every golden's runs: fp32 on CPU, and bf16 on CUDA where there is a GPU."""
+    runs = {"fp32_cpu": (torch.float32, "cpu")}
+    if torch.cuda.is_available():
+        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
+    return runs
+
+
+def write_lm_golden(out_dir, golden, made_with):
+    with open(os.path.join(out_dir, "golden.json"), "w") as f:
+        json.dump(golden, f, ensure_ascii=False)
+    total = sum(len(e["ids"]) - 1 for e in golden["sequences"])
+    print(f"{golden['fixture']}: {len(golden['sequences'])} sequences, {total} log-probs ({made_with})", flush=True)
+
+
+def make_lm_fixture(spec, args, rows, pairs_sha1, out_root):
+    out_dir, work, golden = lm_fixture_inputs(spec, args, rows, pairs_sha1, out_root)
+    used = {i for entry in golden["sequences"] for i in entry["ids"]}
     model_class = getattr(transformers, spec["config"]["architectures"][0])
     model = instantiate(model_class, transformers.AutoConfig.from_pretrained(work))  # only its state_dict is used
     tied = bool(spec["config"].get("tie_word_embeddings"))
     save_file(random_weights(model, used, seed=2468, zero_unused=spec["zero_unused_embeddings"], tied=tied),
               os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
     shutil.copyfile(os.path.join(out_dir, "model.safetensors"), os.path.join(work, "model.safetensors"))
-
-    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
-              "sequences": [{"id": rows[j // 2]["id"], "side": ("chosen", "rejected")[j % 2],
-                             "text_sha1": sha1(texts[j]), "ids": ids} for j, ids in enumerate(encodings)]}
-    runs = {"fp32_cpu": (torch.float32, "cpu")}
-    if torch.cuda.is_available():
-        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
-    for run_name, (dtype, device) in runs.items():
+    for run_name, (dtype, device) in golden_runs().items():
         model = model_class.from_pretrained(work, dtype=dtype, **attn_kwargs(spec)).to(device).eval()
         for entry in golden["sequences"]:
             entry["log_probs_" + run_name] = next_token_log_probs(model, entry["ids"], device)
-    with open(os.path.join(out_dir, "golden.json"), "w") as f:
-        json.dump(golden, f, ensure_ascii=False)
-    total = sum(len(e["ids"]) - 1 for e in golden["sequences"])
-    print(f"{spec['name']}: {len(encodings)} sequences, {total} log-probs", flush=True)
+    write_lm_golden(out_dir, golden, "transformers")
 
 
 def make_hf_olmo_lm_fixture(spec, args, rows, pairs_sha1, out_root):
@@ -702,24 +695,8 @@ def make_hf_olmo_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     them (Olmo keeps its RoPE tables in a plain dict, computed in float32)."""
     from hf_olmo_reference import load_olmo
     Olmo, ModelConfig = load_olmo(args.olmo_source)
-    out_dir = os.path.join(out_root, spec["name"])
-    os.makedirs(out_dir, exist_ok=True)
-    count = spec["sequences"] // 2
-    fixture = {"name": spec["name"], "tokenizer_package": TOKENIZER_PACKAGES[spec["tokenizer"]],
-               "overlay": spec["overlay"], "max_length": spec["max_length"], "attn_implementation": "sdpa",
-               "reference": "olmo.model.Olmo (allenai/OLMo, ../shared/reference/allenai+OLMo)",
-               "pairs": {"recipe": "tools/parity/build_pairs.py", "count": count, "sha1": pairs_sha1}}
-    with open(os.path.join(out_dir, "fixture.json"), "w") as f:
-        json.dump(fixture, f, indent=2)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump(spec["config"], f, indent=2)
-    work = tempfile.mkdtemp()
-    assemble(out_dir, tokenizer_dir(spec, args), work, args.shared_data)
-    tokenizer = load_tokenizer(work)
-    texts = []
-    for row in rows[:count]:
-        texts.extend(build_texts(tokenizer, row))
-    encodings = [tokenizer(t, truncation=True, max_length=spec["max_length"])["input_ids"] for t in texts]
+    reference = {"reference": "olmo.model.Olmo (allenai/OLMo, ../shared/reference/allenai+OLMo)"}
+    out_dir, _, golden = lm_fixture_inputs(spec, args, rows, pairs_sha1, out_root, reference)
 
     model_fields = {k: v for k, v in spec["config"].items() if k not in ("architectures", "model_type", "use_cache")}
     model = Olmo(ModelConfig(**model_fields), init_params=False)
@@ -731,29 +708,13 @@ def make_hf_olmo_lm_fixture(spec, args, rows, pairs_sha1, out_root):
             value = value * 4.0
         tensors["model." + name] = value.to(torch.bfloat16).contiguous()
     save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
-
-    golden = {"fixture": spec["name"], "transformers": transformers.__version__, "torch": torch.__version__,
-              "reference": fixture["reference"],
-              "sequences": [{"id": rows[j // 2]["id"], "side": ("chosen", "rejected")[j % 2],
-                             "text_sha1": sha1(texts[j]), "ids": ids} for j, ids in enumerate(encodings)]}
-    runs = {"fp32_cpu": (torch.float32, "cpu")}
-    if torch.cuda.is_available():
-        runs["bf16_cuda"] = (torch.bfloat16, "cuda")
-    for run_name, (dtype, device) in runs.items():
+    for run_name, (dtype, device) in golden_runs().items():
         model = Olmo(ModelConfig(**dict(model_fields, init_device=device)), init_params=False)
         model.load_state_dict({k[len("model."):]: v.to(dtype) for k, v in tensors.items()})
         model = model.to(device=device, dtype=dtype).eval()
         for entry in golden["sequences"]:
-            ids = torch.tensor([entry["ids"]], device=device)
-            with torch.no_grad():
-                logits = model(input_ids=ids, attention_mask=torch.ones_like(ids)).logits[0, :-1]
-            log_probs = torch.log_softmax(logits.float(), dim=-1)
-            entry["log_probs_" + run_name] = log_probs.gather(
-                1, torch.tensor(entry["ids"][1:], device=device).unsqueeze(1))[:, 0].cpu().tolist()
-    with open(os.path.join(out_dir, "golden.json"), "w") as f:
-        json.dump(golden, f, ensure_ascii=False)
-    total = sum(len(e["ids"]) - 1 for e in golden["sequences"])
-    print(f"{spec['name']}: {len(encodings)} sequences, {total} log-probs (olmo.model.Olmo)", flush=True)
+            entry["log_probs_" + run_name] = next_token_log_probs(model, entry["ids"], device, with_attention_mask=True)
+    write_lm_golden(out_dir, golden, "olmo.model.Olmo")
 
 
 def main():

@@ -213,7 +213,8 @@ void DecoderBackbone::load_fused_qkv(WeightLoader& loader, const std::string& na
   layer.v = part(groups + 1, groups + 2);
 }
 
-void DecoderBackbone::load(WeightLoader& loader, const std::string& prefix) {
+void DecoderBackbone::load(WeightLoader& loader) {
+  const std::string& prefix = layout_.names.model_prefix;
   embed_ = loader.load(prefix + layout_.names.embed + ".weight", {config_.vocab_size, config_.hidden_size});
   for (int64_t i = 0; i < config_.num_hidden_layers; ++i) layers_.push_back(load_layer(loader, prefix, i));
   final_norm_ = load_norm(loader, prefix + layout_.names.final_norm, config_.hidden_size);
@@ -454,12 +455,8 @@ DecoderBackbone DecoderBackbone::from_source(const DecoderVariant& variant, cons
 }
 
 WeightLoader DecoderBackbone::load_weights(const io::SafetensorsCheckpoint& checkpoint) {
-  return load_weights(checkpoint, layout_.names.model_prefix);
-}
-
-WeightLoader DecoderBackbone::load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix) {
   WeightLoader loader(checkpoint, target_.dtype, target_.device);
-  load(loader, prefix);
+  load(loader);
   return loader;
 }
 

@@ -55,11 +55,9 @@ class DecoderBackbone {
   static DecoderBackbone from_source(const DecoderVariant& variant, const ModelSource& source);
 
   // Loads `<prefix>embed_tokens.weight`, `<prefix>layers.N.*` and `<prefix>norm.weight` under the
-  // family's names (prefix "model." for transformers' classes).
-  void load(WeightLoader& loader, const std::string& prefix);
+  // family's names (DecoderNames; prefix "model." for transformers' classes).
+  void load(WeightLoader& loader);
   // The same from `checkpoint`; returns the loader, which keeps counting while a head loads.
-  WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint, const std::string& prefix);
-  // ... under the family's own prefix (DecoderNames::model_prefix).
   WeightLoader load_weights(const io::SafetensorsCheckpoint& checkpoint);
 
   // Every row of `spans` (padding rows included) through every layer; returns the final-normed

@@ -6,12 +6,12 @@
 
 namespace rb::model {
 
-LoadedBackbone load_backbone(const ModelSource& source, const std::string& prefix) {
+LoadedBackbone load_backbone(const ModelSource& source) {
   const Architecture& family = decoder_backbone_for(source.config.text({"model_type"}, ""), source.config.source());
   LoadedBackbone loaded;
   loaded.model_type = family.model_type;
   loaded.backbone = std::make_unique<DecoderBackbone>(DecoderBackbone::from_source(*family.decoder, source));
-  loaded.loader = std::make_unique<WeightLoader>(loaded.backbone->load_weights(source.checkpoint, prefix));
+  loaded.loader = std::make_unique<WeightLoader>(loaded.backbone->load_weights(source.checkpoint));
   return loaded;
 }
 

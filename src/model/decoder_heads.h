@@ -12,13 +12,14 @@
 
 namespace rb::model {
 
-// Picks the backbone family by config.json's model_type and loads `<prefix>embed_tokens` ... `norm`.
+// Picks the backbone family by config.json's model_type and loads it under that family's names
+// (`model.embed_tokens` ... `model.norm` for transformers' classes).
 struct LoadedBackbone {
   std::unique_ptr<DecoderBackbone> backbone;
   std::unique_ptr<WeightLoader> loader;  // keeps counting parameters while the head loads
   std::string model_type;                // the backbone family's
 };
-LoadedBackbone load_backbone(const ModelSource& source, const std::string& prefix = "model.");
+LoadedBackbone load_backbone(const ModelSource& source);
 
 // The registry entry of a custom head (models/value_heads.cpp, armorm.cpp): its class name and
 // builder; the backbone is the registered family config.json's model_type names.

@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "model/loader.h"
+#include "runtime/scorer.h"
 
 namespace rb::model {
 namespace {
@@ -42,14 +43,7 @@ PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos,
     kept.erase(kept.begin());
     ++position;
   }
-  int64_t pool = 0;
-  for (size_t i = 0; i < kept.size(); ++i)
-    if (kept[i] != pad) pool = static_cast<int64_t>(i);
-  if (pooling == PoolingRule::BeforeFirstPad) {  // the olmo_adapter classifiers: before the first pad id
-    const auto first = std::find(kept.begin(), kept.end(), static_cast<int32_t>(pad));
-    pool = first == kept.end() || first == kept.begin() ? static_cast<int64_t>(kept.size()) - 1
-                                                        : static_cast<int64_t>(first - kept.begin()) - 1;
-  }
+  const int64_t pool = runtime::pooled_index(pooling, kept, pad);
   batch.token_ids = kept;
   batch.offsets = {0, static_cast<int64_t>(kept.size())};
   batch.position_start = {position};

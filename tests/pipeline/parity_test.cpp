@@ -39,9 +39,9 @@ using rb::testing::ids_key;
 using rb::testing::PreparedFixture;
 
 // Rebuilds the pairs from ../shared and the full model folder (npm tokenizer + overlay).
-std::optional<PreparedFixture> prepare(const std::string& name, std::string* skip_reason) {
+std::optional<PreparedFixture> prepare(const std::string& name, std::string* skip_reason, int pairs_in_file = 0) {
   return rb::testing::prepare_parity_fixture(rb::testing::source_dir() + "/tests/fixtures/parity/" + name,
-                                             "parity/" + name, skip_reason);
+                                             "parity/" + name, skip_reason, pairs_in_file);
 }
 
 class ParityTest : public ::testing::TestWithParam<std::string> {};
@@ -227,9 +227,7 @@ class LmTokenizationTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(LmTokenizationTest, TextsAndIdsMatchTransformers) {
   std::string skip;
   constexpr int kPairsInLmFixtureFile = 200;  // make_fixtures.py hashes the whole pairs file
-  auto prepared = rb::testing::prepare_parity_fixture(
-      rb::testing::source_dir() + "/tests/fixtures/parity/" + GetParam(), "parity/" + GetParam(), &skip,
-      kPairsInLmFixtureFile);
+  auto prepared = prepare(GetParam(), &skip, kPairsInLmFixtureFile);
   if (!prepared) GTEST_SKIP() << skip;
   const auto rows = rb::eval::load_preference_rows(prepared->pairs_path, {});
   const auto folder = rb::pipeline::load_tokenizer_folder(prepared->folder);

@@ -28,6 +28,7 @@ void RewardScorer::load_model() {
   sequence_options_.append_eos = !text_builder_.uses_tokenizer_template() && pipeline::honours_add_eos_token(folder_);
   sequence_options_.num_threads = static_cast<unsigned>(setup_.threads);
   sequence_options_.pooling = info.pooling;
+  sequence_options_.masks_doubled_bos = info.masks_doubled_bos;
   sequence_builder_.emplace(folder_, pad_id_, sequence_options_);
   run_.clock().lap("load_model");
 

@@ -32,10 +32,11 @@ at::Tensor MlpHead::operator()(at::Tensor x) const {
 }
 
 MlpHeadRewardModel::MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, const std::string& class_name,
-                                       const LoadOptions& options)
+                                       const LoadOptions& options, bool masks_doubled_bos)
     : backbone_(std::move(loaded.backbone)), head_(std::move(head)) {
   const int64_t labels = head_.layers.back().weight.size(0);
   info_ = backbone_->describe(class_name, loaded.model_type, labels, *loaded.loader, options);
+  info_.masks_doubled_bos = masks_doubled_bos;
 }
 
 std::vector<std::vector<float>> MlpHeadRewardModel::score(const PackedBatch& batch) {

@@ -37,7 +37,9 @@ struct MlpHead {
 // UltraRM's and INF-ORM's own code apply it to the whole hidden-state tensor).
 class MlpHeadRewardModel final : public RewardModel {
  public:
-  MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, const std::string& class_name, const LoadOptions& options);
+  // `masks_doubled_bos`: ModelInfo's, as the head's reference pipeline treats a doubled BOS.
+  MlpHeadRewardModel(LoadedBackbone loaded, MlpHead head, const std::string& class_name, const LoadOptions& options,
+                     bool masks_doubled_bos = true);
   std::vector<std::vector<float>> score(const PackedBatch& batch) override;
   const ModelInfo& info() const override { return info_; }
 

@@ -79,6 +79,9 @@ struct ModelInfo {
   DType dtype = DType::Float32;
   std::string device;
   PoolingRule pooling = PoolingRule::RightmostNonPad;  // reward models: the token scored
+  // Reward models: whether the reference's pipeline masks the first of two leading BOS tokens
+  // (RewardBenchPipeline does; GRM's and OpenBMB's pipelines tokenize and attend to both).
+  bool masks_doubled_bos = true;
 };
 
 class RewardModel {

@@ -35,7 +35,7 @@ std::vector<int32_t> SequenceBuilder::tokenize(const std::string& text) const {
 ModelSequence SequenceBuilder::from_ids(std::vector<int32_t> ids) const {
   ModelSequence sequence;
   const auto bos = folder_.bos_token_id;
-  if (bos && ids.size() >= 2 && ids[0] == *bos && ids[1] == *bos) {
+  if (options_.masks_doubled_bos && bos && ids.size() >= 2 && ids[0] == *bos && ids[1] == *bos) {
     ids.erase(ids.begin());
     sequence.position_start = 1;
   }

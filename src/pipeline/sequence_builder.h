@@ -1,7 +1,8 @@
 #pragma once
 // Text -> the token sequence the model scores, with the reference pipeline's rules:
 //   tokenizer(text, truncation=True, max_length, add_special_tokens=True) truncating from the left;
-//   double BOS (template BOS + tokenizer BOS): the first BOS is masked out of attention, which in a
+//   double BOS (template BOS + tokenizer BOS), unless the model's pipeline keeps both
+//   (SequenceOptions::masks_doubled_bos): the first BOS is masked out of attention, which in a
 //   packed batch means dropping it while the remaining tokens keep their positions (start at 1);
 //   the pooled token is the rightmost one whose id is not the pooling pad id (or as the model's
 //   PoolingRule says).
@@ -22,6 +23,7 @@ struct SequenceOptions {
   bool append_eos = false;
   unsigned num_threads = 0;  // 0: all cores
   model::PoolingRule pooling = model::PoolingRule::RightmostNonPad;  // the model's (ModelInfo::pooling)
+  bool masks_doubled_bos = true;                                     // the model's (ModelInfo)
 };
 
 struct ModelSequence {

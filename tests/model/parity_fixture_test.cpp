@@ -35,15 +35,15 @@ bool load_fixture(const std::string& name, Fixture& fixture) {
 
 // One sequence of the reference's padded batch 0, as a packed batch of its own.
 PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos, bool left_padding,
-                      int64_t batch_max_length, PoolingRule pooling) {
+                      int64_t batch_max_length, const ModelInfo& model) {
   PackedBatch batch;
   int64_t position = left_padding ? batch_max_length - static_cast<int64_t>(ids.size()) : 0;
   std::vector<int32_t> kept = ids;
-  if (kept.size() >= 2 && kept[0] == bos && kept[1] == bos) {  // masked first BOS: drop, keep position
+  if (model.masks_doubled_bos && kept.size() >= 2 && kept[0] == bos && kept[1] == bos) {  // masked: drop, keep position
     kept.erase(kept.begin());
     ++position;
   }
-  const int64_t pool = runtime::pooled_index(pooling, kept, pad);
+  const int64_t pool = runtime::pooled_index(model.pooling, kept, pad);
   batch.token_ids = kept;
   batch.offsets = {0, static_cast<int64_t>(kept.size())};
   batch.position_start = {position};
@@ -84,7 +84,7 @@ TEST_P(ParityFixture, Fp32MatchesTransformers) {
   for (size_t s = 0; s < 2; ++s) {
     const auto ids = golden["first_ids"][s].get<std::vector<int32_t>>();
     const double expected = golden["examples"][0][sides[s]];
-    const auto scores = model->score(as_packed(ids, pad, bos, left, batch_max, model->info().pooling));
+    const auto scores = model->score(as_packed(ids, pad, bos, left, batch_max, model->info()));
     EXPECT_NEAR(scores[0][0], expected, 1e-4) << GetParam() << " " << sides[s];
     std::printf("%s %s: ours %.9g transformers %.9g diff %.3g\n", GetParam().c_str(), sides[s], scores[0][0], expected,
                 scores[0][0] - expected);
@@ -119,7 +119,7 @@ TEST_P(ParityFixture, CudaMatchesTransformers) {
   const char* sides[] = {"chosen", "rejected"};
   for (size_t s = 0; s < 2; ++s) {
     const PackedBatch batch = as_packed(golden["first_ids"][s].get<std::vector<int32_t>>(), pad, bos, left, batch_max,
-                                        fp32->info().pooling);
+                                        fp32->info());
     const double expected32 = golden["examples"][0][std::string("score_") + sides[s] + "_fp32_cpu"];
     const double expected16 = golden["examples"][0][std::string("score_") + sides[s] + "_bf16_cuda"];
     const float ours32 = fp32->score(batch)[0][0];

@@ -70,6 +70,27 @@ TEST_F(SequenceBuilderTest, DoubleBosDropsTheFirstAndKeepsPositions) {
   EXPECT_EQ(s.pool_index, 2);
 }
 
+// GRM's and OpenBMB's pipelines tokenize and attend to both BOS tokens.
+TEST_F(SequenceBuilderTest, DoubleBosStaysWhenTheModelsPipelineKeepsIt) {
+  auto f = folder(kNoPad);
+  SequenceOptions options;
+  options.masks_doubled_bos = false;
+  SequenceBuilder builder(f, 9, options);
+  ModelSequence s = builder.build("<s>he");
+  EXPECT_EQ(s.ids, (std::vector<int32_t>{8, 8, 0, 1}));
+  EXPECT_EQ(s.position_start, 0);
+  EXPECT_EQ(s.pool_index, 3);
+}
+
+// The olmo_adapter classifiers read the token before the first pad id.
+TEST_F(SequenceBuilderTest, PoolingBeforeTheFirstPadWhenTheModelSaysSo) {
+  auto f = folder(kNoPad);
+  SequenceOptions options;
+  options.pooling = rb::model::PoolingRule::BeforeFirstPad;
+  SequenceBuilder builder(f, 9, options);  // pad = eos = </s>
+  EXPECT_EQ(builder.build("he</s>lo</s></s>").pool_index, 2);  // the 'e' before the first </s>
+}
+
 TEST_F(SequenceBuilderTest, PoolingSkipsTrailingPadTokensOnly) {
   auto f = folder(kNoPad);
   SequenceBuilder builder(f, 9, {});  // pad = eos = </s>

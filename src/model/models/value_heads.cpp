@@ -7,6 +7,8 @@
 //   LlamaRewardModel (UltraRM, openbmb/UltraRM-13b): regression_head = Linear(h, 1, bias=False).
 //   INFORMForSequenceClassification (infly/INF-ORM): score = Linear(h, h) -> ReLU -> Linear(h, labels).
 // Which token is pooled (first pad - 1, mask.sum - 1, ...) is the caller's PackedBatch.pool_index.
+// GRM's and UltraRM's reference pipelines (GRMPipeline, OpenBMBPipeline) attend to a doubled
+// leading BOS; INF-ORM runs through RewardBenchPipeline, which masks the first.
 #include "common/error.h"
 #include "model/architecture.h"
 #include "model/decoder_heads.h"
@@ -45,14 +47,16 @@ std::unique_ptr<RewardModel> build_grm(const ModelSource& source) {
     for (size_t i = 0; i + 1 < widths.size(); ++i) indices.push_back(static_cast<int>(2 * i));
     head = load_mlp(*loaded.backbone, *loaded.loader, "v_head.summary", widths, indices, true);
   }
-  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "GRewardModel", source.options);
+  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "GRewardModel", source.options,
+                                              /*masks_doubled_bos=*/false);  // GRMPipeline: tokenizer only
 }
 
 std::unique_ptr<RewardModel> build_ultrarm(const ModelSource& source) {
   LoadedBackbone loaded = load_backbone(source);
   const int64_t hidden = loaded.backbone->config().hidden_size;
   MlpHead head = load_mlp(*loaded.backbone, *loaded.loader, "regression_head", {hidden, 1}, {}, false);
-  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "LlamaRewardModel", source.options);
+  return std::make_unique<MlpHeadRewardModel>(std::move(loaded), std::move(head), "LlamaRewardModel", source.options,
+                                              /*masks_doubled_bos=*/false);  // OpenBMBPipeline: tokenizer only
 }
 
 std::unique_ptr<RewardModel> build_inf_orm(const ModelSource& source) {

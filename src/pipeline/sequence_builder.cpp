@@ -46,6 +46,11 @@ ModelSequence SequenceBuilder::from_ids(std::vector<int32_t> ids) const {
 
 ModelSequence SequenceBuilder::build(const std::string& text) const { return from_ids(tokenize(text)); }
 
+int64_t SequenceBuilder::pool_index_after_left_padding(const ModelSequence& sequence, int64_t left_pads) const {
+  if (left_pads == 0 || sequence.ids.empty()) return sequence.pool_index;
+  return runtime::pooled_index(options_.pooling, sequence.ids, pad_id_, left_pads);
+}
+
 std::vector<ModelSequence> SequenceBuilder::build_all(const std::vector<std::string>& texts) const {
   std::vector<ModelSequence> sequences(texts.size());
   parallel_for(texts.size(), threads_for(texts.size(), options_.num_threads, 64),

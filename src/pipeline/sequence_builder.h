@@ -43,6 +43,8 @@ class SequenceBuilder {
   std::vector<int32_t> tokenize(const std::string& text) const;
   ModelSequence build(const std::string& text) const;
   std::vector<ModelSequence> build_all(const std::vector<std::string>& texts) const;
+  // The pooled index of `sequence` when the reference left-pads it with `left_pads` pad ids.
+  int64_t pool_index_after_left_padding(const ModelSequence& sequence, int64_t left_pads) const;
   size_t max_length() const { return options_.max_length; }
   bool pads_left() const { return folder_.pads_left; }
 

@@ -86,9 +86,9 @@ std::vector<std::vector<float>> score_texts(model::RewardModel& model, const Seq
     const ModelSequence& sequence = built[slot];
     runtime::ScoringSequence& scored = sequences.emplace_back();
     scored.token_ids = sequence.ids;
-    scored.pool_index = sequence.pool_index;
+    scored.pool_index = builder.pool_index_after_left_padding(sequence, offsets[i]);
     scored.position_start = sequence.position_start + offsets[i];
-    tokens += static_cast<size_t>(sequence.pool_index) + 1;
+    tokens += static_cast<size_t>(scored.pool_index) + 1;
     if (sequence.ids.size() + static_cast<size_t>(sequence.position_start) >= builder.max_length()) ++at_max_length;
   }
 

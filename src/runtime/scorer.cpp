@@ -27,20 +27,21 @@ int64_t rightmost_non_pad_index(const std::vector<int32_t>& token_ids, std::opti
   return 0;
 }
 
-int64_t before_first_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id) {
+int64_t before_first_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id,
+                               int64_t left_pads) {
   if (token_ids.empty()) throw InputError("cannot pool an empty sequence");
   const int64_t last = static_cast<int64_t>(token_ids.size()) - 1;
-  if (!pad_token_id) return last;
+  if (!pad_token_id || left_pads > 0) return last;
   for (size_t i = 0; i < token_ids.size(); ++i)
     if (token_ids[i] == *pad_token_id) return i == 0 ? last : static_cast<int64_t>(i) - 1;
   return last;
 }
 
 int64_t pooled_index(model::PoolingRule rule, const std::vector<int32_t>& token_ids,
-                     std::optional<int64_t> pad_token_id) {
+                     std::optional<int64_t> pad_token_id, int64_t left_pads) {
   switch (rule) {
     case model::PoolingRule::RightmostNonPad: return rightmost_non_pad_index(token_ids, pad_token_id);
-    case model::PoolingRule::BeforeFirstPad: return before_first_pad_index(token_ids, pad_token_id);
+    case model::PoolingRule::BeforeFirstPad: return before_first_pad_index(token_ids, pad_token_id, left_pads);
   }
   return rightmost_non_pad_index(token_ids, pad_token_id);
 }

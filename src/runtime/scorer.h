@@ -41,14 +41,14 @@ struct StoreStats {
 // token when there is no pad id; 0 when every token is pad (argmax of an all-zero row).
 int64_t rightmost_non_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id);
 // The olmo_adapter classifiers' pooling, `argmax(ids == pad) - 1` modulo the row length: the token
-// before the first pad id; the last token when there is no pad id or none occurs. (A row that
-// starts with the pad id pools at the last column of the reference's padded row; here that is the
-// sequence's last token. Known gap: with left padding every padded row starts with the pad id, so
-// the reference pools their last token; this rule sees the unpadded sequence and does not.)
-int64_t before_first_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id);
-// The index `rule` pools.
+// before the first pad id; the last token when there is no pad id or none occurs. A row that
+// starts with the pad id pools at the last column of the reference's padded row, which is the
+// sequence's last token; with left padding (`left_pads` > 0) every padded row starts so.
+int64_t before_first_pad_index(const std::vector<int32_t>& token_ids, std::optional<int64_t> pad_token_id,
+                               int64_t left_pads = 0);
+// The index `rule` pools in a sequence the reference puts `left_pads` pad ids before.
 int64_t pooled_index(model::PoolingRule rule, const std::vector<int32_t>& token_ids,
-                     std::optional<int64_t> pad_token_id);
+                     std::optional<int64_t> pad_token_id, int64_t left_pads = 0);
 
 // Packs sequences[indices] (in that order) into one batch.
 model::PackedBatch pack_sequences(const std::vector<ScoringSequence>& sequences, const std::vector<size_t>& indices);

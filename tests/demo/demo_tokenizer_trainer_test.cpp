@@ -15,7 +15,7 @@
 #include "app/demo_assets.h"
 #include "app/demo_tokenizer_trainer.h"
 #include "common/error.h"
-#include "hf_tokenizers_oracle.h"
+#include "../support/hf_tokenizers_oracle.h"
 
 namespace {
 
@@ -202,7 +202,7 @@ namespace {
 
 TEST(DemoTokenizerOracle, HuggingFaceTokenizersAgreeWithTheLearnedMerges) {
   std::string why_not;
-  std::optional<std::string> modules = rb::demo_testing::hf_tokenizers_modules(why_not);
+  std::optional<std::string> modules = rb::testing::hf_tokenizers_modules(why_not);
   if (!modules) GTEST_SKIP() << why_not;
   std::vector<std::string> texts = demo_training_texts(embedded_demo_preference_pairs());
   TrainedBpe bpe = train_byte_level_bpe(texts, BpeTrainingOptions{});
@@ -214,7 +214,7 @@ TEST(DemoTokenizerOracle, HuggingFaceTokenizersAgreeWithTheLearnedMerges) {
   texts.push_back("Zebras quietly juggle 9876 pixels 🦓 Ωμέγα — ünïcödé\t\r\n end   \n\n x");
   texts.push_back("I'LL say it's 3.14159, isn't it?   ");
   MergeEncoder encoder(bpe);
-  std::vector<std::vector<int32_t>> plain = rb::demo_testing::hf_encode(*modules, path, texts, false);
+  std::vector<std::vector<int32_t>> plain = rb::testing::hf_encode(*modules, path, texts, false);
   ASSERT_EQ(plain.size(), texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
     ASSERT_EQ(plain[i], encoder.encode(texts[i])) << texts[i];
@@ -222,7 +222,7 @@ TEST(DemoTokenizerOracle, HuggingFaceTokenizersAgreeWithTheLearnedMerges) {
 
   // Special tokens are split out whole, and the post-processor prepends BOS.
   std::string turn = "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>";
-  std::vector<std::vector<int32_t>> with_specials = rb::demo_testing::hf_encode(*modules, path, {turn}, true);
+  std::vector<std::vector<int32_t>> with_specials = rb::testing::hf_encode(*modules, path, {turn}, true);
   std::vector<int32_t> expected = {bpe.special_token_id("<|begin_of_text|>"),
                                    bpe.special_token_id("<|start_header_id|>")};
   for (int32_t id : encoder.encode("user")) expected.push_back(id);

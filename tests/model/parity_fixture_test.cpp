@@ -3,7 +3,7 @@
 // custom heads: transformers' LlamaModel plus the heads as make_fixtures.py writes them); and the
 // causal-LM goldens (*_lm: every stored sequence's per-token log-probabilities).
 // Reconstructs what the padded reference batch meant for each sequence: the pooled token is the
-// rightmost non-pad token, a masked double BOS is dropped but keeps its position, and left
+// model's pooling rule applied to the padded row, a masked double BOS is dropped but keeps its position, and left
 // padding shifts positions by the number of pad tokens in front.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -37,13 +37,14 @@ bool load_fixture(const std::string& name, Fixture& fixture) {
 PackedBatch as_packed(const std::vector<int32_t>& ids, int64_t pad, int64_t bos, bool left_padding,
                       int64_t batch_max_length, const ModelInfo& model) {
   PackedBatch batch;
-  int64_t position = left_padding ? batch_max_length - static_cast<int64_t>(ids.size()) : 0;
+  const int64_t left_pads = left_padding ? batch_max_length - static_cast<int64_t>(ids.size()) : 0;
+  int64_t position = left_pads;
   std::vector<int32_t> kept = ids;
   if (model.masks_doubled_bos && kept.size() >= 2 && kept[0] == bos && kept[1] == bos) {  // masked: drop, keep position
     kept.erase(kept.begin());
     ++position;
   }
-  const int64_t pool = runtime::pooled_index(model.pooling, kept, pad);
+  const int64_t pool = runtime::pooled_index(model.pooling, kept, pad, left_pads);
   batch.token_ids = kept;
   batch.offsets = {0, static_cast<int64_t>(kept.size())};
   batch.position_start = {position};
@@ -176,6 +177,13 @@ LogProbErrors compare_log_probs(const std::vector<std::vector<float>>& ours, con
   return result;
 }
 
+// How far transformers' own bf16 CUDA log-probs are from its fp32 CPU ones, over the golden.
+LogProbErrors transformers_bf16_departure(const nlohmann::json& golden) {
+  std::vector<std::vector<float>> bf16;
+  for (const auto& sequence : golden["sequences"]) bf16.push_back(sequence["log_probs_bf16_cuda"].get<std::vector<float>>());
+  return compare_log_probs(bf16, golden, "log_probs_fp32_cpu");
+}
+
 class LmParityFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(LmParityFixture, Fp32LogProbsMatchTransformers) {
@@ -211,18 +219,26 @@ TEST_P(LmParityFixture, CudaLogProbsMatchTransformers) {
   }
   const PackedBatch batch = lm_batch(fixture.golden);
   const LogProbErrors e32 = compare_log_probs(fp32->next_token_log_probs(batch), fixture.golden, "log_probs_fp32_cpu");
-  const LogProbErrors e16 = compare_log_probs(bf16->next_token_log_probs(batch), fixture.golden, "log_probs_bf16_cuda");
-  std::printf("%s cuda: fp32 max %.3g; bf16 max %.3g median %.3g over %zu log-probs\n", GetParam().c_str(), e32.max,
-              e16.max, e16.median, e16.count);
+  const auto ours_bf16 = bf16->next_token_log_probs(batch);
+  const LogProbErrors e16 = compare_log_probs(ours_bf16, fixture.golden, "log_probs_bf16_cuda");
+  const LogProbErrors ours_from_exact = compare_log_probs(ours_bf16, fixture.golden, "log_probs_fp32_cpu");
+  const LogProbErrors theirs_from_exact = transformers_bf16_departure(fixture.golden);
+  std::printf("%s cuda: fp32 max %.3g; bf16 max %.3g median %.3g over %zu log-probs; from fp32: ours max %.3g, "
+              "transformers' bf16 max %.3g\n",
+              GetParam().c_str(), e32.max, e16.max, e16.median, e16.count, ours_from_exact.max, theirs_from_exact.max);
   EXPECT_LE(e32.max, GetParam() == "starcoder2_lm" ? 2e-4 : 1e-4);  // see Fp32LogProbsMatchTransformers
   EXPECT_LE(e16.median, 0.05);  // bf16 logits round at ~2^-8 relative
-  EXPECT_LE(e16.max, 1.0);
+  // The worst token: in bf16 a near-tie in an MoE router can pick another expert, so transformers'
+  // own bf16 run departs from its fp32 values by up to 0.65 (mixtral_lm; 0.53 olmoe_lm) where a
+  // dense model's departs by 0.05, and two bf16 runs can differ by both departures. Checked: ours
+  // departs from the fp32 values no more than twice as far as transformers' bf16 does (1.0 at least).
+  EXPECT_LE(ours_from_exact.max, std::max(1.0, 2 * theirs_from_exact.max));
 }
 
 INSTANTIATE_TEST_SUITE_P(CausalLms, LmParityFixture,
                          ::testing::Values("llama_lm", "gemma2_lm", "gemma_lm", "stablelm_parallel_lm", "starcoder2_lm",
                                            "olmo_lm", "olmo2_lm", "mixtral_lm", "qwen2_moe_lm", "olmoe_lm", "yi_lm",
-                                           "hf_olmo_lm"));
+                                           "hf_olmo_lm", "minicpm_lm", "internlm2_lm"));
 
 }  // namespace
 }  // namespace rb::model

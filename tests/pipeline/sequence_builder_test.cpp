@@ -89,6 +89,10 @@ TEST_F(SequenceBuilderTest, PoolingBeforeTheFirstPadWhenTheModelSaysSo) {
   options.pooling = rb::model::PoolingRule::BeforeFirstPad;
   SequenceBuilder builder(f, 9, options);  // pad = eos = </s>
   EXPECT_EQ(builder.build("he</s>lo</s></s>").pool_index, 2);  // the 'e' before the first </s>
+  // Left-padded, the row starts with the pad id: argmax(ids == pad) - 1 wraps to the last token.
+  const ModelSequence sequence = builder.build("he</s>lo</s></s>");
+  EXPECT_EQ(builder.pool_index_after_left_padding(sequence, 2), 7);
+  EXPECT_EQ(builder.pool_index_after_left_padding(sequence, 0), 2);
 }
 
 TEST_F(SequenceBuilderTest, PoolingSkipsTrailingPadTokensOnly) {

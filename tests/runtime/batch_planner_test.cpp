@@ -83,6 +83,10 @@ TEST(Pooling, BeforeFirstPadLikeTheOlmoAdapter) {
   EXPECT_EQ(before_first_pad_index({5, 6, 7}, std::nullopt), 2);
   EXPECT_THROW(before_first_pad_index({}, 2), InputError);
   EXPECT_EQ(pooled_index(model::PoolingRule::BeforeFirstPad, {5, 2, 7, 2}, 2), 0);
+  // Left-padded rows start with the pad id, so the reference pools their last column.
+  EXPECT_EQ(before_first_pad_index({5, 6, 2, 7, 8, 2}, 2, /*left_pads=*/3), 5);
+  EXPECT_EQ(pooled_index(model::PoolingRule::BeforeFirstPad, {5, 2, 7, 8}, 2, 1), 3);
+  EXPECT_EQ(pooled_index(model::PoolingRule::RightmostNonPad, {5, 2, 7, 2}, 2, 1), 2);
   EXPECT_EQ(pooled_index(model::PoolingRule::RightmostNonPad, {5, 2, 7, 2}, 2), 2);
 }
 

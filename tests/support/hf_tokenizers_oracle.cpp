@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace rb::demo_testing {
+namespace rb::testing {
 namespace {
 
 namespace fs = std::filesystem;
@@ -36,7 +36,7 @@ const { Tokenizer } = require(path.join(modules, 'tokenizers'));
 
 bool succeeds(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
 
-std::string work_dir() { return std::string(RB_BINARY_DIR) + "/demo-npm"; }
+std::string work_dir() { return std::string(RB_BINARY_DIR) + "/hf-tokenizers-npm"; }
 
 void write_file(const fs::path& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
@@ -89,4 +89,4 @@ std::vector<std::vector<int32_t>> hf_encode(const std::string& node_modules, con
   return ids;
 }
 
-}  // namespace rb::demo_testing
+}  // namespace rb::testing

@@ -153,6 +153,15 @@ std::pair<at::Tensor, at::Tensor> rotary_tables(const at::Tensor& positions, con
                                                 at::ScalarType dtype) {
   at::Tensor freqs = positions.to(at::kFloat).unsqueeze(1) * inv_freq.unsqueeze(0);
   at::Tensor angles = at::cat({freqs, freqs}, -1);
+  if (angles.device().is_cpu()) {
+    // A float32 cos/sin over a large CPU tensor rounds an element by where it falls among the
+    // vectorised and scalar code paths, which moves with the batch (StableLM's partial-rotary
+    // tables changed scores' last bits with the batch they were packed into). In float64, then
+    // rounded to float32, every element gets the same value in any batch; it differs from a
+    // float32 evaluation by at most one float32 ulp.
+    const at::Tensor wide = angles.to(at::kDouble);
+    return {wide.cos().to(at::kFloat).to(dtype), wide.sin().to(at::kFloat).to(dtype)};
+  }
   return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 

@@ -182,11 +182,6 @@ TEST_P(ParityTest, MatchesTransformersBf16OnCuda) {
 // Batch composition must not change any score: the same texts scored in one-sequence batches,
 // small packed batches and one large packed batch, in two orders.
 TEST_P(ParityTest, ScoresDoNotDependOnBatchComposition) {
-  // KNOWN DEFECT, open in issue 14's note: StableLM's scores (partial rotary) and GRM-on-Gemma's
-  // still move in their last bits with the batch they are packed into on CPU (so does a long olmo2
-  // sequence, beyond the 40 texts checked here); their parity with transformers (above) holds.
-  if (GetParam() == "stablelm" || GetParam() == "stablelm_parallel" || GetParam() == "grm_gemma")
-    GTEST_SKIP() << "known: " << GetParam() << " is not yet batch-invariant on CPU";
   std::string skip;
   auto prepared = prepare(GetParam(), &skip);
   if (!prepared) GTEST_SKIP() << skip;

@@ -172,6 +172,7 @@ nlohmann::ordered_json DpoRun::run_config(const std::string& dataset, size_t num
   config["architecture"] = policy_architecture_;
   config.update(numerics_json(setup_, options_));
   config["chat_template"] = builder.chat_template_label();
+  config["template_date"] = tmpl::describe(builder.clock());
   config["max_length"] = options_.max_length;
   config["max_prompt_length"] = options_.max_prompt_length;
   config["truncation_mode"] = "keep_end";
@@ -202,7 +203,7 @@ int DpoRun::run() {
   tokenizer_dir_ = options_.tokenizer.empty() ? policy.folder : options_.tokenizer;
   auto folder = pipeline::load_tokenizer_folder(tokenizer_dir_);
   pipeline::apply_dpo_special_tokens(folder);
-  const pipeline::TextBuilder builder(folder, options_.chat_template);
+  const pipeline::TextBuilder builder(folder, options_.chat_template, run_template_clock(options_.date));
   const auto texts = pipeline::render_pairs(rows, builder);
   std::vector<std::string> origins;
   for (const auto& row : rows) origins.push_back(row.origin);

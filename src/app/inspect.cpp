@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "app/run_options.h"
+#include "app/scoring_setup.h"
 #include "common/error.h"
 #include "io/json_file.h"
 #include "pipeline/text_builder.h"
@@ -36,7 +38,8 @@ const OptionTable<RenderOptions>& render_options_table() {
                &RenderOptions::chat_template)
         .flag({"--add_generation_prompt,--add-generation-prompt", "add_generation_prompt",
                "Pass add_generation_prompt=True to the template"},
-              &RenderOptions::add_generation_prompt);
+              &RenderOptions::add_generation_prompt)
+        .value({"--date", "date", kDateHelp}, &RenderOptions::date);
     return t;
   }();
   return table;
@@ -57,7 +60,7 @@ int run_tokenize(const TokenizeOptions& options, std::ostream& out) {
 
 int run_render(const RenderOptions& options, std::ostream& out) {
   const auto folder = pipeline::load_tokenizer_folder(options.tokenizer_dir);
-  const pipeline::TextBuilder builder(folder, options.chat_template);
+  const pipeline::TextBuilder builder(folder, options.chat_template, run_template_clock(options.date));
   for (const auto& row : io::read_json_rows(options.jsonl_path)) {
     auto it = row.value.find("messages");
     if (it == row.value.end() || !it->is_array())

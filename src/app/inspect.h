@@ -25,6 +25,7 @@ struct RenderOptions {
   std::string jsonl_path;
   std::string chat_template = "tulu";  // FastChat fallback when the tokenizer has no template
   bool add_generation_prompt = false;
+  std::string date;  // --date (strftime_now's day); default SOURCE_DATE_EPOCH, else now
 };
 
 const OptionTable<RenderOptions>& render_options_table();

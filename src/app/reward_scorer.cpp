@@ -13,7 +13,7 @@ RewardScorer::RewardScorer(const ScoringRunOptions& options, std::string model_f
       model_folder_(std::move(model_folder)),
       tokenizer_dir_(options.tokenizer.empty() ? model_folder_ : options.tokenizer),
       folder_(pipeline::load_tokenizer_folder(tokenizer_dir_)),
-      text_builder_(folder_, options.chat_template) {}
+      text_builder_(folder_, options.chat_template, run_template_clock(options.date)) {}
 
 RewardScorer::~RewardScorer() = default;
 
@@ -78,6 +78,7 @@ report::RunRecord RewardScorer::run_record(const std::string& dataset, size_t nu
   config["num_parameters"] = info.num_parameters;
   config.update(numerics_json(setup_, options_));
   config["chat_template"] = text_builder_.chat_template_label();
+  config["template_date"] = tmpl::describe(text_builder_.clock());
   config["max_length"] = options_.max_length;
   config["truncation_side"] = "left";
   config["pooling"] = model::pooling_rule_description(info.pooling);

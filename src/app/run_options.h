@@ -32,6 +32,7 @@ struct ScoringRunOptions : RunOptions {
   std::string revision = "main";      // Hub revision of --model
   std::string tokenizer;              // default: the model folder
   std::string chat_template = "tulu";  // FastChat fallback; the tokenizer's template always wins
+  std::string date;                   // YYYY-MM-DD for strftime_now(); default SOURCE_DATE_EPOCH, else now
   std::string dtype = "auto";         // auto: float32 on CPU, bfloat16 on CUDA
   std::string device = "cpu";
   std::string attn_implementation = "sdpa";  // as the reference's flag; decides CUDA bf16 rounding
@@ -46,6 +47,11 @@ struct ScoringRunOptions : RunOptions {
   // model; recorded in run.json. Null otherwise.
   nlohmann::ordered_json reference_settings;
 };
+
+inline constexpr const char* kDateHelp =
+    "The day a chat template's strftime_now() sees, as YYYY-MM-DD (formatted in UTC), so that texts and "
+    "scores do not change with the day of the run; default: SOURCE_DATE_EPOCH when set, else now "
+    "(run.json records which)";
 
 template <class Options>
 void add_run_options(OptionTable<Options>& table, const std::string& dataset_help, const std::string& output_dir_help) {
@@ -78,6 +84,7 @@ void add_scoring_run_options(OptionTable<Options>& table) {
       .value({"--chat_template,--chat-template", "chat_template",
               "FastChat template used only when the tokenizer has no chat template"},
              &ScoringRunOptions::chat_template)
+      .value({"--date", "date", kDateHelp}, &ScoringRunOptions::date)
       .value({"--torch_dtype,--torch-dtype,--dtype", "dtype",
               "Compute dtype: auto (float32 on CPU, bfloat16 on CUDA), float32, bfloat16, float16 (CUDA only)"},
              &ScoringRunOptions::dtype)

@@ -1,6 +1,7 @@
 #include "app/scoring_setup.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "model/loader.h"
@@ -9,6 +10,10 @@
 #endif
 
 namespace rb::app {
+
+tmpl::TemplateClock run_template_clock(const std::string& date_flag) {
+  return tmpl::resolve_template_clock(date_flag, std::getenv("SOURCE_DATE_EPOCH"));
+}
 
 ScoringSetup resolve_scoring_setup(const ScoringRunOptions& options) {
   ScoringSetup setup;

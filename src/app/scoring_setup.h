@@ -10,6 +10,7 @@
 #include "app/run_options.h"
 #include "cache/model_fingerprint.h"
 #include "model/reward_model.h"
+#include "template/template_clock.h"
 
 namespace rb::app {
 
@@ -21,6 +22,9 @@ struct ScoringSetup {
 
 // Also sets libtorch's thread count. Throws rb::InputError for an unknown dtype or attention.
 ScoringSetup resolve_scoring_setup(const ScoringRunOptions& options);
+
+// The clock chat templates render with: --date, else the environment's SOURCE_DATE_EPOCH, else now.
+tmpl::TemplateClock run_template_clock(const std::string& date_flag);
 
 // run.json's config entries for the numerics and batching: dtype, device, attn_implementation
 // (CUDA only), batch_size, max_tokens_per_batch, threads.

@@ -5,11 +5,11 @@
 
 namespace rb::pipeline {
 
-TextBuilder::TextBuilder(const TokenizerFolder& folder, std::string fastchat_name)
-    : special_tokens_(folder.special_tokens), fastchat_name_(std::move(fastchat_name)) {
+TextBuilder::TextBuilder(const TokenizerFolder& folder, std::string fastchat_name, tmpl::TemplateClock clock)
+    : special_tokens_(folder.special_tokens), fastchat_name_(std::move(fastchat_name)), clock_(std::move(clock)) {
   if (folder.chat_template) {
     template_origin_ = folder.chat_template_origin;
-    template_ = std::make_shared<const tmpl::ChatTemplate>(*folder.chat_template, template_origin_);
+    template_ = std::make_shared<const tmpl::ChatTemplate>(*folder.chat_template, template_origin_, clock_);
     return;
   }
   if (!tmpl::has_fastchat_template(fastchat_name_)) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "template/evaluator.h"
 #include "template/value.h"
 
 namespace rb::tmpl {
@@ -18,6 +19,6 @@ bool has_test(const std::string& name);
 
 // Template globals: range, dict, namespace, cycler, joiner, raise_exception, strftime_now.
 // Returns a plain Undefined when `name` is not a global.
-Value lookup_global(const std::string& name);
+Value lookup_global(const std::string& name, const TemplateClock& clock);
 
 }  // namespace rb::tmpl

@@ -10,7 +10,8 @@ namespace rb::tmpl {
 
 class ChatTemplate::Impl {
  public:
-  Impl(const std::string& source, std::string origin) : origin_(std::move(origin)) {
+  Impl(const std::string& source, std::string origin, TemplateClock clock)
+      : origin_(std::move(origin)), clock_(clock) {
     // Hugging Face compiles chat templates with trim_blocks=True, lstrip_blocks=True.
     LexerOptions options;
     options.trim_blocks = true;
@@ -25,17 +26,18 @@ class ChatTemplate::Impl {
     for (auto it = context.begin(); it != context.end(); ++it) {
       variables.items.emplace_back(Value::string(it.key()), Value::from_json(it.value()));
     }
-    return render_template(body_, variables, origin_, limits_);
+    return render_template(body_, variables, origin_, limits_, clock_);
   }
 
  private:
   std::string origin_;
   Body body_;
   RenderLimits limits_;
+  TemplateClock clock_;
 };
 
-ChatTemplate::ChatTemplate(const std::string& source, const std::string& origin)
-    : impl_(std::make_shared<const Impl>(source, origin)) {}
+ChatTemplate::ChatTemplate(const std::string& source, const std::string& origin, TemplateClock clock)
+    : impl_(std::make_shared<const Impl>(source, origin, clock)) {}
 
 std::string ChatTemplate::render(const Json& context) const { return impl_->render(context); }
 

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "template/template_clock.h"
+
 namespace rb::tmpl {
 
 using Json = nlohmann::ordered_json;
@@ -14,7 +16,8 @@ using Json = nlohmann::ordered_json;
 class ChatTemplate {
  public:
   // Parses the template once; throws rb::TemplateError with line and column on syntax errors.
-  explicit ChatTemplate(const std::string& source, const std::string& origin = "<chat template>");
+  explicit ChatTemplate(const std::string& source, const std::string& origin = "<chat template>",
+                        TemplateClock clock = {});
 
   // Renders with an arbitrary top-level context (messages, bos_token, eos_token,
   // add_generation_prompt, tools, ...). Throws rb::TemplateError when the template raises.

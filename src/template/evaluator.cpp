@@ -95,7 +95,8 @@ class LoopObject : public Object {
 
 class Interpreter {
  public:
-  Interpreter(const std::string& origin, const RenderLimits& limits) : origin_(origin), limits_(limits) {}
+  Interpreter(const std::string& origin, const RenderLimits& limits, const TemplateClock& clock)
+      : origin_(origin), limits_(limits), clock_(clock) {}
 
   std::string run(const Body& body, const Dict& context) {
     auto root = std::make_shared<Scope>();
@@ -335,7 +336,7 @@ class Interpreter {
 
   Value lookup(const std::string& name, const ScopePtr& scope) const {
     if (const Value* found = scope->find(name)) return *found;
-    Value global = lookup_global(name);
+    Value global = lookup_global(name, clock_);
     if (!global.is_undefined()) return global;
     return Value::undefined("'" + name + "' is undefined");
   }
@@ -452,14 +453,16 @@ class Interpreter {
 
   const std::string& origin_;
   const RenderLimits& limits_;
+  const TemplateClock& clock_;
   std::size_t iterations_ = 0;
   int depth_ = 0;
 };
 
 }  // namespace
 
-std::string render_template(const Body& body, const Dict& context, const std::string& origin, const RenderLimits& limits) {
-  return Interpreter(origin, limits).run(body, context);
+std::string render_template(const Body& body, const Dict& context, const std::string& origin, const RenderLimits& limits,
+                            const TemplateClock& clock) {
+  return Interpreter(origin, limits, clock).run(body, context);
 }
 
 }  // namespace rb::tmpl

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "template/ast.h"
+#include "template/template_clock.h"
 #include "template/value.h"
 
 namespace rb::tmpl {
@@ -19,6 +20,7 @@ struct RenderLimits {
 
 // Renders `body` with `context` as the top-level variables. Errors are rb::TemplateError
 // whose message starts with "<origin>:<line>:<column>:".
-std::string render_template(const Body& body, const Dict& context, const std::string& origin, const RenderLimits& limits);
+std::string render_template(const Body& body, const Dict& context, const std::string& origin, const RenderLimits& limits,
+                            const TemplateClock& clock = {});
 
 }  // namespace rb::tmpl

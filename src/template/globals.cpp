@@ -104,26 +104,32 @@ Value raise_exception_function(const CallArgs& a) {
   throw RenderError("TemplateError", message);
 }
 
-Value strftime_now_function(const CallArgs& a) {
+Value strftime_now(const CallArgs& a, const TemplateClock& clock) {
   if (a.positional.empty()) throw RenderError("TypeError", "strftime_now() missing 1 required positional argument: 'format'");
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
+  std::tm when{};
+  if (clock.pinned_epoch_seconds) {
+    const std::time_t pinned = static_cast<std::time_t>(*clock.pinned_epoch_seconds);
+    gmtime_r(&pinned, &when);
+  } else {
+    const std::time_t now = std::time(nullptr);
+    localtime_r(&now, &when);
+  }
   char buffer[512];
-  std::size_t n = std::strftime(buffer, sizeof buffer, a.positional[0].to_str().c_str(), &local);
+  std::size_t n = std::strftime(buffer, sizeof buffer, a.positional[0].to_str().c_str(), &when);
   return Value::string(std::string(buffer, n));
 }
 
 }  // namespace
 
-Value lookup_global(const std::string& name) {
+Value lookup_global(const std::string& name, const TemplateClock& clock) {
   if (name == "range") return Value::callable(name, range_function);
   if (name == "dict") return Value::callable(name, dict_function);
   if (name == "namespace") return Value::callable(name, namespace_function);
   if (name == "joiner") return Value::callable(name, joiner_function);
   if (name == "cycler") return Value::callable(name, cycler_function);
   if (name == "raise_exception") return Value::callable(name, raise_exception_function);
-  if (name == "strftime_now") return Value::callable(name, strftime_now_function);
+  if (name == "strftime_now")
+    return Value::callable(name, [clock](const CallArgs& a) { return strftime_now(a, clock); });
   return Value();
 }
 

@@ -29,6 +29,11 @@ ProgramRun rewardbench(const std::string& args) {
   return {r.status, r.output};
 }
 
+ProgramRun rewardbench_with_env(const std::string& assignment, const std::string& args) {
+  auto r = run_command("env " + assignment + " " + shell_quote(kProgram) + " " + args + " 2>&1");
+  return {r.status, r.output};
+}
+
 class CliTest : public rb::testing::ScratchDirTest {
  protected:
   void SetUp() override {
@@ -200,6 +205,34 @@ TEST_F(CliTest, RenderPrintsTextOrError) {
   const auto [first, second] = first_two_lines("render --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path));
   EXPECT_EQ(nlohmann::json::parse(first)["text"], "[user] hi\n");
   EXPECT_NE(nlohmann::json::parse(second)["error"].get<std::string>().find("no system"), std::string::npos) << second;
+}
+
+// A template that asks for today (Llama-3.2 style) renders the pinned day: --date, else
+// SOURCE_DATE_EPOCH (1768435200 = 2026-01-15T00:00:00Z), formatted in UTC; run.json records which.
+TEST_F(CliTest, TemplateDateIsPinnedByFlagOrSourceDateEpoch) {
+  edit_json(fs::path(model_) / "tokenizer_config.json", [](auto& c) {
+    c["chat_template"] = "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}{{ m['content'] }}{% endfor %}";
+  });
+  const auto path = write("conv.jsonl", R"({"messages": [{"role": "user", "content": "hi"}]})" "\n");
+  const std::string render = "render --tokenizer " + shell_quote(model_) + " --jsonl " + shell_quote(path);
+  const ProgramRun from_env = rewardbench_with_env("SOURCE_DATE_EPOCH=1768435200", render);
+  ASSERT_EQ(from_env.status, 0) << from_env.output;
+  EXPECT_EQ(nlohmann::json::parse(from_env.output)["text"], "15 Jan 2026|hi");
+  const ProgramRun from_flag = rewardbench_with_env("SOURCE_DATE_EPOCH=1768435200", render + " --date 2024-02-29");
+  ASSERT_EQ(from_flag.status, 0) << from_flag.output;
+  EXPECT_EQ(nlohmann::json::parse(from_flag.output)["text"], "29 Feb 2024|hi");
+  const ProgramRun no_such_day = rewardbench(render + " --date 2023-02-29");
+  EXPECT_EQ(no_such_day.status, 1);
+  EXPECT_NE(no_such_day.output.find("--date \"2023-02-29\": no such day"), std::string::npos) << no_such_day.output;
+  const ProgramRun bad_epoch = rewardbench_with_env("SOURCE_DATE_EPOCH=yesterday", render);
+  EXPECT_EQ(bad_epoch.status, 1);
+  EXPECT_NE(bad_epoch.output.find("SOURCE_DATE_EPOCH=\"yesterday\""), std::string::npos) << bad_epoch.output;
+
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  const ProgramRun eval = rewardbench_with_env("SOURCE_DATE_EPOCH=1768435200", eval_args(pairs) + " --no-cache");
+  ASSERT_EQ(eval.status, 0) << eval.output;
+  const auto run = nlohmann::json::parse(rb::testing::read_file(out_ + "/run.json"));
+  EXPECT_EQ(run["config"]["template_date"], "2026-01-15 (SOURCE_DATE_EPOCH)") << run.dump(2);
 }
 
 // Hugging Face datasets are Parquet: a v1 file written by a real Parquet writer (tests/io/fixtures).

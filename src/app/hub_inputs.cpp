@@ -26,7 +26,7 @@ hub::HubOptions hub_options(const HubArguments& arguments, const std::string& re
 
 bool is_hub_repo_id(const std::string& argument) {
 #ifdef RB_WITH_HUB
-  return !fs::exists(argument) && hub::looks_like_repo_id(argument);
+  return !hub::names_local_path(argument) && hub::looks_like_repo_id(argument);
 #else
   (void)argument;
   return false;

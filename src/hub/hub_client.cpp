@@ -13,6 +13,15 @@ namespace {
   throw IoError(argument + ": no such " + kind + " on disk, and not a Hub repo id of the form org/name");
 }
 
+[[noreturn]] void throw_no_such_local(const std::string& argument, const std::string& kind) {
+  const auto slash = argument.find('/');
+  const std::string why = slash != std::string::npos && slash > 0 && argument.front() != '.' && argument.front() != '/' &&
+                                  argument.front() != '~'
+                              ? " (" + argument.substr(0, slash) + "/ is a folder here, so this is a local path, not a Hub repo)"
+                              : "";
+  throw IoError(argument + ": no such " + kind + why);
+}
+
 // A missing repo may just be a mistyped local path: say both.
 [[noreturn]] void rethrow_with_local_hint(const HubError& error, const std::string& argument) {
   if (error.http_status() != 404 && error.http_status() != 401) throw;
@@ -21,6 +30,14 @@ namespace {
 }
 
 }  // namespace
+
+bool names_local_path(const std::string& text) {
+  std::error_code error;
+  if (text.empty() || std::filesystem::exists(text, error)) return true;
+  if (text.front() == '.' || text.front() == '/' || text.front() == '~') return true;
+  const auto slash = text.find('/');
+  return slash != std::string::npos && slash > 0 && std::filesystem::is_directory(text.substr(0, slash), error);
+}
 
 bool looks_like_repo_id(const std::string& text) {
   static const std::regex kRepoId(R"(^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]{1,96}$)");
@@ -37,6 +54,7 @@ std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& 
   if (std::filesystem::is_directory(repo_id_or_path, error)) return repo_id_or_path;
   if (std::filesystem::exists(repo_id_or_path, error))
     throw IoError(repo_id_or_path + ": is a file; a model is a folder (config.json, *.safetensors, tokenizer files)");
+  if (names_local_path(repo_id_or_path)) throw_no_such_local(repo_id_or_path, "model folder");
   if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "model folder");
   const RepoRef repo{RepoType::Model, repo_id_or_path};
   net::HttpClient session(options.user_agent);
@@ -59,6 +77,7 @@ std::string resolve_model(const std::string& repo_id_or_path, const HubOptions& 
 std::string resolve_dataset(const std::string& repo_id_or_path, const HubOptions& options, const DatasetFilter& filter) {
   std::error_code error;
   if (std::filesystem::exists(repo_id_or_path, error)) return repo_id_or_path;
+  if (names_local_path(repo_id_or_path)) throw_no_such_local(repo_id_or_path, "dataset file or folder");
   if (!looks_like_repo_id(repo_id_or_path)) throw_not_local_nor_repo(repo_id_or_path, "dataset file or folder");
   const RepoRef repo{RepoType::Dataset, repo_id_or_path};
   net::HttpClient session(options.user_agent);

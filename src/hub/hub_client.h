@@ -21,6 +21,10 @@ namespace rb::hub {
 
 // "org/name": one '/', both parts of letters, digits, '-', '_', '.', no "--" or "..", no ".git" end.
 bool looks_like_repo_id(const std::string& text);
+// An argument that names a local path and must never be sent to the Hub (with the user's token):
+// it exists, starts with '.', '/' or '~', or its first component is an existing folder here
+// (`models/my-modle` beside a `models/` folder is a mistyped path, not the Hub repo models/my-modle).
+bool names_local_path(const std::string& text);
 
 // An existing directory: returned unchanged. A repo id: the snapshot folder holding config.json,
 // the safetensors weights and the tokenizer/template files the repo has (offline: the cached

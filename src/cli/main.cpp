@@ -48,7 +48,14 @@ int main(int argc, char** argv) {
     if (!command.footer.empty()) subcommand->footer(command.footer);
     command.declare(*subcommand);
   }
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and the --help hint
+    return 2;     // a usage error, whatever CLI11's own code for it
+  }
 
   const std::string chosen = app.get_subcommands().front()->get_name();
   try {

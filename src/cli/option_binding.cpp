@@ -1,6 +1,27 @@
 #include "cli/option_binding.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace rb::cli {
+namespace {
+
+// CLI::PositiveNumber's message quotes the whole double range; this one says what is wanted.
+const CLI::Validator& positive_number() {
+  static const CLI::Validator validator(
+      [](std::string& input) -> std::string {
+        try {
+          size_t used = 0;
+          if (std::stod(input, &used) > 0 && used == input.size()) return "";
+        } catch (const std::exception&) {
+        }
+        return "expected a number greater than 0, got " + input;
+      },
+      "POSITIVE");
+  return validator;
+}
+
+}  // namespace
 
 std::set<std::string> given_keys(const BoundOptions& bound) {
   std::set<std::string> keys;
@@ -13,7 +34,7 @@ CLI::Option* Cli11Binder::checked(const app::OptionInfo& info, CLI::Option* opti
   if (bound_) bound_->emplace_back(option, info.key);
   if (info.required) option->required();
   if (!info.choices.empty()) option->check(CLI::IsMember(info.choices));
-  if (info.positive) option->check(CLI::PositiveNumber);
+  if (info.positive) option->check(positive_number());
   if (info.one_or_more) option->expected(1, -1);
   return option;
 }

@@ -253,6 +253,21 @@ TEST_F(CliTest, SpecialFilesAreRefusedNotWaitedOn) {
   }
 }
 
+// Usage errors exit 2 with a message that says what is wanted: --limit 0 used to print nan and
+// write an empty results.json; CLI11's own exit codes (105, 106, ...) are not the program's.
+TEST_F(CliTest, UsageErrorsExitTwoAndSayWhatIsWanted) {
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  const ProgramRun zero = rewardbench(eval_args(pairs) + " --limit 0");
+  EXPECT_EQ(zero.status, 2) << zero.output;
+  EXPECT_NE(zero.output.find("--limit: expected a number greater than 0, got 0"), std::string::npos) << zero.output;
+  EXPECT_FALSE(fs::exists(fs::path(out_) / "results.json"));
+  const ProgramRun missing = rewardbench("eval --model " + shell_quote(model_));
+  EXPECT_EQ(missing.status, 2) << missing.output;
+  EXPECT_NE(missing.output.find("--dataset is required"), std::string::npos) << missing.output;
+  EXPECT_EQ(rewardbench("--version").status, 0);
+  EXPECT_EQ(rewardbench("eval --help").status, 0);
+}
+
 // --threads within reason, checked before anything loads: a negative count used to mean every
 // core, 100000 started that many threads.
 TEST_F(CliTest, ThreadCountIsChecked) {

@@ -46,16 +46,24 @@ std::optional<std::string> special_token_text(const Json& config, const std::str
 }
 
 // tokenizer_config.json "chat_template" is a string, or a list of {name, template} where
-// transformers uses the one named "default".
+// transformers uses the one named "default" and raises when there is none (it does not fall back).
 std::optional<std::string> chat_template_from_config(const Json& config, const fs::path& file) {
   auto it = config.find("chat_template");
   if (it == config.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
   if (it->is_array()) {
-    for (const auto& entry : *it)
-      if (entry.is_object() && entry.value("name", "") == "default" && entry.contains("template"))
-        return entry["template"].get<std::string>();
-    return std::nullopt;
+    std::string names;
+    for (const auto& entry : *it) {
+      if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() || !entry.contains("template") ||
+          !entry["template"].is_string())
+        throw InputError(file.string() + ": field \"chat_template\": each entry of the list must be "
+                                         "{\"name\": string, \"template\": string}");
+      if (entry["name"] == "default") return entry["template"].get<std::string>();
+      names += (names.empty() ? "" : ", ") + entry["name"].get<std::string>();
+    }
+    if (names.empty()) return std::nullopt;  // an empty list: no template, as transformers reads it
+    throw InputError(file.string() + ": field \"chat_template\" names templates (" + names +
+                     ") but none \"default\"; transformers refuses to choose one, so does this program");
   }
   throw InputError(file.string() + ": field \"chat_template\": expected a string or a list of named templates");
 }

@@ -186,3 +186,23 @@ TEST(PaddingGroups, ConsecutiveBatchesOfTexts) {
 }
 
 }  // namespace
+
+// tokenizer_config.json may list named chat templates; transformers uses "default" and raises when
+// none is (it never falls back to another template), so the folder is refused with the names.
+TEST_F(SequenceBuilderTest, NamedTemplatesNeedADefault) {
+  auto with_default = folder(R"({"eos_token": "</s>", "chat_template": [{"name": "tool_use", "template": "T"},
+                                  {"name": "default", "template": "D"}]})");
+  ASSERT_TRUE(with_default.chat_template.has_value());
+  EXPECT_EQ(*with_default.chat_template, "D");
+  try {
+    folder(R"({"eos_token": "</s>", "chat_template": [{"name": "tool_use", "template": "T"},
+                {"name": "rag", "template": "R"}]})");
+    FAIL() << "a list without \"default\" was accepted";
+  } catch (const rb::InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("names templates (tool_use, rag) but none \"default\""),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(folder(R"({"chat_template": [{"name": "default"}]})"), rb::InputError);
+  EXPECT_FALSE(folder(R"({"chat_template": []})").chat_template.has_value());
+}

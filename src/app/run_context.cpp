@@ -1,9 +1,15 @@
 #include "app/run_context.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include "common/error.h"
 #include "common/sha256.h"
 
 namespace rb::app {
@@ -13,6 +19,28 @@ RunContext::RunContext(std::string command, bool quiet) : command_(std::move(com
 
 void RunContext::log(const std::string& line) const {
   if (!quiet_) std::cerr << "rewardbench " << command_ << ": " << line << "\n";
+}
+
+void RunContext::set_output_dir(std::string folder) {
+  std::error_code error;
+  const fs::path path(folder.empty() ? "." : folder);
+  if (fs::exists(path, error) && !fs::is_directory(path, error))
+    throw IoError("output folder " + folder + ": exists and is not a folder");
+  fs::create_directories(path, error);
+  if (error) throw IoError("cannot create output folder " + folder + ": " + error.message());
+  const fs::path probe = path / (".rewardbench-write-test-" + std::to_string(::getpid()));
+  {
+    std::ofstream out(probe, std::ios::binary);
+    out << "x";
+    out.flush();
+    if (!out) {
+      const std::string reason = std::strerror(errno);
+      fs::remove(probe, error);
+      throw IoError("output folder " + folder + " is not writable: " + reason);
+    }
+  }
+  fs::remove(probe, error);
+  output_dir_ = std::move(folder);
 }
 
 std::string RunContext::output_path(const std::string& name) {

@@ -23,7 +23,10 @@ class RunContext {
   StageClock& clock() { return clock_; }
 
   // The folder outputs go to; set before the first output_path().
-  void set_output_dir(std::string folder) { output_dir_ = std::move(folder); }
+  // Creates the folder and proves it writable now, before any expensive work: a folder that is
+  // a file, or on a read-only file system, used to be found only when the results were written.
+  // Throws rb::IoError naming the folder.
+  void set_output_dir(std::string folder);
   const std::string& output_dir() const { return output_dir_; }
   // Where output `name` goes (the folder is created on first use); run.json will list it.
   std::string output_path(const std::string& name);

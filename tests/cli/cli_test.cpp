@@ -268,6 +268,21 @@ TEST_F(CliTest, UsageErrorsExitTwoAndSayWhatIsWanted) {
   EXPECT_EQ(rewardbench("eval --help").status, 0);
 }
 
+// An output folder that cannot be written is found before the model loads, not after the scoring.
+TEST_F(CliTest, UnwritableOutputFolderIsFoundFirst) {
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n");
+  const auto file = write("a_file", "x");
+  const ProgramRun run = rewardbench("eval --model " + shell_quote(model_) + " --dataset " + shell_quote(pairs) +
+                                     " --output_dir " + shell_quote(file) + " --no-cache");
+  EXPECT_EQ(run.status, 1) << run.output;
+  EXPECT_NE(run.output.find("output folder " + file + ": exists and is not a folder"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("parameters"), std::string::npos) << "the model loaded first: " << run.output;
+  const ProgramRun below = rewardbench("eval -q --model " + shell_quote(model_) + " --dataset " + shell_quote(pairs) +
+                                       " --output_dir " + shell_quote(file + "/sub") + " --no-cache");
+  EXPECT_EQ(below.status, 1) << below.output;
+  EXPECT_NE(below.output.find("cannot create output folder"), std::string::npos) << below.output;
+}
+
 // --threads within reason, checked before anything loads: a negative count used to mean every
 // core, 100000 started that many threads.
 TEST_F(CliTest, ThreadCountIsChecked) {

@@ -2,11 +2,13 @@
 #include "app/reference_settings.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
 #include "app/dataset_input.h"
 #include "app/hub_inputs.h"
+#include "app/non_finite_scores.h"
 #include "app/progress.h"
 #include "app/run_context.h"
 #include "app/run_stats.h"
@@ -234,6 +236,16 @@ int DpoRun::run() {
     examples.push_back(eval::make_scored_example(rows[i], texts[i], std::vector<double>{reward(2 * i)},
                                                  std::vector<double>{reward(2 * i + 1)}));
   }
+  const NonFiniteScores non_finite = find_non_finite(
+      2 * examples.size(),
+      [&](size_t k) {
+        const auto& example = examples[k / 2];
+        return std::isfinite(k % 2 == 0 ? example.scores_chosen[0] : example.scores_rejected[0]);
+      },
+      [&](size_t k) { return std::make_pair(rows[k / 2].origin, rows[k / 2].subset); });
+  check_non_finite(non_finite, 2 * examples.size(), options_.allow_nan);
+  if (non_finite.texts > 0)
+    run_.log("accepted (--allow-nan): NaN or infinite rewards for " + non_finite.describe(2 * examples.size()));
   const auto summary = eval::summarize(examples);
 
   report::ResultsMetadata metadata;
@@ -253,6 +265,7 @@ int DpoRun::run() {
 
   report::RunRecord record;
   record.config = run_config(data.source, rows.size(), builder, pipeline::dpo_special_ids(folder), count_tokens(sequences));
+  record.config["non_finite_texts"] = non_finite.texts;
   record.provenance = policy_log_probs.provenance;
   if (reference && !reference_log_probs.provenance.is_null()) {
     record.provenance["ref_model_fingerprint"] = reference_log_probs.provenance["model_fingerprint"];

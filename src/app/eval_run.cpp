@@ -7,6 +7,7 @@
 
 #include "app/dataset_input.h"
 #include "app/hub_inputs.h"
+#include "app/non_finite_scores.h"
 #include "app/reward_scorer.h"
 #include "app/run_stats.h"
 #include "common/error.h"
@@ -83,11 +84,19 @@ class EvalRun {
                            {metadata().model, benchmark, std::move(items), "characters",
                             static_cast<unsigned>(std::max(options_.threads, 0))});
   }
+  // Stops the run on NaN/infinite scores unless --allow-nan; otherwise remembers them for run.json.
+  void note_non_finite(const NonFiniteScores& found, size_t total_texts) {
+    check_non_finite(found, total_texts, options_.allow_nan);
+    non_finite_texts_ = found.texts;
+    if (found.texts > 0) run_.log("accepted (--allow-nan): NaN or infinite scores for " + found.describe(total_texts));
+  }
   // run.json last, after the files it describes; then the summary on stdout.
   int finish(size_t num_rows, const std::string& files, const std::function<void(std::ostream&)>& print_summary) {
     auto recorded = eval_options_table().to_json(options_);
     if (!options_.reference_settings.is_null()) recorded["reference_settings"] = options_.reference_settings;
-    run_.write_run_json(scorer_.run_record(data_.source, num_rows), options_.command_line, std::move(recorded));
+    report::RunRecord record = scorer_.run_record(data_.source, num_rows);
+    record.config["non_finite_texts"] = non_finite_texts_;
+    run_.write_run_json(std::move(record), options_.command_line, std::move(recorded));
     std::cout << "model: " << metadata().model << "\n";
     print_summary(std::cout);
     std::cout << "results written to " << run_.output_dir() << "/ (" << files << ")\n";
@@ -99,6 +108,7 @@ class EvalRun {
   ModelArgument model_;
   RunContext run_;
   RewardScorer scorer_;
+  size_t non_finite_texts_ = 0;
 };
 
 int EvalRun::v1(const std::vector<eval::PreferenceRow>& rows) {
@@ -112,6 +122,8 @@ int EvalRun::v1(const std::vector<eval::PreferenceRow>& rows) {
   }
   // run_rm pads the chosen texts of each --batch_size rows together, then their rejected texts.
   const auto scores = scorer_.score(all_texts, pipeline::pairwise_padding_groups(texts.size(), options_.batch_size));
+  note_non_finite(find_non_finite(scores, [&](size_t i) { return std::make_pair(rows[i / 2].origin, rows[i / 2].subset); }),
+                  scores.size());
 
   std::vector<eval::ScoredExample> examples;
   examples.reserve(rows.size());
@@ -142,6 +154,12 @@ int EvalRun::v2(const std::vector<eval::V2Row>& rows) {
   loaded(std::to_string(rows.size()) + " prompts (" + std::to_string(texts.size()) + " completions)");
   // run_v2 scores the unrolled completions in batches of --batch_size, padded together.
   const auto scores = scorer_.score(texts, pipeline::consecutive_padding_groups(texts.size(), options_.batch_size));
+  note_non_finite(find_non_finite(scores,
+                                  [&](size_t i) {
+                                    const auto& row = rows[completions[i].prompt_index];
+                                    return std::make_pair(row.origin, row.subset);
+                                  }),
+                  scores.size());
   std::vector<double> flat;
   flat.reserve(scores.size());
   for (const auto& row : scores) {

@@ -43,6 +43,7 @@ struct ScoringRunOptions : RunOptions {
   std::string label;                  // results.json "model"; default: --model as given
   std::string cache_dir;              // score cache; default $XDG_CACHE_HOME/rewardbench or ~/.cache/rewardbench
   bool no_cache = false;
+  bool allow_nan = false;             // accept NaN/infinite scores (the reference's silent losses)
   // Filled by apply_reference_settings (reference_settings.h) when --model is a leaderboard
   // model; recorded in run.json. Null otherwise.
   nlohmann::ordered_json reference_settings;
@@ -115,7 +116,11 @@ void add_scoring_run_options(OptionTable<Options>& table) {
               "run resumes from it, a repeated run scores nothing twice"},
              &ScoringRunOptions::cache_dir)
       .flag({"--no-cache,--no_cache", "no_cache", "Neither read nor write the score cache"},
-            &ScoringRunOptions::no_cache);
+            &ScoringRunOptions::no_cache)
+      .flag({"--allow-nan,--allow_nan", "allow_nan",
+             "Accept NaN or infinite scores (counted as lost pairs, as the reference does silently); without it "
+             "they stop the run, naming how many, where and the first row"},
+            &ScoringRunOptions::allow_nan);
 }
 
 }  // namespace rb::app

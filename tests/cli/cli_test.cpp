@@ -283,6 +283,34 @@ TEST_F(CliTest, UnwritableOutputFolderIsFoundFirst) {
   EXPECT_NE(below.output.find("cannot create output folder"), std::string::npos) << below.output;
 }
 
+// Overwrites every value of one tensor of a safetensors file with NaN (float32 or bfloat16).
+void poison_tensor(const fs::path& file, const std::string& name) {
+  std::fstream io(file, std::ios::in | std::ios::out | std::ios::binary);
+  uint64_t header_size = 0;
+  io.read(reinterpret_cast<char*>(&header_size), 8);
+  std::string header(header_size, '\0');
+  io.read(header.data(), static_cast<std::streamsize>(header_size));
+  const auto entry = nlohmann::json::parse(header).at(name);
+  const auto begin = entry["data_offsets"][0].get<uint64_t>(), end = entry["data_offsets"][1].get<uint64_t>();
+  const std::string nan = entry["dtype"] == "F32" ? std::string("\x00\x00\xc0\x7f", 4) : std::string("\xc0\x7f", 2);
+  io.seekp(static_cast<std::streamoff>(8 + header_size + begin));
+  for (uint64_t at = begin; at < end; at += nan.size()) io.write(nan.data(), static_cast<std::streamsize>(nan.size()));
+}
+
+// NaN scores used to count as lost pairs without a word; now they stop the run (naming how many,
+// the subsets and the first row) unless --allow-nan, and run.json records the count.
+TEST_F(CliTest, NanScoresStopTheRunUnlessAllowed) {
+  poison_tensor(fs::path(model_) / "model.safetensors", "score.weight");
+  const auto pairs = write("pairs.jsonl", kRow1 + "\n" + kRow2 + "\n");
+  expect_failure(eval_args(pairs) + " --no-cache",
+                 {"the model scored NaN or infinity for 4 of 4 texts (alpacaeval-easy: 2, hep-python: 2)",
+                  "pairs.jsonl:1's", "--allow-nan"});
+  const ProgramRun allowed = rewardbench(eval_args(pairs) + " --no-cache --allow-nan");
+  ASSERT_EQ(allowed.status, 0) << allowed.output;
+  const auto run = nlohmann::json::parse(rb::testing::read_file(out_ + "/run.json"));
+  EXPECT_EQ(run["config"]["non_finite_texts"], 4);
+}
+
 // --threads within reason, checked before anything loads: a negative count used to mean every
 // core, 100000 started that many threads.
 TEST_F(CliTest, ThreadCountIsChecked) {

@@ -190,6 +190,12 @@ int run_judge(const JudgeOptions& options) {
                                                });
   progress.finish();
   run.clock().lap("judge");
+  // A failed request counts as a tie (0.5): a run whose requests mostly failed would report chance
+  // scores as if judged. Stop instead; the answered requests are cached, a rerun retries the rest.
+  if (stats.requests > 0 && 2 * stats.failed > stats.requests)
+    throw ModelError(std::to_string(stats.failed) + " of " + std::to_string(stats.requests) +
+                     " judge requests failed after their retries; no results written (the answered ones are "
+                     "cached in " + cache_path + ": rerun to retry the rest)");
 
   const auto verdicts = judge::decide_all(plan, answers);
   const auto per_subset = judge::subset_stats(plan, verdicts);

@@ -354,6 +354,20 @@ TEST_F(JudgeServerTest, UnauthorizedStopsTheRun) {
   EXPECT_THROW(run_judge(o), Error);
 }
 
+// A run whose requests mostly fail used to exit 0 with "overall 0.5"; it now stops, writing no results.
+TEST_F(JudgeServerTest, MostlyFailedRequestsStopTheRun) {
+  JudgeOptions o = options({v1_row("a", "#fail q1", "GOOD", "BAD", "s"), v1_row("b", "#fail q2", "GOOD", "BAD", "s"),
+                            v1_row("c", "plain q", "GOOD", "BAD", "s")});
+  o.retry.max_attempts = 1;
+  try {
+    run_judge(o);
+    FAIL() << "a run with 2 of 3 requests failed finished";
+  } catch (const ModelError& error) {
+    EXPECT_NE(std::string(error.what()).find("2 of 3 judge requests failed"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(o.output_dir + "/results.json"));
+}
+
 size_t code_points(const std::string& text) {
   size_t count = 0;
   for (unsigned char c : text) count += (c & 0xC0) != 0x80;

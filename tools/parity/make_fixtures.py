@@ -771,7 +771,9 @@ def make_remote_lm_fixture(spec, args, rows, pairs_sha1, out_root):
         expected_missing = [remote["output_embeddings"] + ".weight"] if tied else []
         if unexpected or [m for m in missing if m not in expected_missing]:
             raise RuntimeError(f"state dict mismatch: missing {missing}, unexpected {unexpected}")
-        model = model.to(device=device, dtype=dtype).eval()
+        # Parameters were made in `dtype` (build_remote_model); buffers keep what the modules made them
+        # (float32 inv_freq, caches in `dtype`), as from_pretrained leaves them: move, do not cast.
+        model = model.to(device=device).eval()
         for entry in golden["sequences"]:
             entry["log_probs_" + run_name] = next_token_log_probs(model, entry["ids"], device, with_attention_mask=True)
     write_lm_golden(out_dir, golden, remote["modeling"])

@@ -296,7 +296,7 @@ HF_OLMO_LM = {
 # h / (hidden / dim_model_base), tied embeddings. InternLM2 (internlm2-*-reward's backbone): fused wqkv laid
 # out per kv group, GQA, biases, dynamic NTK RoPE (unchanged below max_position_embeddings).
 REMOTE_LM_FIXTURES = [
-    {"name": "minicpm_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+    {"name": "minicpm_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20, "attn_implementation": "eager",
      "remote": {"source": "OpenBMB+MiniCPM/model", "modeling": "modeling_minicpm.py", "class": "MiniCPMForCausalLM",
                 "input_embeddings": "model.embed_tokens", "output_embeddings": "lm_head"},
      "config": {"architectures": ["MiniCPMForCausalLM"], "model_type": "minicpm", "vocab_size": 32000,
@@ -306,7 +306,7 @@ REMOTE_LM_FIXTURES = [
                 "rope_theta": 10000.0, "rope_scaling": None, "attention_bias": False, "scale_emb": 12,
                 "dim_model_base": 4, "scale_depth": 1.4, "use_cache": False},
      "overlay": ZEPHYR},
-    {"name": "internlm2_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20,
+    {"name": "internlm2_lm", "tokenizer": "llama2", "max_length": 512, "sequences": 20, "attn_implementation": "eager",
      "remote": {"source": "InternLM+xtuner/xtuner/tools/model_converters/modeling_internlm2_reward",
                 "modeling": "modeling_internlm2.py", "class": "InternLM2ForCausalLM",
                 "input_embeddings": "model.tok_embeddings", "output_embeddings": "output"},

@@ -243,9 +243,7 @@ int DpoRun::run() {
         return std::isfinite(k % 2 == 0 ? example.scores_chosen[0] : example.scores_rejected[0]);
       },
       [&](size_t k) { return std::make_pair(rows[k / 2].origin, rows[k / 2].subset); });
-  check_non_finite(non_finite, 2 * examples.size(), options_.allow_nan);
-  if (non_finite.texts > 0)
-    run_.log("accepted (--allow-nan): NaN or infinite rewards for " + non_finite.describe(2 * examples.size()));
+  stop_or_accept_non_finite(non_finite, 2 * examples.size(), options_.allow_nan, run_);
   const auto summary = eval::summarize(examples);
 
   report::ResultsMetadata metadata;

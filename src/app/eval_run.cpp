@@ -86,9 +86,8 @@ class EvalRun {
   }
   // Stops the run on NaN/infinite scores unless --allow-nan; otherwise remembers them for run.json.
   void note_non_finite(const NonFiniteScores& found, size_t total_texts) {
-    check_non_finite(found, total_texts, options_.allow_nan);
+    stop_or_accept_non_finite(found, total_texts, options_.allow_nan, run_);
     non_finite_texts_ = found.texts;
-    if (found.texts > 0) run_.log("accepted (--allow-nan): NaN or infinite scores for " + found.describe(total_texts));
   }
   // run.json last, after the files it describes; then the summary on stdout.
   int finish(size_t num_rows, const std::string& files, const std::function<void(std::ostream&)>& print_summary) {

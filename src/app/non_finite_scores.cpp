@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "app/run_context.h"
 #include "common/error.h"
 
 namespace rb::app {
@@ -35,8 +36,9 @@ NonFiniteScores find_non_finite(const std::vector<std::vector<float>>& scores, c
   return find_non_finite(scores.size(), finite, row_of);
 }
 
-void check_non_finite(const NonFiniteScores& found, size_t total_texts, bool allow) {
-  if (found.texts == 0 || allow) return;
+void stop_or_accept_non_finite(const NonFiniteScores& found, size_t total_texts, bool allow, const RunContext& run) {
+  if (found.texts == 0) return;
+  if (allow) return run.log("accepted (--allow-nan): NaN or infinite scores for " + found.describe(total_texts));
   throw ModelError("the model scored NaN or infinity for " + found.describe(total_texts) +
                    ". The reference would count their pairs as lost without a word; pass --allow-nan to accept "
                    "that (run.json then records the count)");

@@ -12,6 +12,8 @@
 
 namespace rb::app {
 
+class RunContext;
+
 struct NonFiniteScores {
   size_t texts = 0;                          // texts with at least one NaN or infinite label
   std::map<std::string, size_t> per_subset;  // those texts by the subset of their row
@@ -27,7 +29,8 @@ NonFiniteScores find_non_finite(size_t count, const std::function<bool(size_t)>&
 // A reward model's score rows (one row of labels per text).
 NonFiniteScores find_non_finite(const std::vector<std::vector<float>>& scores, const RowOfText& row_of);
 
-// Throws rb::ModelError saying how many, where, and how to accept them, unless `allow`.
-void check_non_finite(const NonFiniteScores& found, size_t total_texts, bool allow);
+// Throws rb::ModelError saying how many, where, and how to accept them, unless `allow`; when
+// allowed, logs what was accepted on `run`.
+void stop_or_accept_non_finite(const NonFiniteScores& found, size_t total_texts, bool allow, const RunContext& run);
 
 }  // namespace rb::app

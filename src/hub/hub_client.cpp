@@ -1,6 +1,7 @@
 #include "hub/hub_client.h"
 
 #include <filesystem>
+#include <optional>
 #include <regex>
 
 #include "hub/snapshot.h"
@@ -13,13 +14,19 @@ namespace {
   throw IoError(argument + ": no such " + kind + " on disk, and not a Hub repo id of the form org/name");
 }
 
+// "models" for "models/my-modle" when ./models is a folder here.
+std::optional<std::string> existing_first_folder(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos || slash == 0) return std::nullopt;
+  std::error_code error;
+  const std::string first = text.substr(0, slash);
+  return std::filesystem::is_directory(first, error) ? std::optional<std::string>(first) : std::nullopt;
+}
+
 [[noreturn]] void throw_no_such_local(const std::string& argument, const std::string& kind) {
-  const auto slash = argument.find('/');
-  const std::string why = slash != std::string::npos && slash > 0 && argument.front() != '.' && argument.front() != '/' &&
-                                  argument.front() != '~'
-                              ? " (" + argument.substr(0, slash) + "/ is a folder here, so this is a local path, not a Hub repo)"
-                              : "";
-  throw IoError(argument + ": no such " + kind + why);
+  const auto folder = existing_first_folder(argument);
+  throw IoError(argument + ": no such " + kind +
+                (folder ? " (" + *folder + "/ is a folder here, so this is a local path, not a Hub repo)" : ""));
 }
 
 // A missing repo may just be a mistyped local path: say both.
@@ -35,8 +42,7 @@ bool names_local_path(const std::string& text) {
   std::error_code error;
   if (text.empty() || std::filesystem::exists(text, error)) return true;
   if (text.front() == '.' || text.front() == '/' || text.front() == '~') return true;
-  const auto slash = text.find('/');
-  return slash != std::string::npos && slash > 0 && std::filesystem::is_directory(text.substr(0, slash), error);
+  return existing_first_folder(text).has_value();
 }
 
 bool looks_like_repo_id(const std::string& text) {

@@ -4,7 +4,7 @@
 #include <functional>
 #include <string>
 
-#include "template/evaluator.h"
+#include "template/template_clock.h"
 #include "template/value.h"
 
 namespace rb::tmpl {

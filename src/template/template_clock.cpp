@@ -1,7 +1,6 @@
 #include "template/template_clock.h"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <regex>

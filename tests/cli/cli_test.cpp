@@ -24,15 +24,14 @@ struct ProgramRun {
   std::string output;  // stdout and stderr together
 };
 
-ProgramRun rewardbench(const std::string& args) {
-  auto r = run_command(shell_quote(kProgram) + " " + args + " 2>&1");
+// `assignment`: environment for this run only ("NAME=value"), or empty.
+ProgramRun rewardbench_with_env(const std::string& assignment, const std::string& args) {
+  const std::string env = assignment.empty() ? "" : "env " + assignment + " ";
+  auto r = run_command(env + shell_quote(kProgram) + " " + args + " 2>&1");
   return {r.status, r.output};
 }
 
-ProgramRun rewardbench_with_env(const std::string& assignment, const std::string& args) {
-  auto r = run_command("env " + assignment + " " + shell_quote(kProgram) + " " + args + " 2>&1");
-  return {r.status, r.output};
-}
+ProgramRun rewardbench(const std::string& args) { return rewardbench_with_env("", args); }
 
 class CliTest : public rb::testing::ScratchDirTest {
  protected:
